@@ -1,0 +1,47 @@
+"""Errors a user can act on: each names the file, the row and the field where it can."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SeverError(Exception):
+    """Base class for errors shown to the user as one clear line (CLI exit code 2)."""
+
+
+class InputError(SeverError):
+    """Bad input: names the file, and where known the row (1-based) or byte offset, and the field."""
+
+    def __init__(
+        self,
+        path: str | Path | None,
+        message: str,
+        *,
+        row: int | None = None,
+        field: str | None = None,
+        offset: int | None = None,
+    ) -> None:
+        self.path = str(path) if path is not None else None
+        self.message = message
+        self.row = row
+        self.field = field
+        self.offset = offset
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = [self.path or "<input>"]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.offset is not None:
+            where.append(f"byte {self.offset}")
+        if self.field is not None:
+            where.append(f"field {self.field!r}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class DownloadError(SeverError):
+    """A list could not be fetched; the last good snapshot stays in service."""
+
+
+class NotLoadedError(SeverError):
+    """The store holds no snapshot for what the user asked about."""
