@@ -1,0 +1,125 @@
+"""Load official files (or a user's watchlist) into the store as new snapshots.
+
+Parsing happens fully in memory before anything is written; the write is one transaction. A bad
+file therefore stores nothing, and an interrupted load leaves the previous snapshot in service.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from sever.entities import Snapshot, Store
+from sever.errors import InputError
+from sever.home import Home
+from sever.lists.scope import dprk_ids
+from sever.lists.sources import SOURCES, ParsedList, Source, sniff
+from sever.lists.sources.watchlist import WATCHLIST, parse_watchlist
+
+_DATE_IN_NAME = re.compile(r"(20\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])")
+
+BUNDLED = {
+    "us_ofac_sdn-2024-05-03.csv": "ofac_csv",
+    "un_sc_sanctions-2026-02-27.xml": "un_xml",
+}
+"""The built-in snapshot shipped with the package, so a fresh install works with no network."""
+
+Progress = Callable[[str], None]
+
+
+def detect(path: Path) -> Source:
+    """The official format of a file, recognised from its content (the name breaks ties)."""
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if path.is_dir():
+        raise InputError(path, "is a directory; name the files to load")
+    head = sniff(path)
+    if not head.strip(b"\x00\x1a \r\n\t"):
+        raise InputError(path, "the file is empty", offset=0)
+    for source in SOURCES.values():
+        if source.name != WATCHLIST and source.detect(path, head):
+            return source
+    known = ", ".join(s.title for s in SOURCES.values() if s.name != WATCHLIST)
+    raise InputError(
+        path,
+        f"not a recognised sanctions list format (known: {known}); "
+        "for your own watchlist use `sever lists load --dataset NAME FILE`",
+        row=1,
+    )
+
+
+def published_from_name(paths: Sequence[Path]) -> date | None:
+    """A publication date written in a file or folder name (``sdn-2022-04-14/sdn.csv``)."""
+    for path in paths:
+        for part in reversed(path.parts):
+            match = _DATE_IN_NAME.search(part)
+            if match:
+                year, month, day = (int(g) for g in match.groups())
+                return date(year, month, day)
+    return None
+
+
+def store_parsed(store: Store, parsed: ParsedList, published: date | None = None) -> Snapshot:
+    """Write a parsed list as a new snapshot of its dataset, with its DPRK scope flags."""
+    when = published or parsed.published or published_from_name(parsed.files)
+    return store.write_snapshot(
+        parsed.dataset,
+        parsed.source,
+        parsed.entities,
+        published=when,
+        files=[str(f) for f in parsed.files],
+        warnings=parsed.warnings,
+        dprk_ids=dprk_ids(parsed.entities),
+    )
+
+
+def load_files(
+    home: Home,
+    paths: Sequence[Path],
+    *,
+    dataset: str | None = None,
+    published: date | None = None,
+    progress: Progress | None = None,
+) -> list[Snapshot]:
+    """Parse files and store each dataset they hold as a new snapshot.
+
+    With ``dataset``, the files are the user's own watchlist (FtM JSON lines or the simple CSV),
+    kept as their own dataset with the ids they came with. Without it, each file's official format
+    is detected from its content; files of one format (e.g. SDN.CSV with ALT.CSV) form one set.
+    """
+    say = progress or (lambda _msg: None)
+    if dataset is not None:
+        parsed_sets = [parse_watchlist(paths, dataset)]
+    else:
+        groups: dict[str, list[Path]] = defaultdict(list)
+        for path in paths:
+            groups[detect(path).name].append(path)
+        parsed_sets = []
+        for name, group in groups.items():
+            say(f"parsing {SOURCES[name].title}: {', '.join(p.name for p in group)}")
+            parsed_sets.append(SOURCES[name].parse(group))
+    snapshots = []
+    with Store.open(home) as store:
+        for parsed in parsed_sets:
+            say(f"storing {len(parsed.entities):,} entities as {parsed.dataset}")
+            snapshots.append(store_parsed(store, parsed, published))
+    return snapshots
+
+
+def bundled_paths() -> list[Path]:
+    folder = resources.files("sever.lists.bundled")
+    return [Path(str(folder / name)) for name in BUNDLED]
+
+
+def ensure_loaded(home: Home, progress: Progress | None = None) -> list[Snapshot]:
+    """Make sure the store serves something: load the built-in snapshot into an empty home."""
+    if home.store_path.exists():
+        with Store.open(home) as store:
+            current = store.current_snapshots()
+        if current:
+            return current
+    return load_files(home, bundled_paths(), progress=progress)
