@@ -10,7 +10,7 @@ class SeverError(Exception):
 
 
 class InputError(SeverError):
-    """Bad input: names the file, and where known the row (1-based) or byte offset, and the field."""
+    """Bad input: names the file and, where known, the row (1-based) or byte offset and field."""
 
     def __init__(
         self,

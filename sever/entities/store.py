@@ -283,7 +283,7 @@ class Store:
         return [s for s in self.snapshots() if s.current]
 
     def datasets(self) -> list[str]:
-        """Names of the datasets in service, e.g. ``us_ofac_sdn``, ``un_sc_sanctions``, user lists."""
+        """Names of the datasets in service: ``us_ofac_sdn``, ``un_sc_sanctions``, user lists…"""
         return sorted(s.dataset for s in self.current_snapshots())
 
     def scopes(self) -> list[str]:
@@ -303,7 +303,9 @@ class Store:
         if "@" in ref:
             dataset, when = ref.split("@", 1)
             matches = [
-                s for s in self.snapshots(dataset) if s.published and s.published.isoformat() == when
+                s
+                for s in self.snapshots(dataset)
+                if s.published and s.published.isoformat() == when
             ]
             if not matches:
                 raise NotLoadedError(f"no snapshot of {dataset} published on {when}")
@@ -347,10 +349,23 @@ class Store:
             for (data,) in batch:
                 yield model.get_proxy(json.loads(data))
 
-    def snapshot_entities(self, snapshot_id: int) -> Iterator[EntityProxy]:
+    def iter_records(self, scope: str = DEFAULT_SCOPE) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(dataset, FtM JSON dict with its caption) for each entity in service for a scope."""
+        where, params = self._scope_filter(scope)
         cursor = self.con.execute(
-            "SELECT data FROM entities WHERE snapshot_id = ?", [snapshot_id]
+            f"""SELECT s.dataset, e.caption, e.data FROM entities e
+                JOIN snapshots s ON s.snapshot_id = e.snapshot_id WHERE {where}
+                ORDER BY s.dataset, e.entity_id""",
+            params,
         )
+        while batch := cursor.fetchmany(5000):
+            for dataset, caption, data in batch:
+                record = json.loads(data)
+                record["caption"] = caption
+                yield dataset, record
+
+    def snapshot_entities(self, snapshot_id: int) -> Iterator[EntityProxy]:
+        cursor = self.con.execute("SELECT data FROM entities WHERE snapshot_id = ?", [snapshot_id])
         while batch := cursor.fetchmany(5000):
             for (data,) in batch:
                 yield model.get_proxy(json.loads(data))

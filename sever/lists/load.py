@@ -16,6 +16,7 @@ from pathlib import Path
 from sever.entities import Snapshot, Store
 from sever.errors import InputError
 from sever.home import Home
+from sever.lists.crossref import refresh_crossrefs
 from sever.lists.scope import dprk_ids
 from sever.lists.sources import SOURCES, ParsedList, Source, sniff
 from sever.lists.sources.watchlist import WATCHLIST, parse_watchlist
@@ -107,6 +108,8 @@ def load_files(
         for parsed in parsed_sets:
             say(f"storing {len(parsed.entities):,} entities as {parsed.dataset}")
             snapshots.append(store_parsed(store, parsed, published))
+        say("linking parties listed on several lists")
+        refresh_crossrefs(store)
     return snapshots
 
 

@@ -28,8 +28,19 @@ _DPRK_PLACE = re.compile(
 )
 _REMARK_TIES = re.compile(r"north korea sanctions regulations", re.I)
 _COUNTRY_PROPS = ("nationality", "citizenship", "country", "flag", "jurisdiction")
-_LINK_PROPS = ("holder", "entity", "subject", "object", "owner", "asset", "director",
-               "organization", "member", "parent", "child")
+_LINK_PROPS = (
+    "holder",
+    "entity",
+    "subject",
+    "object",
+    "owner",
+    "asset",
+    "director",
+    "organization",
+    "member",
+    "parent",
+    "child",
+)
 
 
 def is_dprk_program(code: str) -> bool:
@@ -74,4 +85,3 @@ def dprk_ids(entities: Sequence[EntityProxy]) -> set[str]:
 def _references(entity: EntityProxy) -> Iterable[str]:
     for prop in _LINK_PROPS:
         yield from entity.get(prop, quiet=True)
-

@@ -75,7 +75,9 @@ def _from_jsonl(path: Path, dataset: str) -> list[EntityProxy]:
             except json.JSONDecodeError as exc:
                 raise InputError(path, f"invalid JSON: {exc.msg}", row=row) from None
             if not isinstance(data, dict) or not data.get("id"):
-                raise InputError(path, "each line must be an entity with an id", row=row, field="id")
+                raise InputError(
+                    path, "each line must be an entity with an id", row=row, field="id"
+                )
             _schema(path, row, str(data.get("schema", "")))
             try:
                 entities.append(model.get_proxy(data, cleaned=False))
