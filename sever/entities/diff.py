@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from followthemoney import EntityProxy
+
 from sever.entities.store import Snapshot, Store
+
+_SHOWN_VALUE = 240
 
 
 @dataclass
@@ -32,9 +36,9 @@ class EntityChange:
         parts = []
         for change in self.changes:
             if change.added:
-                parts.append(f"+{change.prop}: {'; '.join(change.added)}")
+                parts.append(f"+{change.prop}: {'; '.join(map(_short, change.added))}")
             if change.removed:
-                parts.append(f"-{change.prop}: {'; '.join(change.removed)}")
+                parts.append(f"-{change.prop}: {'; '.join(map(_short, change.removed))}")
         return " | ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
@@ -112,4 +116,55 @@ def diff_snapshots(store: Store, old: Snapshot, new: Snapshot) -> SnapshotDiff:
         if not change.changes or change.changes[-1].prop != prop:
             change.changes.append(PropertyChange(prop))
         getattr(change.changes[-1], side).append(value)
-    return SnapshotDiff(old, new, added, removed, list(changed.values()))
+    parents = {
+        entity_id: (schema, caption)
+        for entity_id, schema, caption in store.sql(
+            """SELECT entity_id, any_value(schema), any_value(caption) FROM entities
+               WHERE snapshot_id IN (?, ?) GROUP BY entity_id
+               HAVING count(DISTINCT snapshot_id) = 2""",
+            ids,
+        )
+    }
+    _fold_children(store, new, added, "added", changed, parents)
+    _fold_children(store, old, removed, "removed", changed, parents)
+    ordered = sorted(changed.values(), key=lambda c: c.entity_id)
+    return SnapshotDiff(old, new, added, removed, ordered)
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= _SHOWN_VALUE else value[: _SHOWN_VALUE - 1] + "…"
+
+
+def _child_label(entity: EntityProxy) -> str:
+    """How a wallet, document or sanction reads inside its holder's change."""
+    if entity.schema.name == "CryptoWallet":
+        return " ".join(entity.get("currencySymbol") + entity.get("publicKey"))
+    return entity.caption
+
+
+def _fold_children(
+    store: Store,
+    snapshot: Snapshot,
+    items: list[tuple[str, str, str]],
+    side: str,
+    changed: dict[str, EntityChange],
+    parents: dict[str, tuple[str, str]],
+) -> None:
+    """Show a wallet, passport, sanction or link that appeared (or went) as a change of the
+    party it belongs to, when that party is in both snapshots: an analyst reads "Lazarus Group
+    gained an ETH address", not only "a new CryptoWallet entity"."""
+    for entity in store.snapshot_entities(snapshot.snapshot_id, [i for i, _, _ in items]):
+        for prop in entity.schema.properties.values():
+            if prop.type.name != "entity" or prop.reverse is None or prop.stub:
+                continue
+            for parent_id in entity.get(prop):
+                if parent_id not in parents:
+                    continue
+                schema, caption = parents[parent_id]
+                parent = changed.setdefault(parent_id, EntityChange(parent_id, schema, caption, []))
+                reverse = prop.reverse.name
+                bucket = next((c for c in parent.changes if c.prop == reverse), None)
+                if bucket is None:
+                    bucket = PropertyChange(reverse)
+                    parent.changes.append(bucket)
+                getattr(bucket, side).append(_child_label(entity))

@@ -364,8 +364,19 @@ class Store:
                 record["caption"] = caption
                 yield dataset, record
 
-    def snapshot_entities(self, snapshot_id: int) -> Iterator[EntityProxy]:
-        cursor = self.con.execute("SELECT data FROM entities WHERE snapshot_id = ?", [snapshot_id])
+    def snapshot_entities(
+        self, snapshot_id: int, ids: Sequence[str] | None = None
+    ) -> Iterator[EntityProxy]:
+        """Entities of one snapshot (in service or not), optionally only those with these ids."""
+        if ids is not None:
+            cursor = self.con.execute(
+                "SELECT data FROM entities WHERE snapshot_id = ? AND list_contains(?, entity_id)",
+                [snapshot_id, list(ids)],
+            )
+        else:
+            cursor = self.con.execute(
+                "SELECT data FROM entities WHERE snapshot_id = ?", [snapshot_id]
+            )
         while batch := cursor.fetchmany(5000):
             for (data,) in batch:
                 yield model.get_proxy(json.loads(data))
