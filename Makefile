@@ -1,0 +1,47 @@
+# The two commands: `make demo` and `make test`. Each sets up everything it needs on a fresh
+# Debian machine: system packages, the virtual environment and sever itself.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SEVER := $(VENV)/bin/sever
+DEMO_HOME ?= $(CURDIR)/.sever-demo
+DEMO_WORLD ?= $(DEMO_HOME)/world
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup system demo test test-slow lint bench clean
+
+setup: $(VENV)/.installed
+
+# ICU headers for pyicu; a JVM for the Spark engine.
+system:
+	@pkg-config --exists icu-uc 2>/dev/null && command -v java >/dev/null || { \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends libicu-dev pkg-config g++ default-jre-headless; }
+
+$(VENV)/.installed: pyproject.toml
+	@$(MAKE) --no-print-directory system
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev,spark]'
+	touch $@
+
+demo: setup
+	$(SEVER) lists status --home $(DEMO_HOME)
+	$(SEVER) lists status --home $(DEMO_HOME) --scope dprk
+
+test: setup
+	$(PY) -m ruff check sever tests bench
+	$(PY) -m pytest -n 2 --dist loadfile
+
+test-slow: setup
+	$(PY) -m pytest -n 2 --dist loadfile -m slow
+
+lint: setup
+	$(PY) -m ruff check sever tests bench
+	$(PY) -m ruff format --check sever tests bench
+
+bench: setup
+	$(PY) bench/lists_load.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .ruff_cache
