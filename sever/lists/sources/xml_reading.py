@@ -209,7 +209,8 @@ def put(entity: EntityProxy, prop: str, value: str | None) -> bool:
     if not value:
         return True
     prop_type = entity.schema.properties[prop].type
-    cleaned = prop_type.clean(value, proxy=entity)
+    prop_format = entity.schema.properties[prop].format
+    cleaned = prop_type.clean(value, proxy=entity, format=prop_format)
     if cleaned is not None:
         entity.add(prop, cleaned, cleaned=True)
         return True
