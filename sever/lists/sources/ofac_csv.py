@@ -147,7 +147,7 @@ def decode(path: Path, data: bytes) -> str:
         raise InputError(
             path, f"undecodable byte 0x{data[exc.start]:02x}", offset=exc.start
         ) from exc
-    return text.rstrip("\r\n").rstrip(EOF_MARKER)
+    return text.rstrip(EOF_MARKER).rstrip("\r\n")
 
 
 def read_records(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -295,7 +295,10 @@ def full_remark(row: PrimaryRow, comments: dict[str, str]) -> str:
 
 
 def party_entity(row: PrimaryRow, schema: str, remark: str) -> EntityProxy:
-    """The listed party with its name, programs, title, vessel columns and full remark."""
+    """The listed party with its name, programs, title, vessel columns and full remark.
+
+    Title goes to ``title`` for a Person; the rare title on any other party goes to
+    ``description`` (only Persons have a ``title`` in FtM)."""
     entity = model.make_entity(schema)
     entity.id = f"ofac-{row.ent_num}"
     entity.add("name", row.name)
