@@ -23,6 +23,7 @@ from sever.lists.sources.xml_reading import (
     gender,
     iso_date,
     join_parts,
+    looks_like_company,
     put,
     require,
     root_localname,
@@ -40,10 +41,6 @@ Korean FIRST_NAME holds the family name), so they are kept under the UN's own la
 _ALIAS_PROPS = {"low": "weakAlias", "f.k.a.": "previousName"}
 """Alias QUALITY → property; Good, a.k.a. and unstated quality are strong aliases."""
 _PASSPORT = re.compile(r"pass(e)?port|pasaporte", re.I)
-_COMPANY = re.compile(
-    r"\b(company|corporation|corp|co|ltd|limited|llc|inc|bank|trading|shipping|gmbh|jsc|plc)\b",
-    re.I,
-)
 _NOTE_IN_NUMBER = re.compile(r"^(?P<number>[^()]+?)\s*\((?P<note>[^()]*)\)$")
 
 
@@ -88,8 +85,7 @@ def party_schema(record: etree._Element) -> str:
     """Person for an INDIVIDUAL; Company for an ENTITY whose name says so; else Organization."""
     if record.tag == "INDIVIDUAL":
         return "Person"
-    name = text(record, "FIRST_NAME") or ""
-    return "Company" if _COMPANY.search(name) else "Organization"
+    return "Company" if looks_like_company(text(record, "FIRST_NAME")) else "Organization"
 
 
 def add_names(party: EntityProxy, record: etree._Element) -> None:

@@ -24,6 +24,10 @@ from sever.errors import InputError
 
 _SPACES = re.compile(r"\s+")
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+_COMPANY = re.compile(
+    r"\b(company|corporation|corp|co|ltd|limited|llc|inc|bank|trading|shipping|gmbh|jsc|plc)\b",
+    re.I,
+)
 _GENDERS = {"m": "male", "male": "male", "f": "female", "female": "female"}
 
 
@@ -192,6 +196,11 @@ def to_date(value: str | None) -> date | None:
     if value is None or len(value) != 10:
         return None
     return date.fromisoformat(value)
+
+
+def looks_like_company(name: str | None) -> bool:
+    """True when an organisation's name says it is a company: Co., Ltd, Corporation, Bank…"""
+    return bool(name and _COMPANY.search(name))
 
 
 def gender(value: str | None) -> str | None:
