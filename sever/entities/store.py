@@ -123,13 +123,15 @@ class Snapshot:
         }
 
 
-def entity_checksum(entities: Iterable[EntityProxy]) -> str:
+def _payloads(entities: Sequence[EntityProxy]) -> list[str]:
+    """Each entity as canonical FtM JSON (sorted keys): stored as is, and hashed."""
+    return [json.dumps(e.to_dict(), sort_keys=True, ensure_ascii=False) for e in entities]
+
+
+def _checksum(payloads: Iterable[str]) -> str:
     """A content hash of a snapshot, independent of the order the parser produced entities in."""
     digest = hashlib.sha256()
-    for entity_id, payload in sorted(
-        (e.id or "", json.dumps(e.to_dict(), sort_keys=True)) for e in entities
-    ):
-        digest.update(entity_id.encode())
+    for payload in sorted(payloads):
         digest.update(payload.encode())
     return digest.hexdigest()
 
@@ -186,7 +188,8 @@ class Store:
         If an identical snapshot (same content checksum) is already current, nothing is written and
         that snapshot is returned: re-loading the same file is a no-op.
         """
-        checksum = entity_checksum(entities)
+        payloads = _payloads(entities)
+        checksum = _checksum(payloads)
         current = self.current(dataset)
         if current is not None and current.checksum == checksum:
             return current
@@ -194,7 +197,7 @@ class Store:
         seen_at = (
             datetime.combine(published, datetime.min.time()) if published is not None else loaded_at
         )
-        statements, rows = _tables(entities, dprk_ids)
+        statements, rows = _tables(entities, payloads, dprk_ids)
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
@@ -409,7 +412,7 @@ class Store:
 
 
 def _tables(
-    entities: Sequence[EntityProxy], dprk_ids: set[str] | frozenset[str]
+    entities: Sequence[EntityProxy], payloads: list[str], dprk_ids: set[str] | frozenset[str]
 ) -> tuple[pa.Table, pa.Table]:
     """Arrow tables of statements and entity rows, for one fast bulk insert each."""
     st_ids: list[str] = []
@@ -421,7 +424,7 @@ def _tables(
     en_caption: list[str] = []
     en_dprk: list[bool] = []
     en_data: list[str] = []
-    for entity in entities:
+    for entity, payload in zip(entities, payloads, strict=True):
         entity_id = entity.id
         if not entity_id:
             raise SeverError(f"a {entity.schema.name} entity has no id ({entity.caption})")
@@ -435,7 +438,7 @@ def _tables(
         en_schema.append(schema)
         en_caption.append(entity.caption)
         en_dprk.append(entity_id in dprk_ids)
-        en_data.append(json.dumps(entity.to_dict(), ensure_ascii=False))
+        en_data.append(payload)
     statements = pa.table([st_ids, st_schema, st_prop, st_value], schema=_STATEMENT_SCHEMA)
     rows = pa.table([en_ids, en_schema, en_caption, en_dprk, en_data], schema=_ENTITY_SCHEMA)
     return statements, rows
