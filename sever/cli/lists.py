@@ -205,6 +205,7 @@ def status_command(
                     d.snapshot.source,
                     d.snapshot.published or "undated",
                     f"{d.parties:,}",
+                    f"{d.under_dprk_programs:,}",
                     ", ".join(f"{k} {v:,}" for k, v in d.by_schema.items()),
                     ", ".join(f"{k} {v:,}" for k, v in list(d.by_program.items())[:8]),
                     d.snapshot.snapshot_id,
@@ -213,7 +214,16 @@ def status_command(
             ]
             print_table(
                 f"Lists in service (scope: {scope})",
-                ["dataset", "source", "published", "parties", "schemata", "top programs", "#"],
+                [
+                    "dataset",
+                    "source",
+                    "published",
+                    "parties",
+                    "DPRK programs",
+                    "entities",
+                    "top programs",
+                    "#",
+                ],
                 rows,
             )
             if status.overlap:
