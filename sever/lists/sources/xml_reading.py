@@ -12,7 +12,7 @@ values that FollowTheMoney could not normalise (a DPRK phone number, say) instea
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -68,6 +68,7 @@ class XmlRecords:
         events = etree.iterparse(
             str(self.path),
             events=("start", "end"),
+            tag=[f"{{*}}{name}" for name in (*self.root_names, *self.records)],
             resolve_entities=False,
             no_network=True,
             huge_tree=True,
@@ -78,20 +79,25 @@ class XmlRecords:
             line = exc.lineno or (exc.position[0] if exc.position else None)
             raise InputError(self.path, f"malformed XML: {exc.msg}", row=line) from exc
 
-    def _walk(self, events: Iterable[tuple[str, etree._Element]]) -> Iterator[etree._Element]:
-        """Check the root, then yield complete records and free them once they were read."""
+    def _walk(self, events: etree.iterparse) -> Iterator[etree._Element]:
+        """Check the root, then yield complete records and free them once they were read.
+
+        Only the root and record elements raise events (the ``tag`` filter), which keeps the
+        Python loop short; a wrong root raises none, so it is checked again at the end.
+        """
         for event, element in events:
             if self.root is None:
-                self._check_root(element)
-                self.root = element
-                continue
+                self.root = element.getroottree().getroot()
+                self._check_root(self.root)
             if event != "end" or localname(element) not in self.records:
                 continue
             strip_namespaces(element)
             yield element
             release(element)
-        if self.root is None:
+        if events.root is None:
             raise InputError(self.path, "no XML element found", row=1)
+        self._check_root(events.root)
+        self.root = events.root
 
     def _check_root(self, element: etree._Element) -> None:
         """Raise unless the root element is one this format uses."""
