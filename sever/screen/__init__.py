@@ -1,0 +1,29 @@
+"""Screening: names, companies, vessels, aircraft, wallets and identifiers matched against the
+lists, with an explanation per hit."""
+
+from sever.screen.algorithms import ALGORITHMS, get_algorithm
+from sever.screen.features.identifiers import id_keys
+from sever.screen.features.names import name_keys
+from sever.screen.match import (
+    DEFAULT_ALGORITHM,
+    THRESHOLD,
+    Feature,
+    MatchResult,
+    Prepared,
+    prepare,
+    score,
+)
+
+__all__ = [
+    "ALGORITHMS",
+    "DEFAULT_ALGORITHM",
+    "THRESHOLD",
+    "Feature",
+    "MatchResult",
+    "Prepared",
+    "get_algorithm",
+    "id_keys",
+    "name_keys",
+    "prepare",
+    "score",
+]

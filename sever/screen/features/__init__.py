@@ -1,0 +1,22 @@
+"""Matching features: each one a small named function whose docstring is what the analyst reads.
+
+A feature looks at a query and a listed entity (both prepared once, see ``sever.screen.prepared``)
+and returns an :class:`Observation` — how strongly it fired, in plain words, and the two values it
+compared — or None when it has nothing to say. ``sever.screen.model`` weighs the observations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """What one feature saw in a query and a listed entity."""
+
+    value: float
+    """How strongly the feature fired, in [0, 1]."""
+    reason: str
+    """Plain words for the analyst."""
+    query_value: str | None = None
+    candidate_value: str | None = None

@@ -1,0 +1,194 @@
+"""Names of companies, organisations, vessels and aircraft.
+
+Front companies change legal forms and transliterations: "Co., Ltd" comes and goes, Chinyong is also
+Jinyong, Korea Mining Development Trading Corporation is also KOMID. Legal forms (rigour's list of
+organisation types) and the generic words of trade names are weighted down so that two names agree
+on what distinguishes them; words that read as the same Korean syllables count as the same word;
+an acronym matches the name it abbreviates.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+from rigour.names import remove_org_types
+
+from sever.screen.features import Observation, korean
+from sever.screen.features.tokens import Aligned, align_tokens, token_similarity
+
+if TYPE_CHECKING:
+    from sever.screen.prepared import Prepared
+
+GENERIC_WORDS = frozenset((
+    "trading", "trade", "traders", "corporation", "corp", "company", "co", "general", "bureau",
+    "group", "international", "intl", "industrial", "industry", "industries", "enterprise",
+    "enterprises", "import", "export", "commercial", "commerce", "association", "joint",
+    "venture", "stock", "holding", "holdings", "the", "of", "and", "for", "de", "la", "service",
+    "services", "shipping", "management", "technology", "technologies", "development", "korea",
+    "korean", "dprk", "democratic", "peoples", "people", "republic", "choson", "chosun",
+    "pyongyang", "china", "chinese", "hong", "kong", "ltd", "limited", "llc", "inc", "plc", "jsc",
+    "pte", "gmbh",
+))  # fmt: skip
+"""Words so common in DPRK-related trade names that they say little about which company it is."""
+
+GENERIC_WORD_WEIGHT = 0.2
+"""Weight of a generic word in a company name, against 1.0 for a distinctive word."""
+LEGAL_FORM_WEIGHT = 0.05
+"""Weight of a legal form (Ltd, LLC, JSC, Corporation): nearly none, since fronts change them."""
+KOREAN_WORD_CREDIT = 0.95
+"""How much two words that read as the same Korean syllables count (Chinyong, Jinyong)."""
+MIN_ACRONYM = 3
+"""Shortest acronym matched against a full name (shorter ones match too much)."""
+MAX_ACRONYM = 8
+MAX_GENERIC_SKIPS = 4
+"""At most this many generic words are tried left out when writing a name's initials."""
+
+
+def is_generic(token: str) -> bool:
+    """True for a generic word of trade names (trading, corporation, general…)."""
+    return token in GENERIC_WORDS
+
+
+@lru_cache(maxsize=65536)
+def legal_form_tokens(tokens: tuple[str, ...]) -> frozenset[str]:
+    """The words of a name that rigour recognises as a legal form (co ltd, llc, corporation)."""
+    kept = remove_org_types(" ".join(tokens), replacement=" ").split()
+    return frozenset(set(tokens) - set(kept))
+
+
+def word_weight(token: str, legal: frozenset[str]) -> float:
+    """How much one word of a company name weighs in the comparison."""
+    if token in legal:
+        return LEGAL_FORM_WEIGHT
+    if token in GENERIC_WORDS:
+        return GENERIC_WORD_WEIGHT
+    return 1.0
+
+
+@lru_cache(maxsize=65536)
+def _korean_reading(token: str) -> frozenset[tuple[korean.SyllableKey, ...]]:
+    return frozenset(korean.read_romanised(token))
+
+
+def org_word_similarity(a: str, b: str) -> float:
+    """Two words of company names: the same word, a typo, or the same Korean syllables spelled
+    differently (Chinyong = Jinyong, Ryonbong = Ryonpong)."""
+    sim = token_similarity(a, b)
+    if (
+        sim < KOREAN_WORD_CREDIT
+        and len(a) > 2
+        and len(b) > 2
+        and _korean_reading(a) & _korean_reading(b)
+    ):
+        return KOREAN_WORD_CREDIT
+    return sim
+
+
+def compare_org_names(query: tuple[str, ...], candidate: tuple[str, ...]) -> tuple[float, Aligned]:
+    """Weighted share of the words of two company names that found a partner, in any order, legal
+    forms and generic words counting little."""
+    legal = legal_form_tokens(query) | legal_form_tokens(candidate)
+    score, aligned = align_tokens(
+        query, candidate, weight=lambda t: word_weight(t, legal), similarity=org_word_similarity
+    )
+    distinctive = [a for a in aligned if a[0] not in GENERIC_WORDS and a[0] not in legal]
+    has_distinctive = any(word_weight(t, legal) == 1.0 for t in query + candidate)
+    if has_distinctive and not distinctive:
+        return 0.0, aligned
+    return score, aligned
+
+
+def looks_like_acronym(tokens: tuple[str, ...]) -> bool:
+    """A one-word name of three to eight letters may be an acronym (KOMID, OMM)."""
+    return len(tokens) == 1 and MIN_ACRONYM <= len(tokens[0]) <= MAX_ACRONYM and tokens[0].isalpha()
+
+
+def acronym_matches(acronym: str, tokens: tuple[str, ...]) -> bool:
+    """True when the acronym is spelled by the starts of the name's words, in order: every
+    distinctive word gives at least its first letter, generic words and legal forms may give
+    letters or be skipped (KOMID = KOrea MIning Development trading corporation)."""
+    legal = legal_form_tokens(tokens)
+    words = [(t, t in legal or t in GENERIC_WORDS) for t in tokens]
+    if sum(1 for _, skippable in words if not skippable) < 1 or len(words) < 2:
+        return False
+
+    @cache
+    def spell(pos: int, word: int) -> bool:
+        if word == len(words):
+            return pos == len(acronym)
+        text, skippable = words[word]
+        if skippable and spell(pos, word + 1):
+            return True
+        for size in range(1, len(text) + 1):
+            if acronym.startswith(text[:size], pos) and spell(pos + size, word + 1):
+                return True
+            if not acronym.startswith(text[:size], pos):
+                break
+        return False
+
+    return spell(0, 0)
+
+
+def acronym_keys(tokens: tuple[str, ...]) -> set[str]:
+    """Index keys that bring an acronym and the name it abbreviates together: the initials of the
+    name's distinctive words, and every initial sequence an acronym can spell."""
+    keys: set[str] = set()
+    if looks_like_acronym(tokens):
+        word = tokens[0]
+        for size in range(1, min(len(word), 5)):
+            for rest in combinations(word[1:], size):
+                keys.add("a:" + word[0] + "".join(rest))
+    elif len(tokens) >= 2:
+        legal = legal_form_tokens(tokens)
+        words = [t for t in tokens if t not in legal]
+        generic = [i for i, t in enumerate(words) if t in GENERIC_WORDS][:MAX_GENERIC_SKIPS]
+        for size in range(len(generic) + 1):
+            for dropped in combinations(generic, size):
+                initials = "".join(w[0] for i, w in enumerate(words) if i not in dropped)
+                if len(initials) >= 2:
+                    keys.add("a:" + initials)
+    return keys
+
+
+def name_org_words(query: Prepared, candidate: Prepared) -> Observation | None:
+    """The words of two company, organisation or vessel names agree, in any order, once legal forms
+    (Co. Ltd, LLC, Corporation) and generic trade words (trading, general, Korea) are weighted down
+    and Korean words are compared by sound (Chinyong = Jinyong)."""
+    if query.is_person or candidate.is_person:
+        return None
+    best: tuple[float, str, str, Aligned] | None = None
+    for q in query.names:
+        for c in candidate.names:
+            if not q.tokens or not c.tokens:
+                continue
+            score, aligned = compare_org_names(q.tokens, c.tokens)
+            if best is None or score > best[0]:
+                best = (score, q.original, c.original, aligned)
+    if best is None or best[0] <= 0:
+        return None
+    score, q, c, aligned = best
+    words = ", ".join(f"{a}={b}" if s == 1.0 else f"{a}≈{b}" for a, b, s in aligned)
+    return Observation(score, f"'{q}' against '{c}', word by word: {words}", q, c)
+
+
+def name_acronym(query: Prepared, candidate: Prepared) -> Observation | None:
+    """One name is an acronym spelled by the starts of the other's words (KOMID = Korea Mining
+    Development Trading Corporation)."""
+    if query.is_person or candidate.is_person:
+        return None
+    for a, b, flipped in ((query, candidate, False), (candidate, query, True)):
+        for short in a.names:
+            if not looks_like_acronym(short.tokens):
+                continue
+            for full in b.names:
+                if acronym_matches(short.tokens[0], full.tokens):
+                    q, c = (
+                        (full.original, short.original)
+                        if flipped
+                        else (short.original, full.original)
+                    )
+                    reason = f"'{short.original}' is an acronym of '{full.original}'"
+                    return Observation(1.0, reason, q, c)
+    return None

@@ -1,0 +1,86 @@
+"""Dates of birth: the same day, the same year, close, or contradicting.
+
+Lists often give only a year, or a range of years (OFAC's "DOB 01 Jan 1967 to 31 Dec 1969" becomes
+one value per year); customers give a full date. A date that fits at the precision both sides have
+counts for the match; dates years apart count strongly against it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sever.screen.features import Observation
+
+if TYPE_CHECKING:
+    from sever.screen.prepared import Prepared
+
+DATE_PROPS = ("birthDate",)
+YEAR_TOLERANCE = 1
+"""Dates of birth at most this many years apart are 'close' (ages estimated, calendars converted)
+rather than contradicting."""
+
+
+def prepare_dates(values: list[str]) -> tuple[str, ...]:
+    """Dates as FtM writes them (YYYY, YYYY-MM or YYYY-MM-DD), cut to the day."""
+    return tuple(sorted({v[:10] for v in values if len(v) >= 4 and v[:4].isdigit()}))
+
+
+def _fits(a: str, b: str) -> bool:
+    """True when the less precise date is a prefix of the more precise one."""
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    return longer.startswith(shorter)
+
+
+def _swapped(a: str, b: str) -> bool:
+    """True when two full dates differ only by day and month swapped (1984-01-08 / 1984-08-01)."""
+    return len(a) == len(b) == 10 and a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]
+
+
+def birth_date_match(query: Prepared, candidate: Prepared) -> Observation | None:
+    """The query's date of birth is the listed one, to the day."""
+    qv, cv = query.birth_dates, candidate.birth_dates
+    for q in qv:
+        for c in cv:
+            if q == c and len(q) == 10:
+                return Observation(1.0, f"same date of birth {q}", q, c)
+    return None
+
+
+def birth_year_match(query: Prepared, candidate: Prepared) -> Observation | None:
+    """The dates of birth agree as far as the less precise one goes (the list gives only 1955 and
+    the query 1955-03-02, or the same year and month)."""
+    qv, cv = query.birth_dates, candidate.birth_dates
+    for q in qv:
+        for c in cv:
+            if _fits(q, c) and not (q == c and len(q) == 10):
+                return Observation(1.0, f"date of birth {q} fits the listed {c}", q, c)
+    return None
+
+
+def birth_date_near(query: Prepared, candidate: Prepared) -> Observation | None:
+    """The dates of birth do not agree but are close: at most YEAR_TOLERANCE years apart, or day and
+    month swapped."""
+    qv, cv = query.birth_dates, candidate.birth_dates
+    for q in qv:
+        for c in cv:
+            if _swapped(q, c):
+                return Observation(
+                    1.0, f"date of birth {q} is the listed {c} with day and month swapped", q, c
+                )
+            if abs(int(q[:4]) - int(c[:4])) <= YEAR_TOLERANCE:
+                return Observation(1.0, f"date of birth {q} is close to the listed {c}", q, c)
+    return None
+
+
+def birth_date_mismatch(query: Prepared, candidate: Prepared) -> Observation | None:
+    """Both give a date of birth and none of the query's is within YEAR_TOLERANCE years of a listed
+    one: most likely a different person with a similar name."""
+    qv, cv = query.birth_dates, candidate.birth_dates
+    if not qv or not cv:
+        return None
+    for q in qv:
+        for c in cv:
+            if _fits(q, c) or _swapped(q, c) or abs(int(q[:4]) - int(c[:4])) <= YEAR_TOLERANCE:
+                return None
+    listed = ", ".join(cv[:3]) + ("…" if len(cv) > 3 else "")
+    return Observation(1.0, f"date of birth {qv[0]} contradicts the listed {listed}", qv[0], cv[0])

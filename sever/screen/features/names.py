@@ -1,0 +1,422 @@
+"""Names of people and things, normalised across scripts and compared without regard to order.
+
+Every name an entity carries (``name``, ``alias``, ``previousName``, ``abbreviation``) becomes
+one or more :class:`PreparedName`: the words in plain ASCII with titles removed, and, where the
+words can be read as Korean, their syllable readings (see :mod:`sever.screen.features.korean`).
+A Hangul name also yields its McCune–Reischauer and Revised Romanization spellings; a
+Chinese-character name its
+Korean reading and its Pinyin.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations, product
+from typing import TYPE_CHECKING
+
+import icu
+from followthemoney import EntityProxy
+from rigour.names import remove_person_prefixes
+
+from sever.screen.features import Observation, korean
+from sever.screen.features.companies import acronym_keys, is_generic
+from sever.screen.features.korean import SyllableKey
+from sever.screen.features.tokens import Aligned, align_tokens
+
+if TYPE_CHECKING:
+    from sever.screen.prepared import Prepared
+
+NAME_PROPS = ("name", "alias", "previousName", "abbreviation")
+"""Properties whose values are screened as names (weak aliases are left out: OFAC calls them
+'low quality' and they flood the results)."""
+
+TITLES = frozenset((
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "dame", "lord", "general", "gen",
+    "marshal", "comrade", "chairman", "president", "premier", "colonel", "col", "lieutenant",
+    "lt", "major", "maj", "captain", "capt", "admiral", "commander", "vice", "deputy", "minister",
+    "director", "secretary", "sheikh", "haji", "hajji", "engineer", "eng",
+))  # fmt: skip
+"""Titles and honorifics dropped from people's names before comparison (rigour's person prefixes
+are dropped as well)."""
+
+KOREAN_HONORIFICS = ("동지", "동무", "님", "씨", "위원장", "장군", "원수", "동지께서")
+"""Korean honorifics written after a name (김정은 동지, 김정은 원수님)."""
+
+FAMILY_SHARE = 0.35
+"""Share of the Korean name score carried by the family name; the given name carries the rest.
+Few family names exist (one Korean in five is a Kim), so the given name must do most of the work."""
+
+_SPLIT = re.compile(r"[\s,;/()\[\]\"“”.]+")
+_HAN_LATIN = icu.Transliterator.createInstance("Han-Latin; Latin-ASCII; Lower")
+_ANY_LATIN = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII; Lower")
+
+
+@dataclass(frozen=True, slots=True)
+class KoreanSplit:
+    """One way to read a name as a Korean family name plus given name."""
+
+    family: tuple[tuple[SyllableKey, ...], ...]
+    given: tuple[tuple[SyllableKey, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedName:
+    """One name of an entity, ready to compare."""
+
+    original: str
+    """The name as written in the list or the query."""
+    tokens: tuple[str, ...]
+    """Its words in lower-case ASCII, titles removed, hyphenated parts split (Jong-un: jong, un)."""
+    script: str
+    """latin, hangul, han or cyrillic: the script the name was written in."""
+    korean: tuple[KoreanSplit, ...] = ()
+    """Its readings as a Korean name; empty when a word cannot be Korean."""
+    hangul: str | None = None
+    """The Hangul the name was written in, or read from Chinese characters."""
+
+    @property
+    def form(self) -> str:
+        """The words joined by spaces: two names with the same form are the same name."""
+        return " ".join(self.tokens)
+
+
+def _strip_titles(words: list[str]) -> list[str]:
+    """Drop titles and honorifics (General, Comrade, Mr) from a list of ASCII words."""
+    kept = [w for w in words if w not in TITLES]
+    return kept or words
+
+
+def _latin_words(text: str) -> list[str]:
+    """The words of a Latin-script name as written (case, hyphens and apostrophes kept)."""
+    text = remove_person_prefixes(text)
+    return [w for w in _SPLIT.split(text) if w]
+
+
+@lru_cache(maxsize=65536)
+def ascii_word(word: str) -> str:
+    """One word in lower-case ASCII letters and digits (Jŏng → jong, Ch'o'l → chol)."""
+    if word.isascii():
+        return "".join(ch for ch in word.lower() if ch.isalnum())
+    return "".join(ch for ch in _ANY_LATIN.transliterate(word) if ch.isalnum())
+
+
+def _tokens(words: list[str]) -> tuple[str, ...]:
+    """ASCII tokens of a list of words, hyphenated words split into their parts."""
+    tokens = [ascii_word(part) for word in words for part in word.split("-")]
+    return tuple(_strip_titles([t for t in tokens if t]))
+
+
+def _word_readings(word: str) -> tuple[tuple[SyllableKey, ...], ...]:
+    """Korean readings of one romanised word, its hyphenated parts read one by one."""
+    parts = [korean.strip_marks(p) for p in word.split("-") if korean.strip_marks(p)]
+    if not parts:
+        return ()
+    per_part = [korean.read_word(p) for p in parts]
+    if not all(per_part):
+        return ()
+    joined = [tuple(k for r in combo for k in r) for combo in product(*per_part)]
+    return tuple(dict.fromkeys(joined))[: korean.MAX_READINGS]
+
+
+def _given_readings(
+    words: list[tuple[tuple[SyllableKey, ...], ...]],
+) -> tuple[tuple[SyllableKey, ...], ...]:
+    """Readings of the given-name words taken together, in written and in reversed word order."""
+    orders = [words] if len(words) < 2 else [words, list(reversed(words))]
+    readings: list[tuple[SyllableKey, ...]] = []
+    for order in orders:
+        for combo in product(*order):
+            readings.append(tuple(k for r in combo for k in r))
+    return tuple(dict.fromkeys(readings))[: korean.MAX_READINGS]
+
+
+def _korean_splits(
+    words: list[str],
+    readings: list[tuple[tuple[SyllableKey, ...], ...]],
+    family_first: bool,
+) -> tuple[KoreanSplit, ...]:
+    """Every plausible (family, given) reading of a romanised name: the family name is a
+    one-syllable word at the start (KIM Jong Un) or, unless a comma says otherwise, at the end
+    (Jong Un Kim)."""
+    if len(words) < 2:
+        if readings and readings[0]:
+            return (KoreanSplit((), readings[0]),)
+        return ()
+    positions = [0] if family_first else [0, len(words) - 1]
+    splits: list[KoreanSplit] = []
+    for pos in positions:
+        family = korean.read_surname(korean.strip_marks(words[pos]))
+        if not family:
+            continue
+        rest = [r for i, r in enumerate(readings) if i != pos]
+        splits.append(KoreanSplit((family,), _given_readings(rest)))
+    return tuple(splits)
+
+
+def _prepare_latin(original: str, text: str, script: str) -> PreparedName:
+    """A name in Latin letters (or transliterated to them)."""
+    words = _latin_words(text)
+    kept = [w for w in words if ascii_word(w) not in TITLES] or words
+    readings = [_word_readings(w) for w in kept]
+    family_first = "," in text
+    splits = _korean_splits(kept, readings, family_first) if all(readings) else ()
+    return PreparedName(original, _tokens(kept), script, splits)
+
+
+def _prepare_hangul(original: str, hangul: str, script: str) -> list[PreparedName]:
+    """A name in Hangul: its syllable keys, plus its MR and RR spellings as Latin names."""
+    for honorific in KOREAN_HONORIFICS:
+        hangul = hangul.removesuffix(honorific).strip()
+    family, given = korean.split_hangul_name(hangul)
+    family_keys = korean.hangul_word(family).readings
+    given_keys = korean.hangul_word(given).readings
+    split = KoreanSplit(family_keys, given_keys) if given_keys else None
+    mr = korean.romanise_name(hangul, "mr")
+    rr = korean.romanise_name(hangul, "rr")
+    native = PreparedName(
+        original, _tokens(_latin_words(mr)), script, (split,) if split else (), hangul
+    )
+    return [native, PreparedName(original, _tokens(_latin_words(rr)), script, (), hangul)]
+
+
+def _prepare_cyrillic(original: str) -> PreparedName:
+    """A name in Cyrillic, read as a Russian spelling of a Korean name where it can be."""
+    words = [w for w in _SPLIT.split(original) if w]
+    readings = [korean.cyrillic_readings(w) for w in words]
+    latin_words = [korean.cyrillic_to_latin(w) for w in words]
+    splits = _korean_splits(latin_words, readings, "," in original) if all(readings) else ()
+    return PreparedName(
+        original, _tokens([_ANY_LATIN.transliterate(w) for w in words]), "cyrillic", splits
+    )
+
+
+@lru_cache(maxsize=65536)
+def prepare_name(original: str) -> tuple[PreparedName, ...]:
+    """Every comparable form of one name as written."""
+    text = original.strip()
+    if not text:
+        return ()
+    if korean.is_hangul(text):
+        return tuple(_prepare_hangul(original, text, "hangul"))
+    if korean.is_han(text):
+        hangul = korean.hanja_to_hangul(text)
+        pinyin = _HAN_LATIN.transliterate(text)
+        forms = _prepare_hangul(original, hangul, "han")
+        forms.append(PreparedName(original, _tokens(pinyin.split()), "han", (), hangul))
+        return tuple(forms)
+    if korean.is_cyrillic(text):
+        return (_prepare_cyrillic(text),)
+    return (_prepare_latin(original, text, "latin"),)
+
+
+def entity_names(entity: EntityProxy) -> list[str]:
+    """The names of an entity that are screened (name, aliases, previous names)."""
+    names: list[str] = []
+    for prop in NAME_PROPS:
+        if prop in entity.schema.properties:
+            names.extend(entity.get(prop, quiet=True))
+    return list(dict.fromkeys(names))
+
+
+def prepare_names(entity: EntityProxy) -> tuple[PreparedName, ...]:
+    """Every comparable form of every screened name of an entity."""
+    prepared: list[PreparedName] = []
+    for name in entity_names(entity):
+        prepared.extend(prepare_name(name))
+    return tuple(prepared)
+
+
+def sequence_similarity(a: tuple[SyllableKey, ...], b: tuple[SyllableKey, ...]) -> float:
+    """How alike two syllable sequences are, syllable by syllable in order; a missing syllable
+    counts as a different one (Jong Un against Jong is 0.5)."""
+    if not a or not b:
+        return 0.0
+    if len(a) == len(b):
+        return sum(korean.syllable_similarity(x, y) for x, y in zip(a, b, strict=True)) / len(a)
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    best = 0.0
+    for positions in combinations(range(len(long)), len(short)):
+        total = sum(
+            korean.syllable_similarity(s, long[p]) for s, p in zip(short, positions, strict=True)
+        )
+        best = max(best, total)
+    return best / len(long)
+
+
+@dataclass(frozen=True, slots=True)
+class KoreanMatch:
+    """The best Korean reading of two names against each other."""
+
+    score: float
+    family: float
+    given: float
+    query_family: tuple[SyllableKey, ...]
+    candidate_family: tuple[SyllableKey, ...]
+    query_given: tuple[SyllableKey, ...]
+    candidate_given: tuple[SyllableKey, ...]
+
+
+def _best_of(
+    options_q: tuple[tuple[SyllableKey, ...], ...], options_c: tuple[tuple[SyllableKey, ...], ...]
+) -> tuple[float, tuple[SyllableKey, ...], tuple[SyllableKey, ...]]:
+    best = (0.0, (), ())
+    for q in options_q:
+        for c in options_c:
+            sim = sequence_similarity(q, c)
+            if sim > best[0]:
+                best = (sim, q, c)
+    return best
+
+
+def compare_korean(query: PreparedName, candidate: PreparedName) -> KoreanMatch | None:
+    """Compare two names read as Korean: family name against family name, given name against
+    given name, syllable by syllable. None when either cannot be read as Korean."""
+    best: KoreanMatch | None = None
+    for qs in query.korean:
+        for cs in candidate.korean:
+            if qs.family and cs.family:
+                fam, qf, cf = _best_of(qs.family, cs.family)
+                giv, qg, cg = _best_of(qs.given, cs.given)
+                score = FAMILY_SHARE * fam + (1 - FAMILY_SHARE) * giv
+            else:
+                qall = tuple(f + g for f in (qs.family or ((),)) for g in qs.given)
+                call = tuple(f + g for f in (cs.family or ((),)) for g in cs.given)
+                score, qg, cg = _best_of(qall, call)
+                fam, giv, qf, cf = 0.0, score, (), ()
+            if best is None or score > best.score:
+                best = KoreanMatch(score, fam, giv, qf, cf, qg, cg)
+    return best
+
+
+def syllables_text(keys: tuple[SyllableKey, ...]) -> str:
+    """Syllable keys written for the analyst: jong-un."""
+    return "-".join(korean.key_text(k) for k in keys)
+
+
+def name_keys(entity_or_prepared: object) -> set[str]:
+    """Blocking keys for the index: the distinctive words of every name, the Korean syllable keys,
+    the whole Korean given name, and org-name initials. A query and a listed entity that share no
+    key are never compared."""
+    names = _names_of(entity_or_prepared)
+    keys: set[str] = set()
+    for name in names:
+        for token in name.tokens:
+            if len(token) >= 2 and not is_generic(token):
+                keys.add(f"t:{token}")
+        for split in name.korean:
+            for reading in split.given:
+                keys.add(f"kg:{syllables_text(reading)}")
+                keys.update(f"k:{korean.key_text(k)}" for k in reading)
+        keys.update(acronym_keys(name.tokens))
+    return keys
+
+
+def _names_of(entity_or_prepared: object) -> tuple[PreparedName, ...]:
+    """The prepared names of an entity, or of an already prepared entity."""
+    if isinstance(entity_or_prepared, EntityProxy):
+        return prepare_names(entity_or_prepared)
+    return entity_or_prepared.names  # type: ignore[attr-defined]
+
+
+def _pairs(query: Prepared, candidate: Prepared) -> list[tuple[PreparedName, PreparedName]]:
+    return [(q, c) for q in query.names for c in candidate.names]
+
+
+def name_exact(query: Prepared, candidate: Prepared) -> Observation | None:
+    """A name of the query and a name of the listed entity are the same words, once case, accents,
+    punctuation, titles and word order are set aside."""
+    shared = query.forms & candidate.forms
+    if not shared:
+        return None
+    form = min(shared)
+    q = next(n.original for n in query.names if sorted_form(n) == form)
+    c = next(n.original for n in candidate.names if sorted_form(n) == form)
+    return Observation(1.0, f"same name: '{q}' = '{c}'", q, c)
+
+
+def _korean_reason(q: PreparedName, c: PreparedName, m: KoreanMatch) -> str:
+    """The analyst's words for a Korean name comparison."""
+
+    def shown(name: PreparedName) -> str:
+        if name.hangul and name.script == "han":
+            return (
+                f"'{name.original}' (read {name.hangul}, {korean.romanise_name(name.hangul, 'mr')})"
+            )
+        if name.hangul:
+            mr, rr = (
+                korean.romanise_name(name.hangul, "mr"),
+                korean.romanise_name(name.hangul, "rr"),
+            )
+            return f"'{name.original}' (MR {mr}, RR {rr})"
+        return f"'{name.original}'"
+
+    parts = [f"{shown(q)} read as Korean against {shown(c)}:"]
+    if m.query_family:
+        verdict = "same family name" if m.family == 1.0 else "different family names"
+        parts.append(
+            f"family name {syllables_text(m.query_family)} / {syllables_text(m.candidate_family)}"
+            f" ({verdict}),"
+        )
+    if m.given == 1.0:
+        verdict = "same syllables"
+    elif m.given > 0:
+        verdict = f"{m.given:.0%} of the syllables agree"
+    else:
+        verdict = "no syllable in common"
+    parts.append(
+        f"given name {syllables_text(m.query_given)} / "
+        f"{syllables_text(m.candidate_given)} ({verdict})"
+    )
+    return " ".join(parts)
+
+
+def name_korean_phonetic(query: Prepared, candidate: Prepared) -> Observation | None:
+    """The names, read as Korean whatever the script or romanisation (Kim Jong Un, 김정은, 金正恩,
+    Gim Jeong-eun, KIM Jong-un), sound the same syllable by syllable: family name against family
+    name (Ri = Lee = Yi, Pak = Park, O = Oh, Ryu = Yu), given name against given name, joined or
+    split, in either order. The value is the share of syllables that agree, the family name
+    counting for FAMILY_SHARE."""
+    if not (query.is_person or candidate.is_person):
+        return None
+    best: tuple[float, PreparedName, PreparedName, KoreanMatch] | None = None
+    for q, c in _pairs(query, candidate):
+        if not q.korean or not c.korean:
+            continue
+        m = compare_korean(q, c)
+        if m is not None and (best is None or m.score > best[0]):
+            best = (m.score, q, c, m)
+    if best is None or best[0] <= 0:
+        return None
+    score, q, c, m = best
+    return Observation(score, _korean_reason(q, c, m), q.original, c.original)
+
+
+def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
+    """The words of the names, in any order, are the same or nearly (a typo in a long word, an
+    initial for a word); the value is the share of letters on both sides that found a partner."""
+    if not (query.is_person or candidate.is_person):
+        return None
+    best: tuple[float, PreparedName, PreparedName, Aligned] | None = None
+    for q, c in _pairs(query, candidate):
+        if not q.tokens or not c.tokens:
+            continue
+        score, aligned = align_tokens(q.tokens, c.tokens)
+        if best is None or score > best[0]:
+            best = (score, q, c, aligned)
+    if best is None or best[0] <= 0:
+        return None
+    score, q, c, aligned = best
+    words = ", ".join(f"{a}={b}" if s == 1.0 else f"{a}≈{b}" for a, b, s in aligned)
+    return Observation(
+        score,
+        f"'{q.original}' against '{c.original}', word by word: {words}",
+        q.original,
+        c.original,
+    )
+
+
+def sorted_form(name: PreparedName) -> str:
+    """A name's words sorted, so that word order does not matter for an exact match."""
+    return " ".join(sorted(name.tokens))

@@ -1,0 +1,68 @@
+"""An entity made ready for matching once: names normalised, keys, dates, countries, identifiers.
+
+The index prepares every listed entity when it is built and keeps the result; a query is prepared
+once per request. Scoring a pair then only compares precomputed values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from followthemoney import EntityProxy, model
+
+from sever.screen.features.countries import (
+    COUNTRY_PROPS,
+    FLAG_PROPS,
+    TONNAGE_PROPS,
+    prepare_tonnage,
+    values_of,
+)
+from sever.screen.features.dates import DATE_PROPS, prepare_dates
+from sever.screen.features.identifiers import Identifiers, prepare_identifiers
+from sever.screen.features.names import PreparedName, prepare_names, sorted_form
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Everything the matcher compares, computed once per entity."""
+
+    id: str | None
+    schema: str
+    caption: str
+    is_person: bool
+    names: tuple[PreparedName, ...]
+    forms: frozenset[str]
+    """Each name's words, sorted: equal forms are the same name in any word order."""
+    birth_dates: tuple[str, ...]
+    countries: tuple[str, ...]
+    genders: tuple[str, ...]
+    flags: tuple[str, ...]
+    tonnage: tuple[float, ...]
+    ids: Identifiers
+
+
+def prepare(entity: EntityProxy) -> Prepared:
+    """Precompute what the matcher needs from one entity (a query or a listed entity)."""
+    names = prepare_names(entity)
+    return Prepared(
+        id=entity.id,
+        schema=entity.schema.name,
+        caption=entity.caption,
+        is_person=entity.schema.is_a("Person"),
+        names=names,
+        forms=frozenset(sorted_form(n) for n in names if n.tokens),
+        birth_dates=prepare_dates(list(values_of(entity, DATE_PROPS))),
+        countries=values_of(entity, COUNTRY_PROPS),
+        genders=values_of(entity, ("gender",)),
+        flags=values_of(entity, FLAG_PROPS),
+        tonnage=prepare_tonnage(values_of(entity, TONNAGE_PROPS)),
+        ids=prepare_identifiers(entity),
+    )
+
+
+@lru_cache(maxsize=1024)
+def schemata_matchable(query: str, candidate: str) -> bool:
+    """True when an entity of the query's schema can be the same thing as one of the candidate's
+    (a Person can be a LegalEntity, never a Vessel)."""
+    return model.get(query).can_match(model.get(candidate))  # type: ignore[union-attr]
