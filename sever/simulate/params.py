@@ -1,0 +1,267 @@
+"""Every knob of a simulated world, declared once with its default and the help an analyst reads.
+
+``SimulationParams`` describes the world (size, dates, currencies, banks, the illicit share) and
+``SchemeParams`` the shape of each planted scheme (how many mules, how fast money moves on).
+``validate`` turns a bad value into an ``InputError`` naming the field, never a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from sever.errors import InputError
+
+SIZES = {"small": 100_000, "medium": 5_000_000, "large": 50_000_000}
+"""Named sizes: the number of bank transactions written."""
+
+MIN_SIZE = 2_000
+FORMATS = ("parquet", "csv")
+
+TYPOLOGY_NAMES = (
+    "it_worker_payroll",
+    "laptop_farm",
+    "front_company",
+    "ownership_50pct",
+    "trade_mismatch",
+    "crypto_laundering",
+    "fan_in",
+    "fan_out",
+    "scatter_gather",
+    "gather_scatter",
+    "cycle",
+    "bipartite",
+    "stack",
+    "structuring",
+    "rapid_movement",
+    "sanctioned_alias",
+    "ship_to_ship",
+)
+"""The shared vocabulary of ``docs/contracts.md``: simulate labels and monitor alerts use it."""
+
+DEFAULT_BANKS = (
+    "US:First Liberty Bank",
+    "US:Harborview National",
+    "US:Prairie Federal Credit Union",
+    "GB:Thameside Bank",
+    "DE:Rheinland Handelsbank",
+    "CN:Yalu River Commercial Bank",
+    "CN:Liaoning Merchants Bank",
+    "CN:Pearl Delta Bank",
+    "HK:Victoria Harbour Bank",
+    "RU:Volga Credit Bank",
+    "RU:Primorye Trade Bank",
+    "AE:Gulf Crescent Bank",
+    "SG:Straits Capital Bank",
+    "TH:Chao Phraya Bank",
+    "VN:Red River Joint Stock Bank",
+    "KR:Hangang Bank",
+    "KR:Busan Harbour Bank",
+    "JP:Sakura Coast Bank",
+)
+"""Fictional banks, ``COUNTRY:Name``; each account is held at a bank of its holder's country."""
+
+DEFAULT_CURRENCIES = ("USD", "EUR", "GBP", "CNY", "HKD", "RUB", "AED", "SGD", "THB", "VND", "KRW")
+
+
+def _p(default: Any, help: str, **kw: Any) -> Any:
+    """A dataclass field whose help text travels with it (shown by ``--help`` and the docs)."""
+    if isinstance(default, (dict, list)):
+        return field(default_factory=lambda: type(default)(default), metadata={"help": help, **kw})
+    return field(default=default, metadata={"help": help, **kw})
+
+
+@dataclass(frozen=True)
+class SchemeParams:
+    """How each planted scheme instance is shaped. Ranges are inclusive ``(low, high)``."""
+
+    mules: tuple[int, int] = _p((8, 20), "counterparties of a fan-in, fan-out or hub pattern")
+    layers: tuple[int, int] = _p((3, 4), "layers of a stack; hops of a cycle are 3 to 8")
+    window_days: int = _p(14, "days over which one bank-side pattern plays out")
+    reporting_threshold: float = _p(
+        10_000.0, "cash reporting threshold that structuring stays under"
+    )
+    structuring_deposits: tuple[int, int] = _p((8, 20), "deposits made by one structurer")
+    it_workers: tuple[int, int] = _p((2, 6), "remote workers in one IT-worker payroll scheme")
+    farm_laptops: tuple[int, int] = _p((6, 20), "employee laptops at one laptop farm")
+    payroll_months: tuple[int, int] = _p((4, 10), "months an IT worker stays employed")
+    forward_share: float = _p(0.9, "share of each salary forwarded on by an IT worker's account")
+    forward_hours: int = _p(72, "hours within which IT-worker salary is forwarded")
+    front_companies: tuple[int, int] = _p((3, 6), "companies in one front-company cluster")
+    split_wallets: tuple[int, int] = _p((12, 40), "wallets a stolen balance is split over")
+    peel_hops: tuple[int, int] = _p((4, 10), "hops of a peel chain")
+    laundering_days: tuple[int, int] = _p((1, 30), "days from a theft to the last cash-out")
+    theft_usd: tuple[float, float] = _p((2e6, 2e8), "size of one theft in US dollars")
+    new_account_days: int = _p(30, "an account opened this recently counts as new")
+
+
+@dataclass(frozen=True)
+class SimulationParams:
+    """A whole world: its size, calendar, money, population and the schemes planted in it."""
+
+    size: int = _p(SIZES["small"], "bank transactions to write (small, medium, large or a number)")
+    seed: int = _p(0, "random seed; the same seed and parameters give byte-identical files")
+    start: date = _p(date(2024, 1, 1), "first day of the simulated period")  # noqa: RUF009
+    days: int = _p(365, "length of the simulated period in days")
+    illicit_share: float = _p(0.01, "target share of bank transactions that belong to schemes")
+    typologies: tuple[str, ...] = _p(TYPOLOGY_NAMES, "typologies to plant (default: all)")
+    scheme_counts: Mapping[str, int] = _p(
+        {}, "explicit instance counts per typology, overriding the illicit share"
+    )
+    tx_per_person: float = _p(60.0, "bank transactions per legitimate person over the period")
+    company_share: float = _p(0.08, "companies per legitimate person")
+    employment_rate: float = _p(0.6, "share of persons paid a salary")
+    remote_share: float = _p(0.15, "share of employees working remotely (with login records)")
+    logins_per_employee: int = _p(10, "login events recorded per remote employee")
+    transfers_per_tx: float = _p(0.1, "chain transfers written per bank transaction")
+    currencies: tuple[str, ...] = _p(DEFAULT_CURRENCIES, "currencies in use; others fall to USD")
+    banks: tuple[str, ...] = _p(DEFAULT_BANKS, "banks as COUNTRY:Name")
+    chunk_size: int = _p(1_000_000, "transactions generated and written per chunk")
+    format: str = _p("parquet", "output format: parquet or csv")
+    scheme: SchemeParams = _p(SchemeParams(), "shape of the planted schemes")  # noqa: RUF009
+
+    @property
+    def end(self) -> date:
+        """The day after the simulated period."""
+        from datetime import timedelta
+
+        return self.start + timedelta(days=self.days)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values, for ``world.json``."""
+        data = dataclasses.asdict(self)
+        data["start"] = self.start.isoformat()
+        data["scheme_counts"] = dict(sorted(self.scheme_counts.items()))
+        return data
+
+
+def parse_size(value: str | int) -> int:
+    """``small``, ``medium``, ``large`` or a positive number of transactions."""
+    if isinstance(value, int):
+        return value
+    text = str(value).strip().lower().replace("_", "")
+    if text in SIZES:
+        return SIZES[text]
+    try:
+        return int(float(text))
+    except ValueError:
+        raise InputError(
+            None, f"size {value!r} is not small, medium, large or a number", field="size"
+        ) from None
+
+
+def parse_typologies(value: str | None) -> tuple[str, ...]:
+    """A comma-separated list of typology names; empty means all."""
+    if not value:
+        return TYPOLOGY_NAMES
+    names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+    _check_typologies(names, "typologies")
+    return names
+
+
+def _check_typologies(names: Any, name: str) -> None:
+    unknown = [n for n in names if n not in TYPOLOGY_NAMES]
+    if unknown:
+        raise InputError(
+            None,
+            f"unknown typolog{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)}; "
+            f"known: {', '.join(TYPOLOGY_NAMES)}",
+            field=name,
+        )
+
+
+def _check_range(name: str, value: Any, low: float, high: float | None = None) -> None:
+    if high is None:
+        ok = value >= low
+        bound = f"at least {low}"
+    else:
+        ok = low <= value <= high
+        bound = f"between {low} and {high}"
+    if not ok:
+        raise InputError(None, f"{name} must be {bound}, got {value}", field=name)
+
+
+def validate(params: SimulationParams) -> SimulationParams:
+    """Raise ``InputError`` naming the first bad field; return the parameters unchanged."""
+    _check_range("size", params.size, MIN_SIZE)
+    _check_range("days", params.days, 28, 3660)
+    _check_range("illicit_share", params.illicit_share, 0.0, 0.5)
+    for name in ("company_share", "employment_rate", "remote_share", "transfers_per_tx"):
+        _check_range(name, getattr(params, name), 0.0, 1.0)
+    _check_range("tx_per_person", params.tx_per_person, 5.0)
+    _check_range("logins_per_employee", params.logins_per_employee, 1)
+    _check_range("chunk_size", params.chunk_size, 10_000)
+    _check_typologies(params.typologies, "typologies")
+    _check_typologies(params.scheme_counts, "scheme_counts")
+    for name, count in params.scheme_counts.items():
+        _check_range(f"scheme_counts.{name}", count, 0)
+    if params.format not in FORMATS:
+        raise InputError(
+            None,
+            f"format must be one of {', '.join(FORMATS)}, got {params.format!r}",
+            field="format",
+        )
+    if "USD" not in params.currencies:
+        raise InputError(
+            None, "currencies must include USD (the settlement currency)", field="currencies"
+        )
+    if not params.banks or any(":" not in b for b in params.banks):
+        raise InputError(None, "banks must be a non-empty list of COUNTRY:Name", field="banks")
+    _validate_scheme(params.scheme)
+    return params
+
+
+def _validate_scheme(scheme: SchemeParams) -> None:
+    for f in fields(scheme):
+        value = getattr(scheme, f.name)
+        if isinstance(value, tuple):
+            low, high = value
+            if low > high or low <= 0:
+                raise InputError(
+                    None,
+                    f"{f.name} must be a range (low, high) with 0 < low <= high, got {value}",
+                    field=f"scheme.{f.name}",
+                )
+    _check_range("scheme.forward_share", scheme.forward_share, 0.5, 1.0)
+    _check_range("scheme.reporting_threshold", scheme.reporting_threshold, 100.0)
+    _check_range("scheme.window_days", scheme.window_days, 1, 90)
+    _check_range("scheme.forward_hours", scheme.forward_hours, 1, 24 * 14)
+    _check_range("scheme.new_account_days", scheme.new_account_days, 1, 365)
+    if scheme.mules[0] < 3:
+        raise InputError(None, "scheme.mules must start at 3 or more", field="scheme.mules")
+
+
+def with_overrides(params: SimulationParams, overrides: Mapping[str, str]) -> SimulationParams:
+    """Apply ``KEY=VALUE`` settings (``scheme.forward_share=0.8``) typed like their defaults."""
+    scheme_changes: dict[str, Any] = {}
+    top_changes: dict[str, Any] = {}
+    for key, raw in overrides.items():
+        target, name = (params.scheme, key[7:]) if key.startswith("scheme.") else (params, key)
+        known = {f.name for f in fields(target)}
+        if name not in known or name in ("scheme", "typologies", "scheme_counts", "size", "seed"):
+            raise InputError(None, f"unknown parameter {key!r}", field=key)
+        value = _typed(key, getattr(target, name), raw)
+        (scheme_changes if target is params.scheme else top_changes)[name] = value
+    if scheme_changes:
+        top_changes["scheme"] = dataclasses.replace(params.scheme, **scheme_changes)
+    return dataclasses.replace(params, **top_changes)
+
+
+def _typed(key: str, current: Any, raw: str) -> Any:
+    """Convert ``raw`` to the type of ``current``; a bad value names the parameter."""
+    try:
+        if isinstance(current, bool):
+            return raw.lower() in ("1", "true", "yes")
+        if isinstance(current, date):
+            return date.fromisoformat(raw)
+        if isinstance(current, tuple) and current and isinstance(current[0], str):
+            return tuple(v.strip() for v in raw.split(",") if v.strip())
+        if isinstance(current, tuple):
+            kind = type(current[0])
+            return tuple(kind(v) for v in raw.split(","))
+        return type(current)(raw)
+    except ValueError:
+        raise InputError(None, f"{raw!r} is not a valid value for {key}", field=key) from None

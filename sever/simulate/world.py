@@ -1,0 +1,530 @@
+"""The legitimate cast of a world: people, companies, services, their accounts, jobs and wallets.
+
+Built once per world, vectorised with numpy: columns of arrays, never Python objects per row.
+Activity (transactions, transfers, logins) is drawn from it chunk by chunk in ``background``.
+Heavy tails come from here: how active a person is, how popular a shop is and how big an employer
+is are all drawn from Pareto or Zipf laws.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sever.simulate import names
+from sever.simulate.calendar import day_number
+from sever.simulate.identifiers import chain_addresses, hex_ids, rng_for
+from sever.simulate.params import SimulationParams
+
+COUNTRIES = ("US", "KR", "CN", "HK", "RU", "AE", "SG", "TH", "VN", "GB", "DE")
+PERSON_SHARES = np.array([0.33, 0.15, 0.15, 0.03, 0.07, 0.04, 0.04, 0.05, 0.05, 0.05, 0.04])
+CULTURE_MIX = {
+    "US": {"english": 0.72, "korean": 0.1, "chinese": 0.09, "vietnamese": 0.05, "arabic": 0.04},
+    "KR": {"korean": 0.97, "chinese": 0.03},
+    "CN": {"chinese": 0.96, "korean": 0.04},
+    "HK": {"chinese": 0.9, "english": 0.1},
+    "RU": {"russian": 0.9, "korean": 0.07, "chinese": 0.03},
+    "AE": {"arabic": 0.55, "english": 0.15, "russian": 0.1, "chinese": 0.1, "thai": 0.1},
+    "SG": {"chinese": 0.75, "english": 0.2, "thai": 0.05},
+    "TH": {"thai": 0.95, "chinese": 0.05},
+    "VN": {"vietnamese": 0.95, "chinese": 0.05},
+    "GB": {"english": 0.85, "arabic": 0.08, "chinese": 0.07},
+    "DE": {"english": 0.8, "russian": 0.12, "arabic": 0.08},
+}
+"""Which naming culture the people of each country are drawn from (Korean diaspora included)."""
+
+CURRENCY_OF = {
+    "US": "USD",
+    "KR": "KRW",
+    "CN": "CNY",
+    "HK": "HKD",
+    "RU": "RUB",
+    "AE": "AED",
+    "SG": "SGD",
+    "TH": "THB",
+    "VN": "VND",
+    "GB": "GBP",
+    "DE": "EUR",
+    "VG": "USD",
+    "MH": "USD",
+    "SC": "USD",
+}
+FX_PER_USD = {
+    "USD": 1.0,
+    "EUR": 0.92,
+    "GBP": 0.79,
+    "CNY": 7.2,
+    "HKD": 7.8,
+    "RUB": 90.0,
+    "AED": 3.67,
+    "SGD": 1.35,
+    "THB": 36.0,
+    "VND": 25_000.0,
+    "KRW": 1_350.0,
+    "JPY": 150.0,
+}
+IP_FIRST_OCTET = {
+    "US": (23, 64, 98, 173),
+    "KR": (1, 14, 121, 211),
+    "CN": (36, 58, 113, 223),
+    "HK": (43, 103),
+    "RU": (5, 31, 95, 178),
+    "AE": (5, 94),
+    "SG": (8, 103, 118),
+    "TH": (27, 49, 171),
+    "VN": (14, 113, 171),
+    "GB": (2, 51, 81, 86),
+    "DE": (46, 77, 84, 91),
+    "KP": (175,),
+}
+EXCHANGES = (
+    ("Coinvault", "US"),
+    ("Hanbit Digital Exchange", "KR"),
+    ("BitStraits", "SG"),
+    ("Dragon Gate Exchange", "HK"),
+    ("Gulf Crypto Exchange", "AE"),
+    ("Liberty Coin", "US"),
+)
+"""Fictional virtual-asset exchanges: bank accounts for fiat, hot wallets and deposit addresses."""
+
+CHAINS = ("ethereum", "bitcoin", "tron")
+CHAIN_SHARES = np.array([0.6, 0.25, 0.15])
+SERVICE_TYPES = ("msb", "exchange", "otc")
+
+
+@dataclass
+class Population:
+    """Accounts (or wallets) of one kind, with a heavy-tailed activity weight each."""
+
+    members: np.ndarray
+    cdf: np.ndarray
+    countries: np.ndarray
+    _local: dict[str, Population | None] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, members: np.ndarray, weights: np.ndarray, countries: np.ndarray) -> Population:
+        cdf = np.cumsum(weights, dtype=np.float64)
+        return cls(members, cdf / cdf[-1], countries)
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` members, each chosen with probability proportional to its weight."""
+        picks = np.searchsorted(self.cdf, rng.random(n), side="right")
+        return self.members[np.minimum(picks, len(self.members) - 1)]
+
+    def draw_near(
+        self, rng: np.random.Generator, countries: np.ndarray, local: float
+    ) -> np.ndarray:
+        """Members for acts by people of ``countries``: a ``local`` share from the same country."""
+        out = self.draw(rng, len(countries))
+        stay = rng.random(len(countries)) < local
+        for country in np.unique(countries[stay]):
+            sub = self.within(str(country))
+            if sub is not None:
+                mask = stay & (countries == country)
+                out[mask] = sub.draw(rng, int(mask.sum()))
+        return out
+
+    def within(self, country: str) -> Population | None:
+        """The members in ``country`` (cached), or None when there are none."""
+        if country not in self._local:
+            same = self.countries == country
+            weights = np.diff(self.cdf, prepend=0.0)[same]
+            self._local[country] = (
+                Population.of(self.members[same], weights, self.countries[same])
+                if same.any()
+                else None
+            )
+        return self._local[country]
+
+
+@dataclass
+class Accounts:
+    """Columns of every legitimate account; planted schemes reference them by index."""
+
+    ids: np.ndarray
+    holder: np.ndarray
+    bank: np.ndarray
+    country: np.ndarray
+    currency: np.ndarray
+    opened: np.ndarray
+    kind: np.ndarray
+
+
+@dataclass
+class World:
+    """The legitimate cast, plus sampling populations for activity and for planted schemes."""
+
+    params: SimulationParams
+    parties: dict[str, np.ndarray]
+    accounts: Accounts
+    pops: dict[str, Population]
+    employees: dict[str, np.ndarray]
+    wallets: dict[str, np.ndarray]
+    wallet_pops: dict[str, Population] = field(default_factory=dict)
+
+    @property
+    def first_day(self) -> int:
+        return day_number(self.params.start)
+
+    @property
+    def last_day(self) -> int:
+        return day_number(self.params.start) + self.params.days - 1
+
+    def bank_of(self, country: str) -> str:
+        """A bank in ``country``, else the first bank listed (a correspondent)."""
+        return _banks_by_country(self.params).get(country, [self.params.banks[0].split(":", 1)[1]])[
+            0
+        ]
+
+    def banks_in(self, country: str) -> list[str]:
+        return _banks_by_country(self.params).get(country, [])
+
+
+def _banks_by_country(params: SimulationParams) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for entry in params.banks:
+        country, name = entry.split(":", 1)
+        out.setdefault(country.strip().upper(), []).append(name.strip())
+    return out
+
+
+def currency_for(params: SimulationParams, country: str) -> str:
+    """The local currency of ``country`` where the world uses it, else US dollars."""
+    local = CURRENCY_OF.get(country, "USD")
+    return local if local in params.currencies else "USD"
+
+
+def ips(rng: np.random.Generator, countries: np.ndarray) -> np.ndarray:
+    """IPv4 addresses from blocks typical of each country."""
+    first = np.array(
+        [
+            IP_FIRST_OCTET.get(str(c), (100,))[i % len(IP_FIRST_OCTET.get(str(c), (100,)))]
+            for i, c in enumerate(countries)
+        ]
+    )
+    rest = rng.integers(1, 255, (len(countries), 3))
+    parts = [first.astype(str).astype(object)] + [
+        rest[:, i].astype(str).astype(object) for i in range(3)
+    ]
+    return parts[0] + "." + parts[1] + "." + parts[2] + "." + parts[3]
+
+
+def _pareto_weights(rng: np.random.Generator, n: int, alpha: float) -> np.ndarray:
+    """Activity weights with a power-law tail: a few very active members, many quiet ones."""
+    return 1.0 + rng.pareto(alpha, n)
+
+
+def _zipf_weights(rng: np.random.Generator, n: int, exponent: float) -> np.ndarray:
+    ranks = rng.permutation(n) + 1
+    return 1.0 / ranks.astype(np.float64) ** exponent
+
+
+def build_world(params: SimulationParams) -> World:
+    """Draw the legitimate cast of the world for ``params`` (deterministic for its seed)."""
+    rng = rng_for(params.seed, "cast")
+    n_persons = max(300, int(params.size / params.tx_per_person))
+    n_companies = max(60, int(n_persons * params.company_share))
+    parties = _parties(rng, params, n_persons, n_companies)
+    accounts = _accounts(rng, params, parties)
+    world = World(params, parties, accounts, {}, {}, {})
+    world.pops = _populations(rng, parties, accounts)
+    world.employees = _employees(rng, params, parties, accounts, world.pops)
+    world.wallets, world.wallet_pops = _wallets(rng, params, parties, n_persons)
+    return world
+
+
+def _sample_cultures(rng: np.random.Generator, countries: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(countries), dtype=np.int64)
+    for country, mix in CULTURE_MIX.items():
+        mask = countries == country
+        cultures = [names.CULTURES.index(c) for c in mix]
+        probs = np.array(list(mix.values()))
+        out[mask] = rng.choice(cultures, size=int(mask.sum()), p=probs / probs.sum())
+    return out
+
+
+def _company_kinds(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Party types and industries of ordinary companies."""
+    kinds = rng.choice(
+        np.array(["merchant", "company", "employer", "utility"], dtype=object),
+        size=n,
+        p=[0.4, 0.35, 0.2, 0.05],
+    )
+    industry_names = np.array(list(names.INDUSTRIES), dtype=object)
+    trade = industry_names[industry_names != "utilities"]
+    industries = trade[rng.integers(0, len(trade), n)]
+    industries[kinds == "merchant"] = rng.choice(
+        np.array(["retail", "food"], dtype=object), int((kinds == "merchant").sum())
+    )
+    industries[kinds == "utility"] = "utilities"
+    employer = kinds == "employer"
+    industries[employer] = rng.choice(
+        np.array(["software", "retail", "logistics", "electronics", "construction"], dtype=object),
+        int(employer.sum()),
+        p=[0.35, 0.2, 0.15, 0.15, 0.15],
+    )
+    return kinds, industries
+
+
+def _services(params: SimulationParams, n_persons: int) -> list[tuple[str, str, str, str]]:
+    """(party_type, country, industry, fixed name or '') of MSBs, exchanges and OTC desks."""
+    out = [("exchange", country, "digital asset exchange", name) for name, country in EXCHANGES]
+    msb_countries = ("CN", "HK", "US", "AE", "RU", "KR", "SG", "VN", "TH")
+    for i in range(max(6, n_persons // 2000)):
+        out.append(("msb", msb_countries[i % len(msb_countries)], "remittance", ""))
+    for i in range(max(3, n_persons // 20000)):
+        out.append(("otc", ("HK", "AE", "SG", "CN")[i % 4], "otc desk", ""))
+    return out
+
+
+def _parties(
+    rng: np.random.Generator, params: SimulationParams, n_persons: int, n_companies: int
+) -> dict[str, np.ndarray]:
+    """Columns of ``parties`` for people, ordinary companies and financial services."""
+    person_country = np.array(COUNTRIES, dtype=object)[
+        rng.choice(len(COUNTRIES), size=n_persons, p=PERSON_SHARES / PERSON_SHARES.sum())
+    ]
+    company_country = np.array(COUNTRIES, dtype=object)[
+        rng.choice(len(COUNTRIES), size=n_companies, p=PERSON_SHARES / PERSON_SHARES.sum())
+    ]
+    kinds, industries = _company_kinds(rng, n_companies)
+    services = _services(params, n_persons)
+    svc_kind = np.array([s[0] for s in services], dtype=object)
+    svc_country = np.array([s[1] for s in services], dtype=object)
+    svc_industry = np.array([s[2] for s in services], dtype=object)
+
+    country = np.concatenate([person_country, company_country, svc_country])
+    n = len(country)
+    is_person = np.arange(n) < n_persons
+    party_type = np.concatenate([np.full(n_persons, "person", dtype=object), kinds, svc_kind])
+    industry = np.concatenate([np.full(n_persons, None, dtype=object), industries, svc_industry])
+    name = np.empty(n, dtype=object)
+    name[:n_persons] = names.person_names(rng, _sample_cultures(rng, person_country))
+    name[n_persons:] = names.company_names(rng, country[n_persons:], industry[n_persons:])
+    for offset, (_, _, _, fixed) in enumerate(services):
+        if fixed:
+            name[n_persons + n_companies + offset] = fixed
+
+    start = day_number(params.start)
+    birth = start - rng.integers(19 * 365, 80 * 365, n)
+    incorporated = start - (365 * (1 + rng.pareto(0.8, n))).astype(np.int64).clip(30, 365 * 60)
+    ids = hex_ids("P", params.seed, "party", np.arange(n))
+    address = names.addresses(rng, country)
+    agent_hub = (~is_person) & np.isin(country, ("HK", "SG", "AE")) & (rng.random(n) < 0.25)
+    shared = names.addresses(
+        rng_for(params.seed, "registered-agents"), np.array(["HK", "SG", "AE"] * 3, dtype=object)
+    )
+    address[agent_hub] = shared[rng.integers(0, len(shared), int(agent_hub.sum()))]
+    directors, owners = _governance(rng, ids, country, n_persons, n)
+    return {
+        "party_id": ids,
+        "schema": np.where(is_person, "Person", "Company").astype(object),
+        "name": name,
+        "birth_date": np.where(is_person, birth, -1),
+        "nationality": np.where(is_person, country, None),
+        "country": country,
+        "address": address,
+        "phone": names.phones(rng, country),
+        "email": names.emails(rng, name),
+        "registration_number": np.where(
+            is_person, None, hex_ids("", params.seed, "registration", np.arange(n))
+        ),
+        "incorporation_date": np.where(is_person, -1, incorporated),
+        "directors": directors,
+        "owners": owners,
+        "ip": np.where(is_person, ips(rng, country), None),
+        "device_id": np.where(is_person, hex_ids("D", params.seed, "device", np.arange(n)), None),
+        "party_type": party_type,
+        "industry": industry,
+    }
+
+
+def _governance(
+    rng: np.random.Generator, ids: np.ndarray, country: np.ndarray, n_persons: int, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Directors (JSON list of party ids) and owners (JSON list of ``{owner_id, share}``)."""
+    directors = np.full(n, None, dtype=object)
+    owners = np.full(n, None, dtype=object)
+    by_country = {c: np.flatnonzero(country[:n_persons] == c) for c in COUNTRIES}
+    for index in range(n_persons, n):
+        pool = by_country.get(str(country[index]))
+        if pool is None or len(pool) == 0:
+            pool = np.arange(n_persons)
+        people = ids[pool[rng.integers(0, len(pool), int(rng.integers(1, 4)))]]
+        people = list(dict.fromkeys(people.tolist()))
+        directors[index] = json.dumps(people[:2])
+        shares = rng.dirichlet(np.ones(len(people)))
+        rounded = np.round(shares, 2)
+        rounded[-1] = round(1.0 - rounded[:-1].sum(), 2)
+        owners[index] = json.dumps(
+            [{"owner_id": p, "share": float(s)} for p, s in zip(people, rounded, strict=True)]
+        )
+    return directors, owners
+
+
+def _accounts(
+    rng: np.random.Generator, params: SimulationParams, parties: dict[str, np.ndarray]
+) -> Accounts:
+    """One or two accounts per person, one to three per company or service."""
+    is_person = parties["schema"] == "Person"
+    per_party = np.where(
+        is_person, 1 + (rng.random(len(is_person)) < 0.3), rng.integers(1, 4, len(is_person))
+    )
+    holder = np.repeat(np.arange(len(is_person)), per_party)
+    country = parties["country"][holder]
+    bank = np.empty(len(holder), dtype=object)
+    fallback = params.banks[0].split(":", 1)[1]
+    by_country = _banks_by_country(params)
+    for c in np.unique(country):
+        mask = country == c
+        choices = np.array(by_country.get(str(c), [fallback]), dtype=object)
+        bank[mask] = choices[rng.integers(0, len(choices), int(mask.sum()))]
+    currency = np.array([currency_for(params, str(c)) for c in country], dtype=object)
+    start = day_number(params.start)
+    opened = start - (365 * rng.pareto(1.0, len(holder)) + 30).astype(np.int64).clip(30, 365 * 40)
+    kind = np.where(is_person[holder], "personal", "business").astype(object)
+    ids = hex_ids("AC", params.seed, "account", np.arange(len(holder)))
+    return Accounts(ids, holder, bank, country, currency, opened, kind)
+
+
+def _populations(
+    rng: np.random.Generator, parties: dict[str, np.ndarray], accounts: Accounts
+) -> dict[str, Population]:
+    """Sampling populations by party type, each with heavy-tailed weights."""
+    first = np.unique(accounts.holder, return_index=True)[1]
+    primary = np.zeros(len(accounts.holder), dtype=bool)
+    primary[first] = True
+    party_type = parties["party_type"][accounts.holder]
+    pops = {}
+    laws = {
+        "person": ("pareto", 1.3),
+        "merchant": ("zipf", 1.1),
+        "company": ("pareto", 1.1),
+        "employer": ("pareto", 1.1),
+        "utility": ("zipf", 0.8),
+        "msb": ("zipf", 0.7),
+        "exchange": ("zipf", 0.9),
+        "otc": ("zipf", 0.5),
+    }
+    for kind, (law, exponent) in laws.items():
+        members = np.flatnonzero((party_type == kind) & (primary | (kind != "person")))
+        weights = (_pareto_weights if law == "pareto" else _zipf_weights)(
+            rng, len(members), exponent
+        )
+        pops[kind] = Population.of(members, weights, accounts.country[members])
+    business = np.flatnonzero(np.isin(party_type, ("merchant", "company", "employer")))
+    pops["business"] = Population.of(
+        business, _pareto_weights(rng, len(business), 1.1), accounts.country[business]
+    )
+    return pops
+
+
+def _employees(
+    rng: np.random.Generator,
+    params: SimulationParams,
+    parties: dict[str, np.ndarray],
+    accounts: Accounts,
+    pops: dict[str, Population],
+) -> dict[str, np.ndarray]:
+    """Who works where: employers sized by a Pareto law, mostly in the employee's country."""
+    persons = pops["person"].members
+    employed = persons[rng.random(len(persons)) < params.employment_rate]
+    countries = accounts.country[employed]
+    employer_account = pops["employer"].draw_near(rng, countries, local=0.95)
+    salary = np.exp(rng.normal(np.log(4200), 0.45, len(employed))).round(-1)
+    start = day_number(params.start) - rng.integers(30, 365 * 12, len(employed))
+    remote = rng.random(len(employed)) < params.remote_share
+    return {
+        "employee_id": hex_ids("E", params.seed, "employee", np.arange(len(employed))),
+        "person_account": employed,
+        "party": accounts.holder[employed],
+        "employer_account": employer_account,
+        "employer": accounts.holder[employer_account],
+        "salary_usd": salary,
+        "start": start,
+        "remote": remote,
+    }
+
+
+def _wallets(
+    rng: np.random.Generator,
+    params: SimulationParams,
+    parties: dict[str, np.ndarray],
+    n_persons: int,
+) -> tuple[dict[str, np.ndarray], dict[str, Population]]:
+    """Chain addresses: users, exchange hot wallets and deposit addresses, DeFi, bridges, mixers."""
+    n_users = max(500, int(params.size * params.transfers_per_tx / 15))
+    exchange_ids = parties["party_id"][parties["party_type"] == "exchange"]
+    rows: list[tuple[np.ndarray, str, np.ndarray, str]] = []  # addresses, chain, owners, type
+    for chain, share in zip(CHAINS, CHAIN_SHARES, strict=True):
+        count = max(100, int(n_users * share))
+        owners = parties["party_id"][rng.integers(0, n_persons, count)]
+        rows.append((chain_addresses(rng, chain, count), chain, owners, "user"))
+        rows.append(
+            (
+                chain_addresses(rng, chain, 2 * len(exchange_ids)),
+                chain,
+                np.repeat(exchange_ids, 2),
+                "exchange_hot",
+            )
+        )
+        deposits = max(50, count // 3)
+        rows.append(
+            (
+                chain_addresses(rng, chain, deposits),
+                chain,
+                exchange_ids[rng.integers(0, len(exchange_ids), deposits)],
+                "exchange_deposit",
+            )
+        )
+    rows.append(
+        (
+            chain_addresses(rng, "ethereum", 3),
+            "ethereum",
+            np.full(3, None, dtype=object),
+            "defi_router",
+        )
+    )
+    rows.append(
+        (chain_addresses(rng, "ethereum", 2), "ethereum", np.full(2, None, dtype=object), "bridge")
+    )
+    rows.append(
+        (chain_addresses(rng, "bitcoin", 2), "bitcoin", np.full(2, None, dtype=object), "bridge")
+    )
+    rows.append(
+        (chain_addresses(rng, "ethereum", 1), "ethereum", np.full(1, None, dtype=object), "mixer")
+    )
+    rows.append(
+        (chain_addresses(rng, "bitcoin", 1), "bitcoin", np.full(1, None, dtype=object), "mixer")
+    )
+    otc_ids = parties["party_id"][parties["party_type"] == "otc"]
+    for chain in CHAINS:
+        rows.append((chain_addresses(rng, chain, len(otc_ids)), chain, otc_ids, "otc"))
+    wallets = {
+        "address": np.concatenate([r[0] for r in rows]),
+        "chain": np.concatenate([np.full(len(r[0]), r[1], dtype=object) for r in rows]),
+        "owner_id": np.concatenate([np.asarray(r[2], dtype=object) for r in rows]),
+        "wallet_type": np.concatenate([np.full(len(r[0]), r[3], dtype=object) for r in rows]),
+    }
+    pops = {}
+    for chain in CHAINS:
+        for kind in (
+            "user",
+            "exchange_hot",
+            "exchange_deposit",
+            "defi_router",
+            "bridge",
+            "mixer",
+            "otc",
+        ):
+            members = np.flatnonzero((wallets["chain"] == chain) & (wallets["wallet_type"] == kind))
+            if len(members):
+                law = (
+                    _pareto_weights(rng, len(members), 1.2)
+                    if kind == "user"
+                    else np.ones(len(members))
+                )
+                pops[f"{chain}:{kind}"] = Population.of(members, law, wallets["chain"][members])
+    return wallets, pops
