@@ -1,0 +1,272 @@
+"""``sever screen``: one-off checks, batch files of parties, delta re-screens after list updates."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from sever.cli.output import (
+    EXIT_FINDINGS,
+    console,
+    emit,
+    err_console,
+    print_table,
+    user_errors,
+)
+from sever.entities import DEFAULT_SCOPE
+from sever.errors import SeverError
+from sever.home import Home
+from sever.lists import ensure_loaded
+from sever.screen.batch import BatchResult, count_rows, screen_file, write_hits
+from sever.screen.delta import DeltaResult, screen_delta
+from sever.screen.index import ScreeningIndex, load_index
+from sever.screen.match import THRESHOLD
+from sever.screen.query import make_query
+from sever.screen.search import (
+    REVIEW_CUTOFF,
+    Hit,
+    Screening,
+    ScreenOptions,
+    resolve_algorithm,
+    screen_entity,
+)
+
+SCOPE_ALIASES = {"all": DEFAULT_SCOPE}
+"""``--scope all`` is the ``default`` scope: every list in service."""
+
+SHOWN_HITS = 25
+"""How many hits a batch run prints when they are not written to a file."""
+
+
+def _options(
+    scope: str, threshold: float | None, lists: str | None, limit: int, algorithm: str | None
+) -> ScreenOptions:
+    chosen = threshold if threshold is not None else THRESHOLD
+    return ScreenOptions(
+        scope=SCOPE_ALIASES.get(scope, scope),
+        threshold=chosen,
+        cutoff=min(REVIEW_CUTOFF, chosen),
+        limit=limit,
+        algorithm=resolve_algorithm(algorithm),
+        include_datasets=frozenset(x.strip() for x in (lists or "").split(",") if x.strip()),
+    )
+
+
+def _index(home: Home, quiet: bool) -> ScreeningIndex:
+    with (
+        err_console.status("loading the screening index…", spinner="dots") if not quiet else _null()
+    ):
+        ensure_loaded(home)
+        return load_index(home)
+
+
+@contextmanager
+def _null() -> Any:
+    yield
+
+
+def _one_off_properties(
+    name: str | None,
+    birth_date: str | None,
+    country: str | None,
+    id_numbers: list[str],
+    imo: str | None,
+    wallet: str | None,
+) -> tuple[str, dict[str, list[str]]]:
+    """The schema a one-off check implies and its query properties."""
+    props: dict[str, list[str]] = {}
+    if name is not None:
+        props["name"] = [name]
+    if birth_date:
+        props["birthDate"] = [birth_date]
+    if country:
+        props["country"] = [country]
+    if id_numbers:
+        props["idNumber"] = id_numbers
+    if imo:
+        props["imoNumber"] = [imo]
+    if wallet:
+        props["publicKey"] = [wallet]
+    implied = "CryptoWallet" if wallet else "Vessel" if imo else "Person" if birth_date else None
+    return implied or "LegalEntity", props
+
+
+def _show_screening(screening: Screening) -> None:
+    if not screening.hits:
+        console.print(f"[green]no hit[/] for {screening.query.caption} ({screening.scored} scored)")
+        return
+    print_table(
+        f"Hits for {screening.query.caption}",
+        ["entity", "schema", "list", "programs", "holder", "score", "decision"],
+        [_hit_cells(h) for h in screening.hits],
+    )
+    for hit in screening.hits:
+        console.print(f"[bold]{hit.entry.caption}[/] ({hit.entry.id}): {hit.explanation}")
+        for feature in hit.result.features:
+            if feature.contribution:
+                console.print(
+                    f"  {feature.contribution:+.2f} {feature.name}: {feature.reason}",
+                    highlight=False,
+                )
+
+
+def _hit_cells(hit: Hit) -> list[Any]:
+    entry = hit.entry
+    return [
+        entry.caption,
+        entry.schema,
+        entry.dataset,
+        ", ".join(entry.programs),
+        entry.holder,
+        f"{hit.score:.2f}",
+        hit.decision,
+    ]
+
+
+def _progress(total: int, quiet: bool) -> Progress:
+    return Progress(
+        TextColumn("screening"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=quiet,
+        transient=True,
+    )
+
+
+def _run_batch(
+    home: Home,
+    path: Path,
+    options: ScreenOptions,
+    delta: tuple[str, str] | None,
+    strict: bool,
+    quiet: bool,
+) -> BatchResult | DeltaResult:
+    with _progress(0, quiet) as bar:
+        task = bar.add_task("screening", total=count_rows(path) if path.exists() else None)
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+
+        if delta is not None:
+            ensure_loaded(home)
+            return screen_delta(
+                home, delta[0], delta[1], path, options, strict=strict, progress=advance
+            )
+        index = _index(home, quiet)
+        return screen_file(index, path, options, strict=strict, progress=advance)
+
+
+def _show_batch(result: BatchResult | DeltaResult, out: Path | None) -> None:
+    batch = result.batch if isinstance(result, DeltaResult) else result
+    summary = result.summary()
+    print_table("Screening summary", ["", "value"], [[k, v] for k, v in summary.items()])
+    for problem in batch.problems[:SHOWN_HITS]:
+        err_console.print(f"[yellow]skipped or trimmed:[/] {problem}", highlight=False)
+    if len(batch.problems) > SHOWN_HITS:
+        err_console.print(f"[yellow]… and {len(batch.problems) - SHOWN_HITS} more problems[/]")
+    if out is not None:
+        console.print(f"{len(batch.rows):,} hits written to {out}")
+        return
+    if batch.hits:
+        shown = batch.hits[:SHOWN_HITS]
+        print_table(
+            f"Hits ({len(shown)} of {len(batch.hits):,}; --out FILE writes them all)",
+            ["party", "entity", "schema", "list", "programs", "holder", "score", "decision"],
+            [[h.query_id, *_hit_cells(h)] for h in shown],
+        )
+
+
+def register(root: typer.Typer) -> None:
+    """Add the ``screen`` command to the root CLI."""
+    root.command("screen")(screen_command)
+
+
+def screen_command(
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="CSV or Parquet of parties: party_id, schema, name, [birth_date…]."),
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="One-off check of this name.")] = None,
+    birth_date: Annotated[str | None, typer.Option(help="Birth date (YYYY[-MM[-DD]]).")] = None,
+    country: Annotated[str | None, typer.Option(help="Country (code or name).")] = None,
+    schema: Annotated[
+        str | None,
+        typer.Option(help="FtM schema of the one-off query: Person, Company, Vessel…"),
+    ] = None,
+    id_number: Annotated[
+        list[str] | None, typer.Option("--id-number", help="Identifier (repeatable).")
+    ] = None,
+    imo: Annotated[str | None, typer.Option(help="IMO number of a vessel.")] = None,
+    wallet: Annotated[str | None, typer.Option(help="Crypto wallet address.")] = None,
+    delta: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            help="Re-screen FILE against only what changed between two snapshots, "
+            "e.g. --delta us_ofac_sdn~1 us_ofac_sdn.",
+            metavar="OLD NEW",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write hits to .csv, .parquet or .jsonl.")
+    ] = None,
+    scope: Annotated[
+        str, typer.Option(help="dprk, all, or one list (us_ofac_sdn, a watchlist…).")
+    ] = "all",
+    threshold: Annotated[
+        float | None, typer.Option(help=f"Match threshold (default {THRESHOLD}).")
+    ] = None,
+    lists: Annotated[str | None, typer.Option(help="Only these lists, comma-separated.")] = None,
+    limit: Annotated[int, typer.Option(help="Most hits per party.")] = 5,
+    algorithm: Annotated[
+        str | None, typer.Option(help="Scoring algorithm (see /algorithms).")
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Stop at the first bad row.")] = False,
+    fail_on_hit: Annotated[
+        bool, typer.Option("--fail-on-hit", help="Exit with code 1 when anything matches.")
+    ] = False,
+    home: Annotated[
+        Path | None,
+        typer.Option("--home", help="sever home directory (default: $SEVER_HOME or ~/.sever)."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print machine-readable JSON only.")
+    ] = False,
+) -> None:
+    """Screen parties against the sanctions lists: a file, a delta after a list update, or one name.
+
+    \b
+      sever screen customers.csv --out hits.csv --scope dprk
+      sever screen --delta us_ofac_sdn~1 us_ofac_sdn customers.parquet
+      sever screen --name "Kim Jong Un" --birth-date 1984-01-08
+    """
+    with user_errors():
+        resolved = Home.resolve(home)
+        options = _options(scope, threshold, lists, limit, algorithm)
+        one_off = any(v for v in (name, birth_date, country, id_number, imo, wallet))
+        if file is None and not one_off:
+            raise SeverError("give a FILE of parties, or --name (or --imo, --wallet) for a one-off")
+        if file is not None and one_off:
+            raise SeverError("give either a FILE or a one-off query (--name…), not both")
+        if file is None:
+            implied, props = _one_off_properties(
+                name, birth_date, country, id_number or [], imo, wallet
+            )
+            query = make_query(schema or implied, props, query_id="one-off", where="query")
+            screening = screen_entity(_index(resolved, as_json), query, options)
+            emit(screening.to_dict(), as_json, lambda: _show_screening(screening))
+            found = bool(screening.matches)
+        else:
+            result = _run_batch(resolved, file, options, delta, strict, as_json)
+            batch = result.batch if isinstance(result, DeltaResult) else result
+            if out is not None:
+                write_hits(out, batch.rows)
+            emit(result.to_dict(), as_json, lambda: _show_batch(result, out))
+            found = batch.matched_parties > 0
+    if fail_on_hit and found:
+        raise typer.Exit(EXIT_FINDINGS)

@@ -1,0 +1,339 @@
+"""Batch screening: a CSV or Parquet file of parties in, hits out (CSV, Parquet or JSON lines).
+
+Parties follow DESIGN.md's contract: ``party_id, schema, name`` are required; ``birth_date,
+nationality, country, address, phone, email, registration_number`` and the identifier columns
+below are matched on; every other column is carried into the hits as evidence (``party.<col>``).
+
+A bad row is reported with its file, row and field, and the batch goes on (unless strict): a row
+without an id, a name or a known schema is skipped; an invalid value (a birth date that is not a
+date) is left out of that party's query, which is still screened on the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from followthemoney import EntityProxy, model
+
+from sever.errors import InputError
+from sever.screen.index import ScreeningIndex
+from sever.screen.query import MAX_VALUE_CHARS, QueryError, make_query
+from sever.screen.search import Hit, ScreenOptions, screen_entity
+
+REQUIRED = ("party_id", "schema", "name")
+
+PARTY_PROPERTIES = {
+    "name": "name",
+    "alias": "alias",
+    "birth_date": "birthDate",
+    "nationality": "nationality",
+    "country": "country",
+    "jurisdiction": "jurisdiction",
+    "address": "address",
+    "phone": "phone",
+    "email": "email",
+    "registration_number": "registrationNumber",
+    "incorporation_date": "incorporationDate",
+    "id_number": "idNumber",
+    "passport_number": "passportNumber",
+    "imo_number": "imoNumber",
+    "swift_bic": "swiftBic",
+    "crypto_address": "publicKey",
+}
+"""Party columns that become query properties (where the party's schema has the property)."""
+
+HIT_COLUMNS = (
+    "query_id",
+    "query_name",
+    "entity_id",
+    "caption",
+    "schema",
+    "list",
+    "programs",
+    "dprk",
+    "holder",
+    "score",
+    "decision",
+    "explanation",
+)
+FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Party:
+    """One row of a parties file, as a query, with the columns carried as evidence."""
+
+    party_id: str
+    row: int
+    query: EntityProxy
+    evidence: dict[str, str]
+
+
+@dataclass
+class BatchResult:
+    """What a batch run found: hits, the rows it could not use, and counts for the summary."""
+
+    path: str
+    hits: list[Hit] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[InputError] = field(default_factory=list)
+    parties: int = 0
+    screened: int = 0
+    seconds: float = 0.0
+
+    @property
+    def matched_parties(self) -> int:
+        return len({h.query_id for h in self.hits if h.decision == "match"})
+
+    @property
+    def reviewed_parties(self) -> int:
+        return len({h.query_id for h in self.hits}) - self.matched_parties
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "file": self.path,
+            "parties": self.parties,
+            "screened": self.screened,
+            "skipped": self.parties - self.screened,
+            "problems": len(self.problems),
+            "hits": len(self.hits),
+            "matches": sum(1 for h in self.hits if h.decision == "match"),
+            "parties_matched": self.matched_parties,
+            "parties_for_review": self.reviewed_parties,
+            "seconds": round(self.seconds, 2),
+            "parties_per_second": round(self.parties / self.seconds) if self.seconds else None,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary(),
+            "problems": [str(p) for p in self.problems],
+            "hits": self.rows,
+        }
+
+
+# -- reading --------------------------------------------------------------------------------
+
+
+def count_rows(path: Path) -> int:
+    """How many parties a file holds (for the progress bar), cheaply."""
+    if _format(path) == "parquet":
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    with open(path, "rb") as fh:
+        return max(sum(1 for _ in fh) - 1, 0)
+
+
+def _format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise InputError(path, "parties must be a .csv or .parquet file")
+    return suffix[1:]
+
+
+def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, cells) for each party; the CSV header is row 1, Parquet rows count from 1."""
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if _format(path) == "parquet":
+        try:
+            parquet = pq.ParquetFile(path)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise InputError(path, f"not a readable Parquet file: {exc}") from None
+        _check_header(path, parquet.schema_arrow.names)
+        row = 0
+        for batch in parquet.iter_batches(batch_size=10_000):
+            for cells in batch.to_pylist():
+                row += 1
+                yield row, cells
+        return
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        _check_header(path, reader.fieldnames or [])
+        try:
+            for row, cells in enumerate(reader, start=2):
+                yield row, cells
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputError(path, f"unreadable CSV: {exc}", row=reader.line_num) from None
+
+
+def _check_header(path: Path, columns: list[str]) -> None:
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise InputError(
+            path, f"missing required column(s): {', '.join(missing)}", row=1, field=missing[0]
+        )
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def party_from_row(
+    path: Path, row: int, cells: Mapping[str, Any]
+) -> tuple[Party, list[InputError]]:
+    """A party's query from one row; raises InputError when the row cannot be screened at all,
+    and returns the problems with single values that were left out."""
+    party_id = _text(cells.get("party_id"))
+    if not party_id:
+        raise InputError(path, "empty party id", row=row, field="party_id")
+    schema = model.get(_text(cells.get("schema")))
+    if schema is None or not schema.matchable:
+        raise InputError(
+            path, f"unknown schema {_text(cells.get('schema'))!r}", row=row, field="schema"
+        )
+    problems: list[InputError] = []
+    properties: dict[str, list[str]] = {}
+    evidence: dict[str, str] = {}
+    for column, raw in cells.items():
+        value = _text(raw)
+        prop_name = PARTY_PROPERTIES.get(column)
+        if prop_name is None or schema.get(prop_name) is None:
+            if value and column not in REQUIRED:
+                evidence[column] = value
+            continue
+        if not value:
+            continue
+        prop = schema.get(prop_name)
+        if len(value) > MAX_VALUE_CHARS:
+            problems.append(InputError(path, "value too long", row=row, field=column))
+            continue
+        if prop.type.clean(value, fuzzy=True) is None:
+            problems.append(
+                InputError(
+                    path, f"invalid {prop.type.label.lower()} {value!r}", row=row, field=column
+                )
+            )
+            continue
+        properties.setdefault(prop_name, []).append(value)
+    try:
+        query = make_query(schema.name, properties, query_id=party_id)
+    except QueryError as exc:
+        raise InputError(path, exc.message, row=row, field="name") from None
+    return Party(party_id, row, query, evidence), problems
+
+
+# -- screening ------------------------------------------------------------------------------
+
+
+def screen_file(
+    index: ScreeningIndex,
+    path: Path,
+    options: ScreenOptions | None = None,
+    *,
+    strict: bool = False,
+    progress: Progress | None = None,
+    notes: Mapping[str, Mapping[str, str]] | None = None,
+) -> BatchResult:
+    """Screen every party in a file; hits at or above ``options.cutoff`` are kept.
+
+    ``notes`` adds columns to the hits of given entities (the delta re-screen says what
+    changed on each). With ``strict``, the first bad row stops the batch with its InputError.
+    """
+    opts = options or ScreenOptions()
+    result = BatchResult(str(path))
+    started = time.perf_counter()
+    for row, cells in _raw_rows(path):
+        result.parties += 1
+        if progress is not None:
+            progress(1)
+        try:
+            party, problems = party_from_row(path, row, cells)
+        except InputError as exc:
+            if strict:
+                raise
+            result.problems.append(exc)
+            continue
+        if problems and strict:
+            raise problems[0]
+        result.problems.extend(problems)
+        screening = screen_entity(index, party.query, opts, query_id=party.party_id)
+        result.screened += 1
+        for hit in screening.hits:
+            result.hits.append(hit)
+            result.rows.append(hit_row(hit, party, (notes or {}).get(hit.entry.id, {})))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def hit_row(hit: Hit, party: Party, note: Mapping[str, str]) -> dict[str, Any]:
+    """One output row: the hit, the party's name, the evidence columns and any note."""
+    data = hit.to_dict()
+    row = {
+        **{k: data[k] for k in HIT_COLUMNS if k in data},
+        "query_name": party.query.caption,
+        **dict(note),
+    }
+    row["programs"] = ";".join(hit.entry.programs)
+    row["features"] = data["features"]
+    row.update({f"party.{k}": v for k, v in party.evidence.items()})
+    return row
+
+
+# -- writing --------------------------------------------------------------------------------
+
+
+def write_hits(path: Path, rows: list[dict[str, Any]]) -> str:
+    """Write hit rows as CSV, Parquet or JSON lines (by suffix), atomically; returns the format.
+
+    JSON lines keep each hit's feature lines; CSV and Parquet are flat (the explanation says it).
+    """
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise InputError(path, f"unknown output format; use one of: {', '.join(FORMATS)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        _WRITERS[kind](Path(tmp), rows)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return kind
+
+
+def _flat(rows: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
+    columns: list[str] = list(HIT_COLUMNS)
+    for row in rows:
+        columns.extend(k for k in row if k not in columns and k != "features")
+    return columns, [{c: row.get(c) for c in columns} for row in rows]
+
+
+def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    columns, flat = _flat(rows)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(flat)
+
+
+def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
+    columns, flat = _flat(rows)
+    types = {"score": pa.float64(), "dprk": pa.bool_()}
+    schema = pa.schema([(c, types.get(c, pa.string())) for c in columns])
+    table = pa.Table.from_pylist(flat, schema=schema)
+    pq.write_table(table, path)
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+
+
+_WRITERS: dict[str, Callable[[Path, list[dict[str, Any]]], None]] = {
+    "csv": _write_csv,
+    "parquet": _write_parquet,
+    "jsonl": _write_jsonl,
+}

@@ -1,0 +1,352 @@
+"""The screening index: candidates for a query without comparing it against every listed entity.
+
+Built from the snapshots in service, it holds:
+
+- one :class:`Entry` per screenable entity (people, companies, vessels, aircraft, wallets…), with
+  what a hit shows (caption, list, programs, DPRK flag, a wallet's holder) and the matcher's
+  ``Prepared`` features, computed once at build time;
+- an inverted index from blocking keys (name keys and identifier keys) to entries;
+- every entity record in service (sanctions, identifications, links included), so that the API
+  can answer ``/entities/{id}`` with its adjacent entities after the store is closed.
+
+The index is persisted under ``$SEVER_HOME/indexes``, named by the checksums of the snapshots it
+was built from and a fingerprint of the matching code, and rebuilt when either changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from followthemoney import EntityProxy, model
+
+from sever.entities import Snapshot, Store
+from sever.home import Home
+from sever.screen.features.identifiers import id_keys
+from sever.screen.features.names import name_keys
+from sever.screen.match import Prepared, prepare
+
+INDEX_FORMAT = 1
+"""Bumped when the layout of the persisted index changes."""
+
+NOT_SCREENED = frozenset({"Address", "Position"})
+"""Matchable FtM schemata that are not parties: they are kept for ``/entities``, never hit."""
+
+MAX_KEY_ROWS = 400
+"""A name key shared by more entries than this (a common surname such as KIM) is too common to
+pull candidates on its own; it still ranks candidates that rarer keys found."""
+
+CANDIDATE_LIMIT = 30
+"""How many of the best-ranked candidates are handed to the matcher for scoring."""
+
+_WALLET_LINK = "holder"
+
+
+@dataclass(slots=True)
+class Entry:
+    """One screenable entity: what a hit shows, and its prepared matching features."""
+
+    id: str
+    schema: str
+    caption: str
+    dataset: str
+    dprk: bool
+    programs: tuple[str, ...]
+    topics: tuple[str, ...]
+    holder: str | None
+    """For a wallet: the caption of the party that holds it."""
+    last_change: datetime | None
+    prepared: Prepared
+
+
+@dataclass(slots=True)
+class Record:
+    """An entity in service as stored, with its provenance dates."""
+
+    data: dict[str, Any]
+    caption: str
+    dataset: str
+    dprk: bool
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    last_change: datetime | None = None
+
+    def proxy(self) -> EntityProxy:
+        return model.get_proxy(self.data)
+
+
+@dataclass
+class ScreeningIndex:
+    """Entries, their blocking keys, and every entity record in service."""
+
+    fingerprint: str
+    snapshots: list[dict[str, Any]]
+    entries: list[Entry] = field(default_factory=list)
+    postings: dict[str, list[int]] = field(default_factory=dict)
+    id_postings: dict[str, list[int]] = field(default_factory=dict)
+    records: dict[str, Record] = field(default_factory=dict)
+    referrers: dict[str, list[str]] = field(default_factory=dict)
+    """For each entity id, the ids of the entities that point at it (its sanctions, wallets…)."""
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def datasets(self) -> list[str]:
+        return sorted({s["dataset"] for s in self.snapshots})
+
+    def entry(self, entity_id: str) -> Entry | None:
+        row = self.rows.get(entity_id)
+        return self.entries[row] if row is not None else None
+
+    def candidates(
+        self, query: Prepared, keep: Callable[[Entry], bool], limit: int = CANDIDATE_LIMIT
+    ) -> list[Entry]:
+        """The entries most likely to match ``query``, best first, at most ``limit``.
+
+        Identifier keys (IMO number, passport, wallet address…) always bring their entries
+        first. Name keys add weight by rarity (inverse document frequency); a key shared by
+        more than ``MAX_KEY_ROWS`` entries is ignored unless nothing rarer matched.
+        """
+        weights: dict[int, float] = {}
+        for key in id_keys(query):
+            for row in self.id_postings.get(key, ()):
+                weights[row] = weights.get(row, 0.0) + _ID_WEIGHT
+        common: list[list[int]] = []
+        total = max(len(self.entries), 1)
+        for key in name_keys(query):
+            rows = self.postings.get(key)
+            if not rows:
+                continue
+            if len(rows) > MAX_KEY_ROWS:
+                common.append(rows)
+                continue
+            weight = math.log(total / len(rows)) + 1.0
+            for row in rows:
+                weights[row] = weights.get(row, 0.0) + weight
+        if not weights and common:
+            rarest = min(common, key=len)
+            weights = dict.fromkeys(rarest, 1.0)
+        ranked = sorted(weights.items(), key=lambda item: -item[1])
+        found: list[Entry] = []
+        for row, _weight in ranked:
+            entry = self.entries[row]
+            if keep(entry):
+                found.append(entry)
+                if len(found) >= limit:
+                    break
+        return found
+
+    def adjacent(self, entity_id: str) -> Iterator[Record]:
+        """Entities that point at this one (its sanctions, wallets, documents, links)."""
+        for other in self.referrers.get(entity_id, ()):
+            record = self.records.get(other)
+            if record is not None:
+                yield record
+
+
+_ID_WEIGHT = 1000.0
+"""An identifier key outranks any sum of name keys."""
+
+
+# -- building ---------------------------------------------------------------------------------
+
+
+def screened(schema_name: str) -> bool:
+    """Whether entities of this schema are parties a query can hit."""
+    schema = model.get(schema_name)
+    return bool(schema and schema.matchable and schema.name not in NOT_SCREENED)
+
+
+def build_index(
+    records: Iterable[Record],
+    fingerprint: str,
+    snapshots: list[Snapshot],
+    *,
+    only: Collection[str] | None = None,
+) -> ScreeningIndex:
+    """Index every screenable record (or those whose ids are in ``only``); keep all records
+    for entity lookups, holders and programs."""
+    index = ScreeningIndex(fingerprint=fingerprint, snapshots=[s.to_dict() for s in snapshots])
+    for record in records:
+        index.records[record.data["id"]] = record
+    _link_referrers(index)
+    for entity_id, record in index.records.items():
+        if screened(record.data["schema"]) and (only is None or entity_id in only):
+            _add_entry(index, entity_id, record)
+    return index
+
+
+def _link_referrers(index: ScreeningIndex) -> None:
+    for entity_id, record in index.records.items():
+        schema = model.get(record.data["schema"])
+        if schema is None:
+            continue
+        for prop_name, values in record.data.get("properties", {}).items():
+            prop = schema.get(prop_name)
+            if prop is None or prop.type.name != "entity":
+                continue
+            for target in values:
+                index.referrers.setdefault(target, []).append(entity_id)
+
+
+def _add_entry(index: ScreeningIndex, entity_id: str, record: Record) -> None:
+    proxy = record.proxy()
+    prepared = prepare(proxy)
+    entry = Entry(
+        id=entity_id,
+        schema=proxy.schema.name,
+        caption=record.caption,
+        dataset=record.dataset,
+        dprk=record.dprk,
+        programs=tuple(sorted(_programs(index, proxy))),
+        topics=tuple(sorted(proxy.get("topics", quiet=True))),
+        holder=_holder(index, proxy),
+        last_change=record.last_change,
+        prepared=prepared,
+    )
+    row = len(index.entries)
+    index.entries.append(entry)
+    index.rows[entity_id] = row
+    for key in name_keys(prepared):
+        index.postings.setdefault(key, []).append(row)
+    for key in id_keys(prepared):
+        index.id_postings.setdefault(key, []).append(row)
+
+
+def _own_programs(index: ScreeningIndex, entity_id: str, data: dict[str, Any]) -> set[str]:
+    found = set(data["properties"].get("programId", []))
+    for other in index.adjacent(entity_id):
+        if other.data["schema"] == "Sanction":
+            found.update(other.data["properties"].get("programId", []))
+    return found
+
+
+def _programs(index: ScreeningIndex, proxy: EntityProxy) -> set[str]:
+    """Program codes of an entity: its own and its sanctions', and for a wallet its holder's."""
+    found = _own_programs(index, proxy.id or "", proxy.to_dict())
+    for holder in proxy.get(_WALLET_LINK, quiet=True):
+        record = index.records.get(holder)
+        if record is not None:
+            found |= _own_programs(index, holder, record.data)
+    return found
+
+
+def _holder(index: ScreeningIndex, proxy: EntityProxy) -> str | None:
+    """The caption of a wallet's holder, as a hit on the wallet reports it."""
+    captions = [
+        index.records[h].caption for h in proxy.get(_WALLET_LINK, quiet=True) if h in index.records
+    ]
+    return "; ".join(captions) or None
+
+
+# -- persistence ------------------------------------------------------------------------------
+
+
+def _code_fingerprint() -> str:
+    """A hash of the screening code: an index prepared by other matching code is rebuilt."""
+    digest = hashlib.sha256(str(INDEX_FORMAT).encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def index_fingerprint(snapshots: Iterable[Snapshot]) -> str:
+    """The name of the index for a set of snapshots in service and the current matching code."""
+    digest = hashlib.sha256(_code_fingerprint().encode())
+    for snap in sorted(snapshots, key=lambda s: s.dataset):
+        digest.update(f"{snap.dataset}:{snap.checksum}".encode())
+    return digest.hexdigest()[:24]
+
+
+def index_path(home: Home, fingerprint: str) -> Path:
+    return home.indexes / f"screen-{fingerprint}.pkl"
+
+
+def read_records(store: Store, snapshot_ids: Sequence[int] | None = None) -> Iterator[Record]:
+    """Every entity of the given snapshots (by default those in service), with its list, DPRK
+    flag and provenance dates."""
+    if snapshot_ids is None:
+        snapshot_ids = [s.snapshot_id for s in store.current_snapshots()]
+    ids = list(snapshot_ids)
+    if not ids:
+        return
+    marks = ", ".join("?" for _ in ids)
+    seen = {
+        entity_id: (first, last, change)
+        for entity_id, first, last, change in store.sql(
+            f"""SELECT entity_id, min(first_seen), max(last_seen), max(first_seen)
+                FROM statements WHERE snapshot_id IN ({marks}) GROUP BY entity_id""",
+            ids,
+        )
+    }
+    rows = store.sql(
+        f"""SELECT s.dataset, e.dprk, e.caption, e.data
+            FROM entities e JOIN snapshots s ON s.snapshot_id = e.snapshot_id
+            WHERE e.snapshot_id IN ({marks}) ORDER BY s.dataset, e.entity_id""",
+        ids,
+    )
+    for dataset, dprk, caption, data in rows:
+        record = Record(json.loads(data), caption, dataset, bool(dprk))
+        dates = seen.get(record.data["id"])
+        if dates is not None:
+            record.first_seen, record.last_seen, record.last_change = dates
+        yield record
+
+
+def save_index(home: Home, index: ScreeningIndex) -> Path:
+    """Write the index atomically and remove indexes of older snapshots."""
+    path = index_path(home, index.fingerprint)
+    fd, tmp = tempfile.mkstemp(dir=home.indexes, prefix=".screen-", suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    for old in home.indexes.glob("screen-*.pkl"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path
+
+
+def current_fingerprint(home: Home) -> str:
+    """The fingerprint the index must have for the snapshots in service now."""
+    with Store.open(home, read_only=True) as store:
+        return index_fingerprint(store.current_snapshots())
+
+
+def load_index(home: Home, *, rebuild: bool = False) -> ScreeningIndex:
+    """The index for the snapshots in service: read from disk, or built and saved.
+
+    The store is open only while records are read; the index lives in memory after that.
+    """
+    with Store.open(home, read_only=True) as store:
+        snapshots = store.current_snapshots()
+        fingerprint = index_fingerprint(snapshots)
+        path = index_path(home, fingerprint)
+        stored = None if rebuild else _read_saved(path)
+        records = None if stored is not None else list(read_records(store))
+    if stored is not None:
+        return stored
+    index = build_index(records or [], fingerprint, snapshots)
+    save_index(home, index)
+    return index
+
+
+def _read_saved(path: Path) -> ScreeningIndex | None:
+    """A saved index, or None when there is none or it cannot be read (it is then rebuilt)."""
+    if not path.exists():
+        return None
+    try:
+        with open(path, "rb") as fh:
+            loaded = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        return None
+    return loaded if isinstance(loaded, ScreeningIndex) else None

@@ -1,0 +1,97 @@
+"""A screening query: one party described as an FtM entity, checked before it reaches the matcher.
+
+The CLI, the batch reader and the HTTP API all build their queries here, so that an empty name, an
+unknown schema or an oversized value gets the same clear message everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from followthemoney import EntityProxy, model
+from followthemoney.schema import Schema
+
+from sever.errors import SeverError
+
+MAX_VALUE_CHARS = 1_000
+"""Longest value accepted in one property of a query (longer is a mistake or an attack)."""
+
+MAX_VALUES = 50
+"""Most values accepted for one property of a query."""
+
+_MATCHABLE_TYPES = frozenset({"name", "identifier"})
+"""Property types a query needs at least one value of: without a name or an identifier, there
+is nothing to look candidates up by."""
+
+
+class QueryError(SeverError):
+    """A query that cannot be screened, with the part of it that is wrong."""
+
+    def __init__(self, message: str, where: str | None = None) -> None:
+        self.message = message
+        self.where = where
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+def query_schemata() -> list[str]:
+    """Names of the schemata a query may use: the matchable parties and objects."""
+    return sorted(s.name for s in model.schemata.values() if s.matchable and s.is_a("Thing"))
+
+
+def query_schema(name: str, where: str = "schema") -> Schema:
+    """The FtM schema of a query, or a QueryError naming the ones that can be used."""
+    schema = model.get(name.strip()) if isinstance(name, str) else None
+    if schema is None or not schema.is_a("Thing"):
+        choices = ", ".join(query_schemata())
+        raise QueryError(f"unknown schema {name!r}; use one of: {choices}", where)
+    return schema
+
+
+def _values(raw: Any, where: str) -> list[str]:
+    items = raw if isinstance(raw, (list, tuple)) else [raw]
+    if len(items) > MAX_VALUES:
+        raise QueryError(f"{len(items)} values given; at most {MAX_VALUES} are accepted", where)
+    values = []
+    for item in items:
+        if item is None:
+            continue
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            raise QueryError(f"values must be strings, not {type(item).__name__}", where)
+        text = str(item)
+        if len(text) > MAX_VALUE_CHARS:
+            raise QueryError(
+                f"value of {len(text):,} characters; at most {MAX_VALUE_CHARS:,} are accepted",
+                where,
+            )
+        values.append(text)
+    return values
+
+
+def make_query(
+    schema: str,
+    properties: Mapping[str, Any],
+    *,
+    query_id: str | None = None,
+    where: str = "query",
+) -> EntityProxy:
+    """An FtM entity for a query, validated: known schema and properties, a name or an
+    identifier to match on, no empty names, no oversized values."""
+    entity = model.make_entity(query_schema(schema, f"{where}.schema"))
+    entity.id = query_id or "query"
+    for prop_name, raw in properties.items():
+        at = f"{where}.properties.{prop_name}"
+        prop = entity.schema.get(prop_name)
+        if prop is None:
+            raise QueryError(f"{entity.schema.name} has no property {prop_name!r}", at)
+        values = _values(raw, at)
+        if prop.type.name == "name" and any(not v.strip() for v in values):
+            raise QueryError("empty name", at)
+        for value in values:
+            entity.add(prop, value, quiet=True, fuzzy=True)
+    if not any(prop.type.name in _MATCHABLE_TYPES for prop, _ in entity.itervalues()):
+        raise QueryError("a query needs a name or an identifier to match on", where)
+    return entity

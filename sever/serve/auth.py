@@ -1,0 +1,110 @@
+"""API keys and roles, as DESIGN.md's serving convention says.
+
+``SEVER_API_KEYS="key1:admin,key2:analyst"`` sets the keys when the app starts. Clients send
+``Authorization: ApiKey KEY`` (as OpenSanctions' hosted API does) or ``Authorization: Bearer KEY``.
+With no keys configured, access is open and a warning is logged at start. A missing or unknown key
+gets 401; a known key whose role is too low for the endpoint gets 403. Keys are never logged.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from fastapi import HTTPException, Request
+
+from sever.errors import SeverError
+
+KEYS_ENV = "SEVER_API_KEYS"
+ROLES = ("viewer", "analyst", "admin")
+"""Roles from least to most trusted; each can do what the ones before it can."""
+
+SCHEMES = ("apikey", "bearer")
+
+log = logging.getLogger("sever.serve")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who made a request: the role of their key (``admin`` for everyone when access is open)."""
+
+    role: str
+    key_label: str
+
+
+@dataclass(frozen=True)
+class ApiKeys:
+    """The configured keys and their roles; empty means open access."""
+
+    roles: Mapping[str, str]
+
+    @property
+    def open(self) -> bool:
+        return not self.roles
+
+    def role_of(self, key: str) -> str | None:
+        for known, role in self.roles.items():
+            if hmac.compare_digest(known.encode(), key.encode()):
+                return role
+        return None
+
+
+def parse_api_keys(raw: str | None) -> ApiKeys:
+    """Keys from ``key1:admin,key2:analyst``; a bad entry stops the server with a clear error."""
+    roles: dict[str, str] = {}
+    for item in (raw or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        key, sep, role = item.rpartition(":")
+        if not sep or not key or role not in ROLES:
+            raise SeverError(
+                f"{KEYS_ENV}: each entry must be KEY:ROLE with ROLE one of {', '.join(ROLES)}"
+            )
+        roles[key] = role
+    return ApiKeys(roles)
+
+
+def keys_from_env() -> ApiKeys:
+    keys = parse_api_keys(os.environ.get(KEYS_ENV))
+    if keys.open:
+        log.warning(
+            "no API keys configured (%s): the API is open to anyone who can reach it", KEYS_ENV
+        )
+    return keys
+
+
+def _presented_key(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() not in SCHEMES or not token.strip():
+        return None
+    return token.strip()
+
+
+def require(role: str) -> Callable[[Request], Principal]:
+    """A FastAPI dependency: the request's key must have at least ``role``."""
+    needed = ROLES.index(role)
+
+    def check(request: Request) -> Principal:
+        keys: ApiKeys = request.app.state.api_keys
+        if keys.open:
+            return Principal("admin", "open access")
+        presented = _presented_key(request)
+        if presented is None:
+            raise HTTPException(
+                401,
+                "an API key is required: send 'Authorization: ApiKey KEY' or 'Bearer KEY'",
+                headers={"WWW-Authenticate": "ApiKey, Bearer"},
+            )
+        granted = keys.role_of(presented)
+        if granted is None:
+            raise HTTPException(401, "unknown API key", headers={"WWW-Authenticate": "ApiKey"})
+        if ROLES.index(granted) < needed:
+            raise HTTPException(403, f"this needs the {role} role; your key has {granted}")
+        return Principal(granted, f"{granted} key")
+
+    return check

@@ -1,0 +1,1 @@
+"""One router per verb: screening (/match, /search), entities, admin (/algorithms, /healthz)."""

@@ -1,0 +1,221 @@
+"""Screening over HTTP, as yente does it: ``POST /match/{dataset}``, ``GET /search/{dataset}``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from followthemoney import model
+
+from sever.screen.index import ScreeningIndex
+from sever.screen.match import THRESHOLD
+from sever.screen.query import QueryError, make_query
+from sever.screen.search import (
+    REVIEW_CUTOFF,
+    Hit,
+    ScreenOptions,
+    check_scope,
+    resolve_algorithm,
+    screen_entity,
+    search,
+)
+from sever.serve.auth import require
+from sever.serve.models import (
+    EntityMatches,
+    EntityMatchQuery,
+    EntityMatchResponse,
+    ErrorResponse,
+    SearchFacet,
+    SearchFacetItem,
+    SearchResponse,
+    TotalSpec,
+    entity_response,
+    scored_response,
+)
+
+MAX_QUERIES = 100
+"""Most queries in one ``/match`` request; send larger batches in several requests."""
+
+MAX_LIMIT = 500
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$"
+
+router = APIRouter(tags=["Matching"])
+ERRORS = {
+    400: {"model": ErrorResponse, "description": "Invalid query"},
+    401: {"model": ErrorResponse, "description": "Missing or unknown API key"},
+    404: {"model": ErrorResponse, "description": "Unknown dataset"},
+}
+
+Dataset = Annotated[
+    str,
+    Path(
+        description="Scope of the query: `default` (every list), `dprk`, an official list "
+        "(`us_ofac_sdn`, `un_sc_sanctions`…) or one of your watchlists.",
+        examples=["default"],
+    ),
+]
+
+
+def _index(request: Request) -> ScreeningIndex:
+    index: ScreeningIndex = request.app.state.index.get()
+    return index
+
+
+def _since(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@router.post(
+    "/match/{dataset}",
+    summary="Query by example matcher",
+    response_model=EntityMatchResponse,
+    response_model_by_alias=True,
+    responses=ERRORS,
+    dependencies=[Depends(require("viewer"))],
+)
+def match(
+    request: Request,
+    body: EntityMatchQuery,
+    dataset: Dataset,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, title="Number of results to return")] = 5,
+    threshold: Annotated[
+        float, Query(ge=0, le=1, title="Score threshold for results to be considered matches")
+    ] = THRESHOLD,
+    cutoff: Annotated[
+        float, Query(ge=0, le=1, title="Lower bound of score for results to be returned at all")
+    ] = REVIEW_CUTOFF,
+    algorithm: Annotated[str, Query(title="Scoring algorithm to use (see /algorithms)")] = "best",
+    include_dataset: Annotated[list[str], Query(title="Only include these datasets")] = [],  # noqa: B006
+    exclude_schema: Annotated[list[str], Query(title="Leave out these entity types")] = [],  # noqa: B006
+    exclude_dataset: Annotated[list[str], Query(title="Leave out these datasets")] = [],  # noqa: B006
+    topics: Annotated[list[str], Query(title="Only entities with any of these topics")] = [],  # noqa: B006
+    changed_since: Annotated[
+        str | None, Query(pattern=DATE_PATTERN, title="Only entities changed since this date")
+    ] = None,
+    exclude_entity_ids: Annotated[
+        list[str], Query(max_length=50, title="Entity IDs to leave out (decided false positives)")
+    ] = [],  # noqa: B006
+) -> EntityMatchResponse:
+    """Screen a batch of parties, each described by example (an FtM schema and properties),
+    against one dataset. Each result carries its score, whether it is a match at the
+    threshold, and an explanation per feature. Request and response follow yente's `/match`.
+    """
+    index = _index(request)
+    check_scope(index, dataset)
+    if len(body.queries) > MAX_QUERIES:
+        raise QueryError(
+            f"{len(body.queries)} queries in one request; at most {MAX_QUERIES}", "queries"
+        )
+    if not body.queries:
+        raise QueryError("no queries given", "queries")
+    options = ScreenOptions(
+        scope=dataset,
+        threshold=threshold,
+        cutoff=min(cutoff, threshold),
+        limit=limit,
+        algorithm=resolve_algorithm(algorithm),
+        include_datasets=frozenset(include_dataset),
+        exclude_datasets=frozenset(exclude_dataset),
+        exclude_schemata=frozenset(exclude_schema),
+        topics=frozenset(topics),
+        exclude_ids=frozenset(exclude_entity_ids),
+        changed_since=_since(changed_since),
+    )
+    queries = {
+        name: make_query(
+            example.schema_,
+            example.properties,
+            query_id=example.id or name,
+            where=f"queries.{name}",
+        )
+        for name, example in body.queries.items()
+    }
+    responses = {}
+    for name, query in queries.items():
+        screening = screen_entity(index, query, options, query_id=name)
+        responses[name] = EntityMatches(
+            results=[scored_response(h, index.records.get(h.entry.id)) for h in screening.hits],
+            total=TotalSpec(value=len(screening.hits)),
+            query=query.to_dict(),
+        )
+    return EntityMatchResponse(responses=responses, limit=limit)
+
+
+@router.get(
+    "/search/{dataset}",
+    summary="Simple entity search",
+    response_model=SearchResponse,
+    response_model_by_alias=True,
+    responses=ERRORS,
+    dependencies=[Depends(require("viewer"))],
+)
+def search_endpoint(
+    request: Request,
+    dataset: Dataset,
+    q: Annotated[str, Query(max_length=1000, title="Query text (a name)")] = "",
+    schema: Annotated[str, Query(title="Types of entities that can match the search")] = "Thing",
+    include_dataset: Annotated[list[str], Query(title="Only these datasets")] = [],  # noqa: B006
+    exclude_dataset: Annotated[list[str], Query(title="Leave out these datasets")] = [],  # noqa: B006
+    exclude_schema: Annotated[list[str], Query(title="Leave out these entity types")] = [],  # noqa: B006
+    changed_since: Annotated[
+        str | None, Query(pattern=DATE_PATTERN, title="Only entities changed since this date")
+    ] = None,
+    topics: Annotated[list[str], Query(title="Only entities with any of these topics")] = [],  # noqa: B006
+    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT, title="Number of results to return")] = 10,
+    offset: Annotated[int, Query(ge=0, le=9499, title="Start at result with given offset")] = 0,
+) -> SearchResponse:
+    """Look entities up by name, best first: for user-facing search boxes. For screening a
+    party, use `/match`, which weighs birth dates, countries and identifiers too."""
+    index = _index(request)
+    check_scope(index, dataset)
+    options = ScreenOptions(
+        scope=dataset,
+        limit=limit,
+        include_datasets=frozenset(include_dataset),
+        exclude_datasets=frozenset(exclude_dataset),
+        exclude_schemata=frozenset(exclude_schema),
+        topics=frozenset(topics),
+        changed_since=_since(changed_since),
+    )
+    found = search(index, q, schema=schema, options=options, offset=offset)
+    return SearchResponse(
+        limit=limit,
+        offset=offset,
+        total=TotalSpec(value=found.total),
+        results=[entity_response(index.records[h.entry.id]) for h in found.hits],
+        facets=_facets(index, found.hits),
+    )
+
+
+def _facets(index: ScreeningIndex, hits: list[Hit]) -> dict[str, SearchFacet]:
+    """Counts of datasets, topics and countries among the results."""
+    counts: dict[str, Counter[str]] = {
+        "datasets": Counter(),
+        "topics": Counter(),
+        "countries": Counter(),
+    }
+    country = model.get("Thing").get("country").type  # type: ignore[union-attr]
+    for hit in hits:
+        counts["datasets"][hit.entry.dataset] += 1
+        counts["topics"].update(hit.entry.topics)
+        proxy = index.records[hit.entry.id].proxy()
+        counts["countries"].update(set(proxy.get_type_values(country)))
+    labels = {"datasets": "Data sources", "topics": "Categories", "countries": "Countries"}
+    return {
+        name: SearchFacet(
+            label=labels[name],
+            values=[
+                SearchFacetItem(name=value, label=_label(name, value), count=n)
+                for value, n in counter.most_common()
+            ],
+        )
+        for name, counter in counts.items()
+    }
+
+
+def _label(facet: str, value: str) -> str:
+    if facet == "countries":
+        return model.get("Thing").get("country").type.caption(value) or value  # type: ignore[union-attr]
+    return value

@@ -1,0 +1,93 @@
+"""The screening index: what it holds, how it is persisted, and how it picks candidates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from followthemoney import model
+
+from sever.home import Home
+from sever.lists import load_files
+from sever.screen.index import (
+    CANDIDATE_LIMIT,
+    MAX_KEY_ROWS,
+    ScreeningIndex,
+    current_fingerprint,
+    load_index,
+)
+from sever.screen.match import prepare
+
+
+def _query(schema: str, **props: str) -> object:
+    entity = model.make_entity(schema)
+    entity.id = "q"
+    for prop, value in props.items():
+        entity.add(prop, value)
+    return prepare(entity)
+
+
+def test_only_parties_are_indexed_but_every_record_is_kept(watchlist_home: Home) -> None:
+    index = load_index(watchlist_home)
+    assert {e.id for e in index.entries} == {
+        "wl-pak",
+        "wl-vessel",
+        "wl-org",
+        "wl-wallet",
+        "wl-ruiz",
+    }
+    assert "wl-sanction" in index.records
+    assert index.entry("wl-sanction") is None
+
+
+def test_a_wallet_entry_reports_its_holder_and_the_holders_programs(watchlist_home: Home) -> None:
+    wallet = load_index(watchlist_home).entry("wl-wallet")
+    assert wallet is not None
+    assert wallet.holder == "Korea Sobaeksu Trading Company"
+    assert set(wallet.programs) == {"DPRK3", "UN-DPRK"}
+    assert wallet.dprk
+
+
+def test_the_index_is_persisted_under_the_snapshot_checksums(watchlist_home: Home) -> None:
+    first = load_index(watchlist_home)
+    saved = list(watchlist_home.indexes.glob("screen-*.pkl"))
+    assert [p.name for p in saved] == [f"screen-{first.fingerprint}.pkl"]
+    assert first.fingerprint == current_fingerprint(watchlist_home)
+    again = load_index(watchlist_home)
+    assert again.fingerprint == first.fingerprint
+    assert len(again.entries) == len(first.entries)
+
+
+def test_a_list_update_rebuilds_the_index(
+    watchlist_home: Home, tmp_path: Path, watchlist: list[dict], write_list: Any
+) -> None:
+    before = load_index(watchlist_home)
+    extra = {"id": "wl-new", "schema": "Company", "properties": {"name": ["Ryugyong Shipping"]}}
+    path = write_list(tmp_path / "v2.jsonl", [*watchlist, extra])
+    load_files(watchlist_home, [path], dataset="mylist")
+    after = load_index(watchlist_home)
+    assert after.fingerprint != before.fingerprint
+    assert after.entry("wl-new") is not None
+    assert len(list(watchlist_home.indexes.glob("screen-*.pkl"))) == 1
+
+
+def test_the_built_in_lists_are_indexed(bundled_index: ScreeningIndex) -> None:
+    schemata = {e.schema for e in bundled_index.entries}
+    assert {"Person", "Company", "Vessel", "Airplane", "CryptoWallet"} <= schemata
+    assert not schemata & {"Sanction", "UnknownLink", "Passport", "Identification"}
+    assert len(bundled_index.entries) > 15_000
+
+
+def test_a_common_surname_alone_does_not_pull_thousands(bundled_index: ScreeningIndex) -> None:
+    query = _query("Person", name="Kim")
+    found = bundled_index.candidates(query, lambda _e: True)
+    assert 0 < len(found) <= CANDIDATE_LIMIT
+    kims = bundled_index.postings.get("t:kim", [])
+    assert len(kims) > MAX_KEY_ROWS or len(found) <= len(kims)
+
+
+def test_candidates_respect_the_scope_filter(bundled_index: ScreeningIndex) -> None:
+    query = _query("Person", name="Kim Jong Un")
+    found = bundled_index.candidates(query, lambda e: e.dataset == "un_sc_sanctions")
+    assert found
+    assert all(e.dataset == "un_sc_sanctions" for e in found)
