@@ -103,4 +103,3 @@ def paydays(start: date, days: int) -> list[int]:
             out.append(day_number(pay))
         month = following
     return out
-

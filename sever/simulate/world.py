@@ -211,9 +211,13 @@ def ips(rng: np.random.Generator, countries: np.ndarray) -> np.ndarray:
     return parts[0] + "." + parts[1] + "." + parts[2] + "." + parts[3]
 
 
-def _pareto_weights(rng: np.random.Generator, n: int, alpha: float) -> np.ndarray:
+PERSON_ACTIVITY_CAP = 60.0
+"""The busiest person is at most this many times as active as the quietest."""
+
+
+def _pareto_weights(rng: np.random.Generator, n: int, alpha: float, cap: float = 1e4) -> np.ndarray:
     """Activity weights with a power-law tail: a few very active members, many quiet ones."""
-    return 1.0 + rng.pareto(alpha, n)
+    return np.minimum(1.0 + rng.pareto(alpha, n), cap)
 
 
 def _zipf_weights(rng: np.random.Generator, n: int, exponent: float) -> np.ndarray:
@@ -410,9 +414,11 @@ def _populations(
     }
     for kind, (law, exponent) in laws.items():
         members = np.flatnonzero((party_type == kind) & (primary | (kind != "person")))
-        weights = (_pareto_weights if law == "pareto" else _zipf_weights)(
-            rng, len(members), exponent
-        )
+        if law == "zipf":
+            weights = _zipf_weights(rng, len(members), exponent)
+        else:
+            cap = PERSON_ACTIVITY_CAP if kind == "person" else 1e4
+            weights = _pareto_weights(rng, len(members), exponent, cap)
         pops[kind] = Population.of(members, weights, accounts.country[members])
     business = np.flatnonzero(np.isin(party_type, ("merchant", "company", "employer")))
     pops["business"] = Population.of(
