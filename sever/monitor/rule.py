@@ -1,0 +1,181 @@
+"""What a typology rule is: an id, a typology, plain words, typed parameters, labelled conditions.
+
+A rule is written once. Its builder turns the input tables into candidate rows with named metrics
+(an Ibis expression, so it runs on DuckDB or Spark alike); its conditions compare those metrics with
+its parameters, and each condition carries the label an analyst reads in the alert's reasons.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis.expr.types as ir
+
+from sever.alerts import SEVERITIES, Reason
+from sever.errors import SeverError
+
+TYPOLOGIES = (
+    "it_worker_payroll",
+    "laptop_farm",
+    "front_company",
+    "ownership_50pct",
+    "trade_mismatch",
+    "crypto_laundering",
+    "fan_in",
+    "fan_out",
+    "scatter_gather",
+    "gather_scatter",
+    "cycle",
+    "bipartite",
+    "stack",
+    "structuring",
+    "rapid_movement",
+    "sanctioned_alias",
+    "ship_to_ship",
+)
+
+OPS: dict[str, Callable[[Any, Any], Any]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+}
+
+# Every rule's builder returns these columns, then its own metric columns.
+CANDIDATE_COLUMNS = ("focus", "accounts", "tx_ids")
+
+
+class RuleError(SeverError):
+    """A rule was asked for with a parameter it does not have, or a value of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """A tunable number or list: its name, default, unit and what it does, in words."""
+
+    name: str
+    default: int | float | str | tuple[str, ...]
+    help: str
+    unit: str = ""
+
+    def coerce(self, value: Any) -> Any:
+        """The value in the parameter's own type; lists may be given as comma-separated text."""
+        kind = type(self.default)
+        try:
+            if kind is tuple:
+                items = value.split(",") if isinstance(value, str) else value
+                return tuple(str(item).strip() for item in items if str(item).strip())
+            if kind is int:
+                number = float(value)
+                if not number.is_integer():
+                    raise ValueError(value)
+                return int(number)
+            return kind(value)
+        except (TypeError, ValueError):
+            raise RuleError(
+                f"parameter {self.name} takes a {kind.__name__}, not {value!r}"
+            ) from None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One test an alert must pass: ``metric op parameter``, and how to say it."""
+
+    metric: str
+    op: str
+    param: str
+    label: str
+
+    def holds(self, candidates: ir.Table, params: Mapping[str, Any]) -> ir.BooleanValue:
+        return OPS[self.op](candidates[self.metric], params[self.param])
+
+    def reason(self, row: Mapping[str, Any], params: Mapping[str, Any]) -> Reason:
+        return Reason(
+            label=self.label.format(**params),
+            observed=_plain(row[self.metric]),
+            threshold=params[self.param],
+            op=self.op,
+        )
+
+
+def _plain(value: Any) -> Any:
+    """Numbers as Python numbers, rounded so both engines report the same digits."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+Builder = Callable[["Inputs", Mapping[str, Any]], ir.Table]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The prepared tables a rule may read (see :mod:`sever.monitor.inputs`)."""
+
+    tx: ir.Table
+    accounts: ir.Table | None = None
+    hits: ir.Table | None = None
+    keep: Callable[[ir.Table], ir.Table] = field(default=lambda table: table)
+    """Compute an intermediate table once (rules that grow paths hop by hop use it)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A declarative typology rule. Its docstring-like ``description`` is what the analyst reads."""
+
+    id: str
+    typology: str
+    description: str
+    severity: str
+    params: tuple[Param, ...]
+    conditions: tuple[Condition, ...]
+    build: Builder
+    lookback: Callable[[Mapping[str, Any]], float]
+    needs: tuple[str, ...] = ()
+    source: str = ""
+    metrics: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.typology not in TYPOLOGIES:
+            raise RuleError(f"rule {self.id}: unknown typology {self.typology!r}")
+        if self.severity not in SEVERITIES:
+            raise RuleError(f"rule {self.id}: unknown severity {self.severity!r}")
+        names = {p.name for p in self.params}
+        for condition in self.conditions:
+            if condition.param not in names or condition.op not in OPS:
+                raise RuleError(f"rule {self.id}: condition on {condition.param!r} is malformed")
+
+    def settings(self, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Defaults with the user's overrides applied and type-checked."""
+        known = {p.name: p for p in self.params}
+        values = {p.name: p.default for p in self.params}
+        for name, value in (overrides or {}).items():
+            if name not in known:
+                raise RuleError(
+                    f"rule {self.id} has no parameter {name!r}; it has {', '.join(known)}"
+                )
+            values[name] = known[name].coerce(value)
+        return values
+
+    def candidates(self, inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
+        """The rows that pass every condition, with the columns alerts are built from."""
+        table = self.build(inputs, params)
+        for condition in self.conditions:
+            table = table.filter(condition.holds(table, params))
+        keep = [*CANDIDATE_COLUMNS, *self.metric_columns]
+        return table.select(*keep)
+
+    @property
+    def metric_columns(self) -> tuple[str, ...]:
+        """The numbers reported as evidence: each condition's metric, then any extra ones."""
+        seen = dict.fromkeys(c.metric for c in self.conditions)
+        seen.update(dict.fromkeys(self.metrics))
+        return tuple(seen)
+
+    def reasons(self, row: Mapping[str, Any], params: Mapping[str, Any]) -> tuple[Reason, ...]:
+        return tuple(condition.reason(row, params) for condition in self.conditions)

@@ -1,0 +1,332 @@
+"""Fan-in, fan-out, gather-scatter, scatter-gather and bipartite: many counterparties, little time.
+
+Source: FATF and FinCEN layering typologies; TYPOLOGIES.md B4 (scatter-gather among related
+companies) and D2 (a balance fanned out to many wallets within hours); the AMLworld patterns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from sever.monitor.flows import DAY, hopping, legs, then
+from sever.monitor.rule import Condition, Inputs, Param, Rule
+
+WINDOW = Param(
+    "window_days",
+    28,
+    "length of the hopping window; patterns within half of it are always seen",
+    "days",
+)
+MIN_AMOUNT = Param("min_amount", 100.0, "transactions smaller than this are ignored", "USD")
+EXEMPT = Param(
+    "exempt_holder_types",
+    ("employer", "bank", "exchange", "msb", "payment", "merchant", "utility", "government"),
+    "holder types whose accounts fan out or in by trade (payroll, payments); left out when the "
+    "accounts table says so",
+)
+
+
+def _window_days(params: Mapping[str, Any]) -> float:
+    return float(params["window_days"])
+
+
+def _exempt(table: ir.Table, key: str, inputs: Inputs, kinds: tuple[str, ...]) -> ir.Table:
+    """Drop rows whose ``key`` account belongs to a holder type that fans by its trade."""
+    if inputs.accounts is None or not kinds:
+        return table
+    exempt = inputs.accounts.filter(inputs.accounts.holder_type.isin(kinds))
+    exempt = exempt.select(exempt_account=exempt.account_id).view()
+    return table.anti_join(exempt, table[key] == exempt.exempt_account)
+
+
+def _fan(direction: str) -> Any:
+    """Per account and window: how many distinct counterparties on one side, and how much."""
+
+    def build(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
+        side = legs(inputs.tx)
+        side = side.filter(side.direction == direction, side.amount >= params["min_amount"])
+        side = _exempt(side, "account", inputs, params["exempt_holder_types"])
+        windows = hopping(side, int(params["window_days"] * DAY))
+        grouped = windows.group_by("account", "phase", "window").aggregate(
+            counterparties=windows.counterparty.nunique(),
+            total=windows.amount.sum().round(2),
+            transactions=windows.tx_id.count(),
+            accounts=windows.counterparty.collect(),
+            tx_ids=windows.tx_id.collect(),
+        )
+        return grouped.mutate(focus=grouped.account)
+
+    return build
+
+
+FAN_OUT = Rule(
+    id="fan_out",
+    typology="fan_out",
+    description=(
+        "One account sends money to many different accounts within a few weeks: a balance being "
+        "split across mules or wallets."
+    ),
+    severity="medium",
+    params=(
+        WINDOW,
+        Param("min_counterparties", 8, "distinct receivers that make a fan-out"),
+        Param("min_total", 5_000.0, "total sent within the window", "USD"),
+        MIN_AMOUNT,
+        EXEMPT,
+    ),
+    conditions=(
+        Condition("counterparties", ">=", "min_counterparties", "distinct receivers in the window"),
+        Condition("total", ">=", "min_total", "USD sent in the window"),
+    ),
+    build=_fan("out"),
+    lookback=_window_days,
+    metrics=("transactions",),
+    source="TYPOLOGIES.md D2; FATF layering typologies",
+)
+
+FAN_IN = Rule(
+    id="fan_in",
+    typology="fan_in",
+    description=(
+        "One account receives money from many different accounts within a few weeks: funds "
+        "being gathered from mules or victims."
+    ),
+    severity="medium",
+    params=(
+        WINDOW,
+        Param("min_counterparties", 8, "distinct senders that make a fan-in"),
+        Param("min_total", 5_000.0, "total received within the window", "USD"),
+        MIN_AMOUNT,
+        EXEMPT,
+    ),
+    conditions=(
+        Condition("counterparties", ">=", "min_counterparties", "distinct senders in the window"),
+        Condition("total", ">=", "min_total", "USD received in the window"),
+    ),
+    build=_fan("in"),
+    lookback=_window_days,
+    metrics=("transactions",),
+    source="FATF layering typologies; AMLworld fan-in",
+)
+
+
+def _gather_scatter(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
+    """Per account and window: distinct senders, distinct receivers, and how much passed on."""
+    side = legs(inputs.tx)
+    side = side.filter(side.amount >= params["min_amount"])
+    side = _exempt(side, "account", inputs, params["exempt_holder_types"])
+    windows = hopping(side, int(params["window_days"] * DAY))
+    into = windows.direction == "in"
+    grouped = windows.group_by("account", "phase", "window").aggregate(
+        senders=windows.counterparty.nunique(where=into),
+        receivers=windows.counterparty.nunique(where=~into),
+        received=windows.amount.sum(where=into).round(2),
+        sent=windows.amount.sum(where=~into).round(2),
+        accounts=windows.counterparty.collect(),
+        tx_ids=windows.tx_id.collect(),
+    )
+    share = (grouped.sent / grouped.received.nullif(0)).round(4)
+    return grouped.mutate(focus=grouped.account, passed_on=share.fill_null(0))
+
+
+GATHER_SCATTER = Rule(
+    id="gather_scatter",
+    typology="gather_scatter",
+    description=(
+        "One account gathers money from many senders and scatters most of it to many receivers "
+        "within a few weeks: a collection hub."
+    ),
+    severity="high",
+    params=(
+        WINDOW,
+        Param("min_senders", 5, "distinct senders into the hub"),
+        Param("min_receivers", 5, "distinct receivers out of the hub"),
+        Param("min_passed_on", 0.7, "share of what came in that went out again"),
+        MIN_AMOUNT,
+        EXEMPT,
+    ),
+    conditions=(
+        Condition("senders", ">=", "min_senders", "distinct senders in the window"),
+        Condition("receivers", ">=", "min_receivers", "distinct receivers in the window"),
+        Condition("passed_on", ">=", "min_passed_on", "share of inflow sent on"),
+    ),
+    build=_gather_scatter,
+    lookback=_window_days,
+    metrics=("received", "sent"),
+    source="AMLworld gather-scatter; TYPOLOGIES.md B4",
+)
+
+
+def _scatter_gather(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
+    """Money from one source reaching one destination through many intermediaries."""
+    tx = inputs.tx.filter(inputs.tx.amount_usd >= params["min_amount"])
+    window = int(params["window_days"] * DAY)
+    pairs = then(tx, tx, first_key="dst_account", second_key="src_account", within_s=window)
+    pairs = pairs.filter(pairs.a_src_account != pairs.b_dst_account, pairs.a_tx_id != pairs.b_tx_id)
+    pairs = _exempt(pairs, "a_dst_account", inputs, params["exempt_holder_types"])
+    windows = hopping(pairs.mutate(t=pairs.a_t), window)
+    grouped = windows.group_by("a_src_account", "b_dst_account", "phase", "window").aggregate(
+        intermediaries=windows.a_dst_account.nunique(),
+        scattered=windows.a_amount_usd.sum().round(2),
+        accounts=windows.a_dst_account.collect(),
+        first_legs=windows.a_tx_id.collect(),
+        second_legs=windows.b_tx_id.collect(),
+    )
+    return grouped.mutate(
+        focus=grouped.a_src_account,
+        accounts=grouped.accounts.concat(ibis.array([grouped.b_dst_account])),
+        tx_ids=grouped.first_legs.concat(grouped.second_legs),
+    )
+
+
+SCATTER_GATHER = Rule(
+    id="scatter_gather",
+    typology="scatter_gather",
+    description=(
+        "Money leaves one account through several intermediaries and is gathered again in one "
+        "destination within a few weeks: layering through mules or related companies."
+    ),
+    severity="high",
+    params=(
+        WINDOW,
+        Param("min_intermediaries", 4, "distinct accounts the money passed through"),
+        MIN_AMOUNT,
+        EXEMPT,
+    ),
+    conditions=(
+        Condition(
+            "intermediaries", ">=", "min_intermediaries", "intermediaries between the two ends"
+        ),
+    ),
+    build=_scatter_gather,
+    lookback=_window_days,
+    metrics=("scattered",),
+    source="TYPOLOGIES.md B4; AMLworld scatter-gather",
+)
+
+
+def _edges(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
+    """Payments between accounts that do not fan by trade, placed in hopping windows."""
+    tx = inputs.tx.filter(inputs.tx.amount_usd >= params["min_amount"])
+    tx = _exempt(tx, "src_account", inputs, params["exempt_holder_types"])
+    tx = _exempt(tx, "dst_account", inputs, params["exempt_holder_types"])
+    windows = hopping(tx, int(params["window_days"] * DAY))
+    return windows.select("src_account", "dst_account", "phase", "window", "tx_id")
+
+
+def _co_paid(edges: ir.Table, shared: str, paired: str) -> ir.Table:
+    """Pairs of ``paired`` accounts that deal with the same ``shared`` accounts in one window.
+
+    With ``shared="src_account"`` the pairs are receivers paid by common senders; with
+    ``shared="dst_account"`` they are senders paying common receivers.
+    """
+    left = edges.rename(lambda name: f"l_{name}")
+    right = edges.rename(lambda name: f"r_{name}")
+    joined = left.join(
+        right,
+        [
+            left[f"l_{shared}"] == right[f"r_{shared}"],
+            left.l_phase == right.r_phase,
+            left.l_window == right.r_window,
+            left[f"l_{paired}"] < right[f"r_{paired}"],
+        ],
+    )
+    grouped = joined.group_by(
+        first=joined[f"l_{paired}"],
+        second=joined[f"r_{paired}"],
+        phase=joined.l_phase,
+        window=joined.l_window,
+    ).aggregate(
+        shared=joined[f"l_{shared}"].nunique(),
+        others=joined[f"l_{shared}"].collect(),
+        left_legs=joined.l_tx_id.collect(),
+        right_legs=joined.r_tx_id.collect(),
+    )
+    return grouped.mutate(
+        accounts=grouped.others.concat(ibis.array([grouped.first, grouped.second])),
+        tx_ids=grouped.left_legs.concat(grouped.right_legs),
+    )
+
+
+def _bipartite(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
+    """Pairs of receivers that share several of the same senders within one window."""
+    pairs = _co_paid(_edges(inputs, params), "src_account", "dst_account")
+    return pairs.mutate(focus=pairs.first, shared_senders=pairs.shared)
+
+
+BIPARTITE = Rule(
+    id="bipartite",
+    typology="bipartite",
+    description=(
+        "A group of senders all pay the same group of receivers within a few weeks: two sets of "
+        "accounts wired to each other many-to-many."
+    ),
+    severity="medium",
+    params=(
+        WINDOW,
+        Param("min_shared_senders", 3, "senders that two receivers have in common"),
+        MIN_AMOUNT,
+        EXEMPT,
+    ),
+    conditions=(
+        Condition("shared_senders", ">=", "min_shared_senders", "senders shared by two receivers"),
+    ),
+    build=_bipartite,
+    lookback=_window_days,
+    source="AMLworld bipartite and stack patterns",
+)
+
+
+def _stack(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
+    """Pairs of accounts in a middle layer: paid by the same senders, paying the same receivers."""
+    edges = _edges(inputs, params)
+    paid = _co_paid(edges, "src_account", "dst_account")
+    paying = _co_paid(edges, "dst_account", "src_account")
+    paying = paying.rename(lambda name: f"o_{name}")
+    both = paid.join(
+        paying,
+        [
+            paid.first == paying.o_first,
+            paid.second == paying.o_second,
+            paid.phase == paying.o_phase,
+            paid.window == paying.o_window,
+        ],
+    )
+    return both.select(
+        focus=both.first,
+        accounts=both.accounts.concat(both.o_accounts),
+        tx_ids=both.tx_ids.concat(both.o_tx_ids),
+        shared_senders=both.shared,
+        shared_receivers=both.o_shared,
+    )
+
+
+STACK = Rule(
+    id="stack",
+    typology="stack",
+    description=(
+        "Layers of accounts: two accounts are paid by the same senders and pay the same "
+        "receivers within a few weeks, as a middle layer of a layered laundering stack does."
+    ),
+    severity="high",
+    params=(
+        WINDOW,
+        Param("min_shared_senders", 3, "senders the two accounts have in common"),
+        Param("min_shared_receivers", 3, "receivers the two accounts have in common"),
+        MIN_AMOUNT,
+        EXEMPT,
+    ),
+    conditions=(
+        Condition("shared_senders", ">=", "min_shared_senders", "senders shared by the pair"),
+        Condition("shared_receivers", ">=", "min_shared_receivers", "receivers shared by the pair"),
+    ),
+    build=_stack,
+    lookback=_window_days,
+    source="AMLworld stack pattern",
+)
+
+RULES = (FAN_OUT, FAN_IN, GATHER_SCATTER, SCATTER_GATHER, BIPARTITE, STACK)

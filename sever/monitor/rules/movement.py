@@ -1,0 +1,125 @@
+"""Pass-through (rapid movement) and structuring: how fast money leaves, and how it is cut up.
+
+Source: FinCEN and FATF red flags for funnel and pass-through accounts; TYPOLOGIES.md A2 (80 % or
+more out within 72 hours); the US cash reporting threshold (31 CFR 1010.311) for structuring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import ibis.expr.types as ir
+
+from sever.monitor.flows import DAY, HOUR, hopping, legs, then
+from sever.monitor.rule import Condition, Inputs, Param, Rule
+
+
+def _pass_through(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
+    """Each sizeable credit and what left the same account in the following hours, per window."""
+    tx = inputs.tx
+    credits = tx.filter(tx.amount_usd >= params["min_amount"])
+    pairs = then(
+        credits,
+        tx,
+        first_key="dst_account",
+        second_key="src_account",
+        within_s=int(params["within_hours"] * HOUR),
+    )
+    pairs = pairs.filter(pairs.a_tx_id != pairs.b_tx_id, pairs.b_dst_account != pairs.a_src_account)
+    keys = ("a_tx_id", "a_dst_account", "a_src_account", "a_t", "a_amount_usd")
+    per_credit = pairs.group_by(*keys).aggregate(
+        forwarded=pairs.b_amount_usd.sum(),
+        out_ids=pairs.b_tx_id.collect(),
+        receivers=pairs.b_dst_account.collect(),
+    )
+    per_credit = per_credit.mutate(share=per_credit.forwarded / per_credit.a_amount_usd)
+    fast = per_credit.filter(per_credit.share >= params["min_share"])
+    windows = hopping(fast.mutate(t=fast.a_t), int(params["window_days"] * DAY))
+    grouped = windows.group_by("a_dst_account", "phase", "window").aggregate(
+        credits=windows.a_tx_id.count(),
+        received=windows.a_amount_usd.sum().round(2),
+        credit_ids=windows.a_tx_id.collect(),
+        out_ids=windows.out_ids.collect(),
+        receivers=windows.receivers.collect(),
+        senders=windows.a_src_account.collect(),
+    )
+    return grouped.mutate(
+        focus=grouped.a_dst_account,
+        accounts=grouped.senders.concat(grouped.receivers.flatten()),
+        tx_ids=grouped.credit_ids.concat(grouped.out_ids.flatten()),
+    )
+
+
+RAPID_MOVEMENT = Rule(
+    id="rapid_movement",
+    typology="rapid_movement",
+    description=(
+        "Money passes straight through an account: sizeable credits are followed within hours by "
+        "debits of nearly the same amount, again and again."
+    ),
+    severity="medium",
+    params=(
+        Param("within_hours", 24, "how soon after a credit the money must leave", "h"),
+        Param("min_share", 0.9, "share of the credit that leaves within that time"),
+        Param("min_amount", 1_000.0, "smallest credit considered", "USD"),
+        Param("min_credits", 1, "credits passed through within the window"),
+        Param("min_received", 20_000.0, "total of those credits within the window", "USD"),
+        Param("window_days", 28, "window over which pass-throughs are counted", "days"),
+    ),
+    conditions=(
+        Condition("credits", ">=", "min_credits", "credits passed on within {within_hours} h"),
+        Condition("received", ">=", "min_received", "USD passed straight through"),
+    ),
+    build=_pass_through,
+    lookback=lambda p: float(p["window_days"]) + p["within_hours"] / 24,
+    source="TYPOLOGIES.md A2; FATF pass-through red flags",
+)
+
+
+def _near_threshold(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
+    """Per account and window: transactions just under the reporting threshold."""
+    threshold = params["threshold"]
+    tx = inputs.tx.filter(
+        inputs.tx.amount_usd < threshold,
+        inputs.tx.amount_usd >= threshold * params["near_share"],
+    )
+    if params["formats"]:
+        tx = tx.filter(tx.payment_format.isin(params["formats"]))
+    side = legs(tx)
+    windows = hopping(side, int(params["window_days"] * DAY))
+    grouped = windows.group_by("account", "direction", "phase", "window").aggregate(
+        near_threshold=windows.tx_id.count(),
+        total=windows.amount.sum().round(2),
+        accounts=windows.counterparty.collect(),
+        tx_ids=windows.tx_id.collect(),
+    )
+    return grouped.mutate(focus=grouped.account)
+
+
+STRUCTURING = Rule(
+    id="structuring",
+    typology="structuring",
+    description=(
+        "Many payments into or out of one account just under the reporting threshold within a "
+        "few weeks: a large sum cut up to stay below it."
+    ),
+    severity="medium",
+    params=(
+        Param("threshold", 10_000.0, "the reporting threshold being avoided", "USD"),
+        Param("near_share", 0.75, "a payment at or above this share of the threshold is 'near'"),
+        Param("min_count", 5, "near-threshold payments within the window"),
+        Param("min_total", 30_000.0, "their total within the window", "USD"),
+        Param("window_days", 28, "window over which they are counted", "days"),
+        Param("formats", (), "payment formats considered (empty: all), e.g. cash,cheque"),
+    ),
+    conditions=(
+        Condition("near_threshold", ">=", "min_count", "payments just under {threshold:,.0f} USD"),
+        Condition("total", ">=", "min_total", "USD in those payments"),
+    ),
+    build=_near_threshold,
+    lookback=lambda p: float(p["window_days"]),
+    source="31 CFR 1010.311 and 1010.314; FATF structuring red flags",
+)
+
+RULES = (RAPID_MOVEMENT, STRUCTURING)

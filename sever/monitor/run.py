@@ -1,0 +1,304 @@
+"""Run the rule pack: bind the chosen engine, evaluate every rule, and turn rows into alerts.
+
+Incremental mode keeps a watermark (the latest transaction time seen) under ``$SEVER_HOME/state``.
+The next run reads only transactions inside the longest rule window before that watermark, and
+keeps only alerts that involve at least one transaction after it: history is not recomputed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from sever.alerts import ALERT_COLUMNS, Alert, alert_id
+from sever.home import Home
+from sever.monitor import pack
+from sever.monitor.explain import describe
+from sever.monitor.flows import DAY
+from sever.monitor.inputs import prepare
+from sever.monitor.rule import Rule
+from sever.tables.contracts import ACCOUNTS, HITS, PARTIES, TRANSACTIONS, Contract, conform
+from sever.tables.engine import Engine, connect
+from sever.tables.io import read_input, write_records
+
+SEVERITY_SCORE = {"low": 0.25, "medium": 0.5, "high": 0.75, "critical": 0.95}
+"""An alert's score when no trained model is present: its rule's severity as a number."""
+
+Source = str | Path | pd.DataFrame | pa.Table
+
+ALERT_SCHEMA = pa.schema(
+    [
+        ("alert_id", pa.string()),
+        ("typology", pa.string()),
+        ("rule_id", pa.string()),
+        ("severity", pa.string()),
+        ("accounts", pa.list_(pa.string())),
+        ("tx_ids", pa.list_(pa.string())),
+        ("amount", pa.float64()),
+        ("period_start", pa.timestamp("us", tz="UTC")),
+        ("period_end", pa.timestamp("us", tz="UTC")),
+        ("score", pa.float64()),
+        ("explanation", pa.string()),
+        ("evidence", pa.string()),
+    ]
+)
+assert tuple(ALERT_SCHEMA.names) == ALERT_COLUMNS
+
+
+@dataclass
+class MonitorResult:
+    """What a run found, what it could not run and why, and how long each rule took."""
+
+    alerts: list[Alert]
+    engine: str
+    transactions: int
+    skipped: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    watermark: datetime | None = None
+
+    def summary(self) -> str:
+        """A printable summary: alerts per typology and rule, skipped rules, timings."""
+        lines = [
+            f"{len(self.alerts):,} alert(s) over {self.transactions:,} transaction(s) "
+            f"on {self.engine} in {sum(self.seconds.values()):.1f} s"
+        ]
+        counts: dict[tuple[str, str], int] = {}
+        for alert in self.alerts:
+            counts[(alert.typology, alert.rule_id)] = (
+                counts.get((alert.typology, alert.rule_id), 0) + 1
+            )
+        for (typology, rule_id), n in sorted(counts.items()):
+            lines.append(f"  {typology:<20} {rule_id:<22} {n:>7,}")
+        for rule_id, why in sorted(self.skipped.items()):
+            lines.append(f"  skipped {rule_id}: {why}")
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([alert.to_dict() for alert in self.alerts], columns=ALERT_COLUMNS)
+
+
+def run_pack(
+    transactions: Source,
+    *,
+    accounts: Source | None = None,
+    parties: Source | None = None,
+    hits: Source | None = None,
+    engine: str | Engine = "duckdb",
+    master: str | None = None,
+    rules: Iterable[str] | None = None,
+    settings: Mapping[str, Mapping[str, Any]] | None = None,
+    rates: Mapping[str, float] | None = None,
+    home: Home | None = None,
+    incremental: str | None = None,
+) -> MonitorResult:
+    """Evaluate the DPRK rule pack over transactions and return the alerts with their evidence.
+
+    ``incremental`` names a watermark kept in ``home``: evaluate only transactions since the last
+    run with that name (plus the look-back the rules need), then move the watermark forward.
+    """
+    chosen = pack.select(rules)
+    values = pack.resolve(chosen, settings)
+    bound = engine if isinstance(engine, Engine) else connect(engine, master=master)
+    started = time.perf_counter()
+    tx = _open(bound, transactions, TRANSACTIONS)
+    since_t = None
+    last = None
+    if incremental:
+        last = _read_watermark(home or Home.resolve(), incremental)
+        if last is not None:
+            look_back = max(rule.lookback(values[rule.id]) for rule in chosen)
+            since_t = int(last - look_back * DAY)
+    inputs = prepare(
+        bound,
+        tx,
+        tx_path=transactions if isinstance(transactions, (str, Path)) else None,
+        accounts=_open(bound, accounts, ACCOUNTS),
+        parties=_open(bound, parties, PARTIES),
+        hits=_open(bound, hits, HITS),
+        rates=rates,
+        since_t=since_t,
+    )
+    inputs = type(inputs)(inputs.tx, inputs.accounts, inputs.hits, keep=bound.keep)
+    stats = bound.to_pandas(inputs.tx.aggregate(n=inputs.tx.count(), last=inputs.tx.t.max()))
+    result = MonitorResult([], bound.name, int(stats.n.iloc[0]))
+    result.seconds["prepare"] = time.perf_counter() - started
+    rows: list[tuple[Rule, dict[str, Any]]] = []
+    for rule in chosen:
+        missing = [need for need in rule.needs if getattr(inputs, need) is None]
+        if missing:
+            result.skipped[rule.id] = f"needs {', '.join(missing)} (not given)"
+            continue
+        clock = time.perf_counter()
+        found = bound.to_pandas(rule.candidates(inputs, values[rule.id]))
+        result.seconds[rule.id] = time.perf_counter() - clock
+        rows.extend((rule, record) for record in found.to_dict("records"))
+    clock = time.perf_counter()
+    edges = _edges(bound, inputs.tx, rows)
+    alerts = [_alert(ep, values[ep.rule.id], edges) for ep in _episodes(rows)]
+    if last is not None:
+        alerts = [a for a in alerts if a.period_end and a.period_end.timestamp() > last]
+    result.alerts = sorted(alerts, key=lambda a: (a.rule_id, a.period_start or _EPOCH, a.alert_id))
+    result.seconds["alerts"] = time.perf_counter() - clock
+    newest = stats["last"].iloc[0]
+    if pd.notna(newest):
+        result.watermark = datetime.fromtimestamp(int(newest), UTC)
+        if incremental:
+            _write_watermark(home or Home.resolve(), incremental, int(newest), last)
+    return result
+
+
+_EPOCH = datetime.fromtimestamp(0, UTC)
+
+
+def _open(engine: Engine, source: Source | None, contract: Contract) -> Any:
+    """A path, pandas frame or Arrow table as a conformed table on the engine."""
+    if source is None:
+        return None
+    if isinstance(source, (str, Path)):
+        return read_input(engine, source, contract)
+    frame = (
+        source
+        if isinstance(source, pa.Table)
+        else pa.Table.from_pandas(source, preserve_index=False)
+    )
+    return conform(engine.table(frame), contract, f"<{contract.name}>")
+
+
+def _edges(engine: Engine, tx: Any, rows: Sequence[tuple[Rule, dict]]) -> dict[str, dict]:
+    """The transactions named by any alert, fetched once: the subgraph the evidence describes."""
+    wanted = sorted({tx_id for _, record in rows for tx_id in record["tx_ids"]})
+    if not wanted:
+        return {}
+    ids = engine.table(pa.table({"wanted": wanted}))
+    found = tx.join(ids, tx.tx_id == ids.wanted).select(
+        "tx_id", "t", "src_account", "dst_account", "amount_usd"
+    )
+    frame = engine.to_pandas(found)
+    frame["timestamp"] = [datetime.fromtimestamp(int(t), UTC) for t in frame.t]
+    return {record["tx_id"]: record for record in frame.to_dict("records")}
+
+
+@dataclass
+class _Episode:
+    """Rows of one rule about one account that share transactions: one pattern, one alert."""
+
+    rule: Rule
+    focus: str
+    lead: dict
+    tx_ids: set[str]
+    accounts: set[str]
+    windows: int = 1
+
+
+def _episodes(rows: Sequence[tuple[Rule, dict]]) -> list[_Episode]:
+    """Group overlapping windows: hopping windows can see one pattern twice.
+
+    The row with the most transactions leads (its numbers are the evidence); the others add
+    their transactions and accounts.
+    """
+    groups: dict[tuple[str, str], list[tuple[Rule, dict]]] = {}
+    for rule, record in rows:
+        groups.setdefault((rule.id, str(record["focus"])), []).append((rule, record))
+    episodes: list[_Episode] = []
+    for (_, focus), members in sorted(groups.items()):
+        members.sort(key=lambda m: (-len(set(m[1]["tx_ids"])), sorted(set(m[1]["tx_ids"]))))
+        open_: list[_Episode] = []
+        for rule, record in members:
+            ids = set(record["tx_ids"])
+            accounts = {str(a) for a in record["accounts"] if a is not None} | {focus}
+            home_episode = next((e for e in open_ if e.tx_ids & ids), None)
+            if home_episode is None:
+                open_.append(_Episode(rule, focus, record, ids, accounts))
+            else:
+                home_episode.tx_ids |= ids
+                home_episode.accounts |= accounts
+                home_episode.windows += 1
+        episodes.extend(open_)
+    return episodes
+
+
+def _alert(episode: _Episode, params: Mapping[str, Any], edges: dict) -> Alert:
+    rule = episode.rule
+    tx_ids = tuple(sorted(episode.tx_ids))
+    accounts = tuple(sorted(episode.accounts))
+    seen = [edges[tx] for tx in tx_ids if tx in edges]
+    amount = round(sum(edge["amount_usd"] for edge in seen), 2)
+    start = min((edge["timestamp"] for edge in seen), default=None)
+    end = max((edge["timestamp"] for edge in seen), default=None)
+    reasons = rule.reasons(episode.lead, params)
+    evidence = {
+        "focus": episode.focus,
+        "metrics": {name: _plain(episode.lead[name]) for name in rule.metric_columns},
+        "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
+        "windows": episode.windows,
+        "edges": [
+            {k: edge[k] for k in ("tx_id", "src_account", "dst_account", "amount_usd")}
+            | {"timestamp": edge["timestamp"].isoformat()}
+            for edge in seen[:EDGES_KEPT]
+        ],
+    }
+    return Alert(
+        alert_id=alert_id(rule.id, episode.focus, tx_ids),
+        typology=rule.typology,
+        rule_id=rule.id,
+        severity=rule.severity,
+        accounts=accounts,
+        tx_ids=tx_ids,
+        amount=amount,
+        period_start=start,
+        period_end=end,
+        score=SEVERITY_SCORE[rule.severity],
+        reasons=reasons,
+        evidence=evidence,
+        explanation=describe(
+            rule.id, rule.description, episode.focus, reasons, seen, accounts, amount, start, end
+        ),
+    )
+
+
+EDGES_KEPT = 50
+"""Payments listed in an alert's evidence (all are in ``tx_ids``)."""
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def write_alerts(alerts: Iterable[Alert], path: str | Path) -> Path:
+    """Alerts as Parquet, CSV or JSON lines; evidence is stored as JSON text."""
+    return write_records((alert.to_dict() for alert in alerts), path, ALERT_SCHEMA)
+
+
+def _state_file(home: Home, name: str) -> Path:
+    return home.state / f"monitor-{name}.json"
+
+
+def _read_watermark(home: Home, name: str) -> int | None:
+    path = _state_file(home, name)
+    if not path.exists():
+        return None
+    return int(json.loads(path.read_text(encoding="utf-8"))["last_t"])
+
+
+def _write_watermark(home: Home, name: str, newest: int, previous: int | None) -> None:
+    """Move the watermark forward only (a file of older transactions never moves it back)."""
+    value = max(newest, previous or newest)
+    path = _state_file(home, name)
+    partial = path.with_suffix(".partial")
+    partial.write_text(
+        json.dumps({"last_t": value, "last": datetime.fromtimestamp(value, UTC).isoformat()}),
+        encoding="utf-8",
+    )
+    partial.replace(path)

@@ -1,0 +1,119 @@
+"""A hand-made world for rule tests: quiet background accounts and patterns planted on purpose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class Ledger:
+    """Transactions, accounts and parties written the way a bank would export them."""
+
+    tx: list[dict] = field(default_factory=list)
+    accounts: dict[str, dict] = field(default_factory=dict)
+    parties: dict[str, dict] = field(default_factory=dict)
+
+    def account(
+        self,
+        account_id: str,
+        *,
+        kind: str = "person",
+        country: str = "US",
+        opened: date = date(2020, 1, 1),
+        formed: date | None = None,
+    ) -> str:
+        holder = f"P-{account_id}"
+        self.parties.setdefault(
+            holder,
+            {
+                "party_id": holder,
+                "schema": "Person" if kind == "person" else "Company",
+                "name": f"Holder of {account_id}",
+                "country": country,
+                "party_type": kind,
+                "incorporation_date": formed,
+            },
+        )
+        self.accounts.setdefault(
+            account_id,
+            {
+                "account_id": account_id,
+                "holder_id": holder,
+                "bank": "Test Bank",
+                "country": country,
+                "opened": opened,
+                "account_type": "business" if kind != "person" else "personal",
+            },
+        )
+        return account_id
+
+    def pay(
+        self,
+        src: str,
+        dst: str,
+        amount: float,
+        at: datetime | float,
+        *,
+        currency: str = "USD",
+        purpose: str = "transfer",
+        payment_format: str = "wire",
+    ) -> str:
+        """Record a payment; ``at`` is a datetime or hours after T0."""
+        when = at if isinstance(at, datetime) else T0 + timedelta(hours=at)
+        for account in (src, dst):
+            if account not in self.accounts:
+                self.account(account)
+        tx_id = f"T{len(self.tx) + 1:05d}"
+        self.tx.append(
+            {
+                "tx_id": tx_id,
+                "timestamp": when,
+                "src_account": src,
+                "dst_account": dst,
+                "amount": float(amount),
+                "currency": currency,
+                "src_bank": "Test Bank",
+                "dst_bank": "Test Bank",
+                "payment_format": payment_format,
+                "src_country": self.accounts[src]["country"],
+                "dst_country": self.accounts[dst]["country"],
+                "purpose": purpose,
+            }
+        )
+        return tx_id
+
+    def background(self, people: int = 30, days: int = 90) -> None:
+        """Ordinary life: each person is paid monthly and pays a few bills to shops."""
+        employer = self.account("EMP-BG", kind="employer")
+        shops = [self.account(f"SHOP{i}", kind="merchant") for i in range(5)]
+        for p in range(people):
+            person = self.account(f"BG{p:03d}")
+            for month in range(days // 30):
+                self.pay(employer, person, 3_000 + 10 * p, month * 720 + p, purpose="salary")
+                for k in range(3):
+                    shop = shops[(p + k) % len(shops)]
+                    self.pay(person, shop, 40 + 7 * k + p, month * 720 + 100 + 50 * k + p)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {
+            "transactions": pd.DataFrame(self.tx),
+            "accounts": pd.DataFrame(list(self.accounts.values())),
+            "parties": pd.DataFrame(list(self.parties.values())),
+        }
+
+
+@pytest.fixture
+def ledger() -> Ledger:
+    book = Ledger()
+    book.background()
+    return book
+
+
+def alerts_of(result, rule_id: str) -> list:
+    return [alert for alert in result.alerts if alert.rule_id == rule_id]
