@@ -1,0 +1,43 @@
+"""One shared sever home (built-in lists loaded) and one tiny world for the simulate suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sever.home import Home
+from sever.simulate import SimulationParams, simulate
+
+TINY = 20_000
+
+
+@pytest.fixture(scope="session")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Home:
+    return Home.resolve(tmp_path_factory.mktemp("home"))
+
+
+@pytest.fixture(scope="session")
+def world_dir(tmp_path_factory: pytest.TempPathFactory, home: Home) -> Path:
+    out = tmp_path_factory.mktemp("world")
+    simulate(SimulationParams(size=TINY, seed=11), out, home=home)
+    return out
+
+
+class World:
+    """Lazy pandas views of a written world's tables."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._cache: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._cache:
+            self._cache[name] = pd.read_parquet(self.root / f"{name}.parquet")
+        return self._cache[name]
+
+
+@pytest.fixture(scope="session")
+def world(world_dir: Path) -> World:
+    return World(world_dir)

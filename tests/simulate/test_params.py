@@ -1,0 +1,70 @@
+"""Bad parameters get one clear error naming the field; sizes have names."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from sever.errors import InputError
+from sever.simulate import SIZES, SchemeParams, SimulationParams, validate
+from sever.simulate.params import parse_size, parse_typologies, with_overrides
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"size": -5}, "size", "at least"),
+        ({"size": 0}, "size", "at least"),
+        ({"illicit_share": 1.5}, "illicit_share", "between"),
+        ({"illicit_share": -0.1}, "illicit_share", "between"),
+        ({"days": 3}, "days", "between"),
+        ({"typologies": ("fan_in", "bogus")}, "typologies", "unknown typology bogus"),
+        ({"scheme_counts": {"nope": 2}}, "scheme_counts", "unknown typology nope"),
+        ({"scheme_counts": {"fan_in": -1}}, "scheme_counts.fan_in", "at least"),
+        ({"format": "xlsx"}, "format", "parquet, csv"),
+        ({"currencies": ("EUR",)}, "currencies", "USD"),
+        ({"banks": ("no colon",)}, "banks", "COUNTRY:Name"),
+        ({"scheme": SchemeParams(mules=(9, 3))}, "scheme.mules", "low <= high"),
+        ({"scheme": SchemeParams(forward_share=1.4)}, "scheme.forward_share", "between"),
+    ],
+)
+def test_bad_parameters_name_their_field(changes: dict, field: str, words: str) -> None:
+    params = dataclasses.replace(SimulationParams(), **changes)
+    with pytest.raises(InputError) as caught:
+        validate(params)
+    assert caught.value.field == field
+    assert words in str(caught.value)
+
+
+def test_named_sizes_and_numbers() -> None:
+    assert parse_size("small") == SIZES["small"] == 100_000
+    assert parse_size("medium") == 5_000_000
+    assert parse_size("large") == 50_000_000
+    assert parse_size("20000") == 20_000
+    assert parse_size("1e6") == 1_000_000
+    with pytest.raises(InputError, match="not small, medium, large"):
+        parse_size("huge")
+
+
+def test_typology_lists_are_checked() -> None:
+    assert parse_typologies("fan_in, cycle") == ("fan_in", "cycle")
+    assert len(parse_typologies(None)) == 17
+    with pytest.raises(InputError, match="unknown typology"):
+        parse_typologies("fan_in,smuggling")
+
+
+def test_overrides_are_typed_and_unknown_keys_refused() -> None:
+    params = with_overrides(SimulationParams(), {"days": "90", "scheme.forward_share": "0.8"})
+    assert params.days == 90
+    assert params.scheme.forward_share == 0.8
+    with pytest.raises(InputError, match="unknown parameter"):
+        with_overrides(SimulationParams(), {"colour": "red"})
+    with pytest.raises(InputError, match="not a valid value"):
+        with_overrides(SimulationParams(), {"days": "many"})
+
+
+def test_every_parameter_has_help() -> None:
+    for cls in (SimulationParams, SchemeParams):
+        for f in dataclasses.fields(cls):
+            assert f.metadata.get("help"), f"{cls.__name__}.{f.name} has no help text"
