@@ -530,8 +530,10 @@ def make_identification(
     party: EntityProxy, document: RegDocument, prop: str, index: int
 ) -> EntityProxy:
     """A person's Passport or Identification entity, with issuer and dates."""
-    entity = model.make_entity("Passport" if prop == "passportNumber" else "Identification")
-    entity.id = f"{party.id}-doc-{index}"
+    is_passport = prop == "passportNumber"
+    entity = model.make_entity("Passport" if is_passport else "Identification")
+    # The same ids as the legacy CSV parser gives, so both OFAC formats diff cleanly.
+    entity.id = f"{party.id}-{'passport' if is_passport else 'id'}-{index}"
     entity.add("holder", party)
     entity.add("number", document.number)
     put(entity, "type", document.kind)

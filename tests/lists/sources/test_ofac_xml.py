@@ -292,7 +292,7 @@ def test_parties_and_their_companions(parsed: ParsedList) -> None:
     schemata = sorted((e.id, e.schema.name) for e in parsed.entities)
     assert schemata == [
         ("ofac-20001", "Person"),
-        ("ofac-20001-doc-1", "Passport"),
+        ("ofac-20001-passport-1", "Passport"),
         ("ofac-20001-sanction", "Sanction"),
         ("ofac-20002", "Company"),
         ("ofac-20002-sanction", "Sanction"),
@@ -325,7 +325,7 @@ def test_person_features_and_passport(by_id) -> None:
     assert kim.get("gender") == ["male"]
     assert kim.get("passportNumber") == ["836410035"]
     assert sorted(kim.get("programId")) == ["DPRK-NKSPEA", "DPRK3"]
-    passport = by_id["ofac-20001-doc-1"]
+    passport = by_id["ofac-20001-passport-1"]
     assert passport.get("holder") == [kim.id]
     assert passport.get("number") == ["836410035"]
     assert passport.get("country") == ["kp"]
