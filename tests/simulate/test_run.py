@@ -115,8 +115,10 @@ def test_every_scheme_has_labelled_activity(world) -> None:
 
 
 def test_labels_share_matches_the_illicit_share(tmp_path: Path) -> None:
-    summary = simulate(SimulationParams(size=100_000, seed=5, illicit_share=0.02,
-                                        typologies=("fan_in", "cycle", "structuring")), tmp_path)  # fmt: skip
+    params = SimulationParams(
+        size=100_000, seed=5, illicit_share=0.02, typologies=("fan_in", "cycle", "structuring")
+    )
+    summary = simulate(params, tmp_path)  # fmt: skip
     share = summary["illicit_transactions"] / summary["counts"]["transactions"]
     assert 0.01 < share < 0.03
 
