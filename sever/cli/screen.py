@@ -34,6 +34,7 @@ from sever.screen.search import (
     resolve_algorithm,
     screen_entity,
 )
+from sever.screen.workers import available_cores
 
 SCOPE_ALIASES = {"all": DEFAULT_SCOPE}
 """``--scope all`` is the ``default`` scope: every list in service."""
@@ -127,7 +128,7 @@ def _hit_cells(hit: Hit) -> list[Any]:
     ]
 
 
-def _progress(total: int, quiet: bool) -> Progress:
+def _progress(quiet: bool) -> Progress:
     return Progress(
         TextColumn("screening"),
         BarColumn(),
@@ -146,9 +147,10 @@ def _run_batch(
     delta: tuple[str, str] | None,
     strict: bool,
     quiet: bool,
+    workers: int,
 ) -> BatchResult | DeltaResult:
-    with _progress(0, quiet) as bar:
-        task = bar.add_task("screening", total=count_rows(path) if path.exists() else None)
+    with _progress(quiet) as bar:
+        task = bar.add_task("screening", total=count_rows(path))
 
         def advance(n: int) -> None:
             bar.advance(task, n)
@@ -156,15 +158,22 @@ def _run_batch(
         if delta is not None:
             ensure_loaded(home)
             return screen_delta(
-                home, delta[0], delta[1], path, options, strict=strict, progress=advance
+                home,
+                delta[0],
+                delta[1],
+                path,
+                options,
+                strict=strict,
+                progress=advance,
+                workers=workers,
             )
         index = _index(home, quiet)
-        return screen_file(index, path, options, strict=strict, progress=advance)
+        return screen_file(index, path, options, strict=strict, progress=advance, workers=workers)
 
 
 def _show_batch(result: BatchResult | DeltaResult, out: Path | None) -> None:
     batch = result.batch if isinstance(result, DeltaResult) else result
-    summary = result.summary()
+    summary = {k: v for k, v in result.summary().items() if v is not None}
     print_table("Screening summary", ["", "value"], [[k, v] for k, v in summary.items()])
     for problem in batch.problems[:SHOWN_HITS]:
         err_console.print(f"[yellow]skipped or trimmed:[/] {problem}", highlight=False)
@@ -173,12 +182,13 @@ def _show_batch(result: BatchResult | DeltaResult, out: Path | None) -> None:
     if out is not None:
         console.print(f"{len(batch.rows):,} hits written to {out}")
         return
-    if batch.hits:
-        shown = batch.hits[:SHOWN_HITS]
+    if batch.rows:
+        shown = batch.rows[:SHOWN_HITS]
+        columns = ["query_id", "query_name", "caption", "list", "programs", "score", "decision"]
         print_table(
-            f"Hits ({len(shown)} of {len(batch.hits):,}; --out FILE writes them all)",
-            ["party", "entity", "schema", "list", "programs", "holder", "score", "decision"],
-            [[h.query_id, *_hit_cells(h)] for h in shown],
+            f"Hits ({len(shown)} of {len(batch.rows):,}; --out FILE writes them all)",
+            ["party", "name", "entity", "list", "programs", "score", "decision"],
+            [[row.get(c) for c in columns] for row in shown],
         )
 
 
@@ -227,6 +237,10 @@ def screen_command(
         str | None, typer.Option(help="Scoring algorithm (see /algorithms).")
     ] = None,
     strict: Annotated[bool, typer.Option(help="Stop at the first bad row.")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Cores to screen a file on (default: every available core)."),
+    ] = None,
     fail_on_hit: Annotated[
         bool, typer.Option("--fail-on-hit", help="Exit with code 1 when anything matches.")
     ] = False,
@@ -262,7 +276,8 @@ def screen_command(
             emit(screening.to_dict(), as_json, lambda: _show_screening(screening))
             found = bool(screening.matches)
         else:
-            result = _run_batch(resolved, file, options, delta, strict, as_json)
+            cores = workers or available_cores()
+            result = _run_batch(resolved, file, options, delta, strict, as_json, cores)
             batch = result.batch if isinstance(result, DeltaResult) else result
             if out is not None:
                 write_hits(out, batch.rows)

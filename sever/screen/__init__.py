@@ -27,3 +27,17 @@ __all__ = [
     "prepare",
     "score",
 ]
+
+# The public screening functions the CLI and the API both call.
+from sever.screen.index import ScreeningIndex, load_index
+from sever.screen.search import Hit, Screening, ScreenOptions, screen_entity, search
+
+__all__ += [
+    "Hit",
+    "ScreenOptions",
+    "Screening",
+    "ScreeningIndex",
+    "load_index",
+    "screen_entity",
+    "search",
+]

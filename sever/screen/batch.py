@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,8 @@ from followthemoney import EntityProxy, model
 from sever.errors import InputError
 from sever.screen.index import ScreeningIndex
 from sever.screen.query import MAX_VALUE_CHARS, QueryError, make_query
-from sever.screen.search import Hit, ScreenOptions, screen_entity
+from sever.screen.search import MATCH, REVIEW, Hit, ScreenOptions, screen_entity
+from sever.screen.workers import map_chunks
 
 REQUIRED = ("party_id", "schema", "name")
 
@@ -68,6 +70,9 @@ HIT_COLUMNS = (
 )
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
+CHUNK_ROWS = 1_000
+"""Parties per unit of work (and per progress bar step)."""
+
 Progress = Callable[[int], None]
 
 
@@ -83,23 +88,26 @@ class Party:
 
 @dataclass
 class BatchResult:
-    """What a batch run found: hits, the rows it could not use, and counts for the summary."""
+    """What a batch run found: hit rows, the rows it could not use, and counts for the summary."""
 
     path: str
-    hits: list[Hit] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     problems: list[InputError] = field(default_factory=list)
     parties: int = 0
     screened: int = 0
     seconds: float = 0.0
+    workers: int = 1
+
+    def parties_decided(self, decision: str) -> int:
+        """How many parties have at least one hit with this decision (and none better)."""
+        matched = {r["query_id"] for r in self.rows if r["decision"] == MATCH}
+        if decision == MATCH:
+            return len(matched)
+        return len({r["query_id"] for r in self.rows} - matched)
 
     @property
     def matched_parties(self) -> int:
-        return len({h.query_id for h in self.hits if h.decision == "match"})
-
-    @property
-    def reviewed_parties(self) -> int:
-        return len({h.query_id for h in self.hits}) - self.matched_parties
+        return self.parties_decided(MATCH)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -108,12 +116,13 @@ class BatchResult:
             "screened": self.screened,
             "skipped": self.parties - self.screened,
             "problems": len(self.problems),
-            "hits": len(self.hits),
-            "matches": sum(1 for h in self.hits if h.decision == "match"),
+            "hits": len(self.rows),
+            "matches": sum(1 for r in self.rows if r["decision"] == MATCH),
             "parties_matched": self.matched_parties,
-            "parties_for_review": self.reviewed_parties,
+            "parties_for_review": self.parties_decided(REVIEW),
             "seconds": round(self.seconds, 2),
             "parties_per_second": round(self.parties / self.seconds) if self.seconds else None,
+            "workers": self.workers,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -129,6 +138,8 @@ class BatchResult:
 
 def count_rows(path: Path) -> int:
     """How many parties a file holds (for the progress bar), cheaply."""
+    if not path.is_file():
+        raise InputError(path, "no such file")
     if _format(path) == "parquet":
         return int(pq.ParquetFile(path).metadata.num_rows)
     with open(path, "rb") as fh:
@@ -227,6 +238,57 @@ def party_from_row(
 # -- screening ------------------------------------------------------------------------------
 
 
+@dataclass
+class _Chunk:
+    """One chunk's share of a batch, in a form that crosses process boundaries."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[tuple[str, str, int | None, str | None]] = field(default_factory=list)
+    parties: int = 0
+    screened: int = 0
+
+
+def _problem(exc: InputError) -> tuple[str, str, int | None, str | None]:
+    return (exc.path or "", exc.message, exc.row, exc.field)
+
+
+def _screen_chunk(
+    index: ScreeningIndex,
+    path: Path,
+    options: ScreenOptions,
+    strict: bool,
+    notes: Mapping[str, Mapping[str, str]],
+    chunk: list[tuple[int, dict[str, Any]]],
+) -> _Chunk:
+    done = _Chunk(parties=len(chunk))
+    for row, cells in chunk:
+        try:
+            party, problems = party_from_row(path, row, cells)
+        except InputError as exc:
+            if strict:
+                raise
+            done.problems.append(_problem(exc))
+            continue
+        if problems and strict:
+            raise problems[0]
+        done.problems.extend(_problem(p) for p in problems)
+        screening = screen_entity(index, party.query, options, query_id=party.party_id)
+        done.screened += 1
+        done.rows.extend(hit_row(h, party, notes.get(h.entry.id, {})) for h in screening.hits)
+    return done
+
+
+def _chunks(path: Path) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    chunk: list[tuple[int, dict[str, Any]]] = []
+    for item in _raw_rows(path):
+        chunk.append(item)
+        if len(chunk) >= CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def screen_file(
     index: ScreeningIndex,
     path: Path,
@@ -235,34 +297,28 @@ def screen_file(
     strict: bool = False,
     progress: Progress | None = None,
     notes: Mapping[str, Mapping[str, str]] | None = None,
+    workers: int = 1,
 ) -> BatchResult:
-    """Screen every party in a file; hits at or above ``options.cutoff`` are kept.
+    """Screen every party in a file; hits at or above ``options.cutoff`` are kept, in file order.
 
     ``notes`` adds columns to the hits of given entities (the delta re-screen says what
-    changed on each). With ``strict``, the first bad row stops the batch with its InputError.
+    changed on each). With ``strict``, the first bad row stops the batch with its InputError
+    (and the batch runs in this process). ``workers`` > 1 screens chunks on that many cores.
     """
-    opts = options or ScreenOptions()
-    result = BatchResult(str(path))
+    task = partial(_screen_chunk, index, path, options or ScreenOptions(), strict, notes or {})
+    used = 1 if strict or count_rows(path) <= CHUNK_ROWS else workers
+    result = BatchResult(str(path), workers=used)
     started = time.perf_counter()
-    for row, cells in _raw_rows(path):
-        result.parties += 1
+    for part in map_chunks(task, _chunks(path), used):
+        result.rows.extend(part.rows)
+        result.problems.extend(
+            InputError(file or None, message, row=row, field=column)
+            for file, message, row, column in part.problems
+        )
+        result.parties += part.parties
+        result.screened += part.screened
         if progress is not None:
-            progress(1)
-        try:
-            party, problems = party_from_row(path, row, cells)
-        except InputError as exc:
-            if strict:
-                raise
-            result.problems.append(exc)
-            continue
-        if problems and strict:
-            raise problems[0]
-        result.problems.extend(problems)
-        screening = screen_entity(index, party.query, opts, query_id=party.party_id)
-        result.screened += 1
-        for hit in screening.hits:
-            result.hits.append(hit)
-            result.rows.append(hit_row(hit, party, (notes or {}).get(hit.entry.id, {})))
+            progress(part.parties)
     result.seconds = time.perf_counter() - started
     return result
 

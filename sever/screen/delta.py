@@ -79,6 +79,7 @@ def screen_delta(
     *,
     strict: bool = False,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> DeltaResult:
     """Re-screen the parties in ``path`` against what changed from ``old_ref`` to ``new_ref``
     (snapshot references as ``sever lists status`` shows them: ``us_ofac_sdn@2022-04-12``,
@@ -88,6 +89,12 @@ def screen_delta(
     if opts.scope not in ("default", "dprk", diff.new.dataset):
         raise SeverError(f"--scope {opts.scope} does not apply to a delta of {diff.new.dataset}")
     batch = screen_file(
-        index, path, opts, strict=strict, progress=progress, notes=change_notes(diff)
+        index,
+        path,
+        opts,
+        strict=strict,
+        progress=progress,
+        notes=change_notes(diff),
+        workers=workers,
     )
     return DeltaResult(diff, batch, len(index.entries))

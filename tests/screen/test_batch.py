@@ -100,3 +100,23 @@ def test_hits_are_written_in_every_format(
     assert len(rows) == len(result.rows)
     for column in ("query_id", "entity_id", "list", "programs", "score", "decision", "explanation"):
         assert column in rows[0]
+
+
+def test_several_workers_give_the_same_hits_in_file_order(
+    watchlist_home: Home, tmp_path: Path
+) -> None:
+    header, *rows = PARTIES
+    path = tmp_path / "many.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for i in range(2_500):
+            party_id, *rest = rows[i % len(rows)]
+            writer.writerow([f"{party_id}-{i}" if party_id else "", *rest])
+    index = load_index(watchlist_home)
+    alone = screen_file(index, path)
+    shared = screen_file(index, path, workers=2)
+    assert shared.workers == 2
+    assert [r["query_id"] for r in shared.rows] == [r["query_id"] for r in alone.rows]
+    assert [str(p) for p in shared.problems] == [str(p) for p in alone.problems]
+    assert shared.parties == 2_500
