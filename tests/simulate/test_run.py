@@ -61,9 +61,17 @@ def test_size_is_exact_and_files_follow_the_contract(world, world_dir: Path) -> 
     assert tx["tx_id"].is_unique
     assert tx["timestamp"].is_monotonic_increasing
     assert list(world["transfers"].columns) == [
-        "transaction_hash", "log_index", "block_number", "block_timestamp", "from_address",
-        "to_address", "value", "token_address", "asset", "chain",
-    ]  # fmt: skip
+        "transaction_hash",
+        "log_index",
+        "block_number",
+        "block_timestamp",
+        "from_address",
+        "to_address",
+        "value",
+        "token_address",
+        "asset",
+        "chain",
+    ]
     meta = json.loads((world_dir / "world.json").read_text())
     assert meta["seed"] == 11 and meta["size"] == 20_000
     assert meta["counts"]["transactions"] == 20_000
@@ -118,7 +126,7 @@ def test_labels_share_matches_the_illicit_share(tmp_path: Path) -> None:
     params = SimulationParams(
         size=100_000, seed=5, illicit_share=0.02, typologies=("fan_in", "cycle", "structuring")
     )
-    summary = simulate(params, tmp_path)  # fmt: skip
+    summary = simulate(params, tmp_path)
     share = summary["illicit_transactions"] / summary["counts"]["transactions"]
     assert 0.01 < share < 0.03
 

@@ -246,5 +246,8 @@ def test_sanctioned_plants_use_listed_parties(world, typology: str) -> None:
             assert params["spelled"].lower() != params["listed_name"].lower()
         else:
             tx = _instances(world, typology)
-            assert any(params["shown"] in p or (params["imo"] or "~") in p
-                       for _, t in tx for p in t["purpose"])  # fmt: skip
+            assert any(
+                params["shown"] in p or (params["imo"] or "~") in p
+                for _, t in tx
+                for p in t["purpose"]
+            )
