@@ -1,4 +1,4 @@
-"""Each rule of the DPRK pack, as a specification: the planted pattern raises it, a near miss does not.
+"""Each rule of the DPRK pack as a specification: the planted pattern raises it, a near miss not.
 
 Every world here carries the same quiet background (salaried people paying shops), so a rule that
 fires on ordinary life fails its negative case.
@@ -6,6 +6,7 @@ fires on ordinary life fails its negative case.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pandas as pd
@@ -39,7 +40,7 @@ def test_background_alone_raises_nothing(ledger: Ledger) -> None:
 def test_fan_out_of_many_transfers_within_a_day(ledger: Ledger, receivers: int, expected: int):
     """A fan-out of 12 transfers within 24 h raises fan_out; 3 transfers do not."""
     for i in range(receivers):
-        ledger.pay("HUB", f"M{i}", 2_000, 1 + i)
+        ledger.pay("HUB", f"M{i}", 2_500, 1 + i)
     found = alerts_of(run(ledger, "fan_out"), "fan_out")
     assert len(found) == expected
     if found:
@@ -98,7 +99,7 @@ def test_structuring_just_under_the_threshold(ledger: Ledger, amount: float, exp
 
 @pytest.mark.parametrize(("delay_hours", "expected"), [(3, 1), (24 * 5, 0)])
 def test_rapid_movement_through_an_account(ledger: Ledger, delay_hours: float, expected: int):
-    """50,000 in and 49,000 out three hours later raises rapid_movement; five days later does not."""
+    """50,000 in and 49,000 out three hours later raises rapid_movement; five days later not."""
     ledger.pay("ORIGIN", "PASS", 50_000, 5)
     ledger.pay("PASS", "ONWARD", 49_000, 5 + delay_hours)
     assert len(alerts_of(run(ledger, "rapid_movement"), "rapid_movement")) == expected
@@ -158,7 +159,7 @@ def test_bipartite_payers_and_payees(ledger: Ledger) -> None:
 
 def test_stack_of_layers(ledger: Ledger) -> None:
     layers = [[f"L{i}_{j}" for j in range(3)] for i in range(3)]
-    for i, (upper, lower) in enumerate(zip(layers, layers[1:], strict=False)):
+    for i, (upper, lower) in enumerate(itertools.pairwise(layers)):
         for src in upper:
             for dst in lower:
                 ledger.pay(src, dst, 5_000, 30 * i + 1)

@@ -50,6 +50,7 @@ def _fan(direction: str) -> Any:
         side = legs(inputs.tx)
         side = side.filter(side.direction == direction, side.amount >= params["min_amount"])
         side = _exempt(side, "account", inputs, params["exempt_holder_types"])
+        side = _exempt(side, "counterparty", inputs, params["exempt_holder_types"])
         windows = hopping(side, int(params["window_days"] * DAY))
         grouped = windows.group_by("account", "phase", "window").aggregate(
             counterparties=windows.counterparty.nunique(),
@@ -58,7 +59,10 @@ def _fan(direction: str) -> Any:
             accounts=windows.counterparty.collect(),
             tx_ids=windows.tx_id.collect(),
         )
-        return grouped.mutate(focus=grouped.account)
+        return grouped.mutate(
+            focus=grouped.account,
+            one_off=(grouped.counterparties / grouped.transactions).round(4),
+        )
 
     return build
 
@@ -74,13 +78,15 @@ FAN_OUT = Rule(
     params=(
         WINDOW,
         Param("min_counterparties", 8, "distinct receivers that make a fan-out"),
-        Param("min_total", 5_000.0, "total sent within the window", "USD"),
+        Param("min_total", 20_000.0, "total sent within the window", "USD"),
+        Param("min_one_off", 0.8, "distinct counterparties per payment (1: each paid once)"),
         MIN_AMOUNT,
         EXEMPT,
     ),
     conditions=(
         Condition("counterparties", ">=", "min_counterparties", "distinct receivers in the window"),
         Condition("total", ">=", "min_total", "USD sent in the window"),
+        Condition("one_off", ">=", "min_one_off", "distinct counterparties per payment"),
     ),
     build=_fan("out"),
     lookback=_window_days,
@@ -99,13 +105,15 @@ FAN_IN = Rule(
     params=(
         WINDOW,
         Param("min_counterparties", 8, "distinct senders that make a fan-in"),
-        Param("min_total", 5_000.0, "total received within the window", "USD"),
+        Param("min_total", 20_000.0, "total received within the window", "USD"),
+        Param("min_one_off", 0.8, "distinct counterparties per payment (1: each paid once)"),
         MIN_AMOUNT,
         EXEMPT,
     ),
     conditions=(
         Condition("counterparties", ">=", "min_counterparties", "distinct senders in the window"),
         Condition("total", ">=", "min_total", "USD received in the window"),
+        Condition("one_off", ">=", "min_one_off", "distinct counterparties per payment"),
     ),
     build=_fan("in"),
     lookback=_window_days,
@@ -146,6 +154,8 @@ GATHER_SCATTER = Rule(
         Param("min_senders", 5, "distinct senders into the hub"),
         Param("min_receivers", 5, "distinct receivers out of the hub"),
         Param("min_passed_on", 0.7, "share of what came in that went out again"),
+        Param("max_passed_on", 1.05, "and at most this share (a hub spends no money of its own)"),
+        Param("min_received", 20_000.0, "total gathered within the window", "USD"),
         MIN_AMOUNT,
         EXEMPT,
     ),
@@ -153,10 +163,12 @@ GATHER_SCATTER = Rule(
         Condition("senders", ">=", "min_senders", "distinct senders in the window"),
         Condition("receivers", ">=", "min_receivers", "distinct receivers in the window"),
         Condition("passed_on", ">=", "min_passed_on", "share of inflow sent on"),
+        Condition("passed_on", "<=", "max_passed_on", "share of inflow sent on"),
+        Condition("received", ">=", "min_received", "USD gathered in the window"),
     ),
     build=_gather_scatter,
     lookback=_window_days,
-    metrics=("received", "sent"),
+    metrics=("sent",),
     source="AMLworld gather-scatter; TYPOLOGIES.md B4",
 )
 
@@ -167,7 +179,8 @@ def _scatter_gather(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
     window = int(params["window_days"] * DAY)
     pairs = then(tx, tx, first_key="dst_account", second_key="src_account", within_s=window)
     pairs = pairs.filter(pairs.a_src_account != pairs.b_dst_account, pairs.a_tx_id != pairs.b_tx_id)
-    pairs = _exempt(pairs, "a_dst_account", inputs, params["exempt_holder_types"])
+    for end in ("a_src_account", "a_dst_account", "b_dst_account"):
+        pairs = _exempt(pairs, end, inputs, params["exempt_holder_types"])
     windows = hopping(pairs.mutate(t=pairs.a_t), window)
     grouped = windows.group_by("a_src_account", "b_dst_account", "phase", "window").aggregate(
         intermediaries=windows.a_dst_account.nunique(),

@@ -91,10 +91,35 @@ def _near_threshold(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
     grouped = windows.group_by("account", "direction", "phase", "window").aggregate(
         near_threshold=windows.tx_id.count(),
         total=windows.amount.sum().round(2),
+        first_t=windows.t.min(),
+        last_t=windows.t.max(),
         accounts=windows.counterparty.collect(),
         tx_ids=windows.tx_id.collect(),
     )
-    return grouped.mutate(focus=grouped.account)
+    return _with_consolidation(inputs, params, grouped).mutate(focus=grouped.account)
+
+
+def _with_consolidation(inputs: Inputs, params: Mapping[str, Any], grouped: ir.Table) -> ir.Table:
+    """Add where the structured money went: large payments out soon after the last deposit."""
+    out = inputs.tx.filter(inputs.tx.amount_usd >= params["threshold"])
+    out = out.select(o_src=out.src_account, o_dst=out.dst_account, o_t=out.t, o_id=out.tx_id)
+    horizon = int(params["consolidation_days"] * DAY)
+    joined = grouped.left_join(
+        out,
+        [
+            grouped.account == out.o_src,
+            out.o_t >= grouped.first_t,
+            out.o_t <= grouped.last_t + horizon,
+        ],
+    )
+    keys = ("account", "direction", "phase", "window")
+    summary = joined.group_by(*keys).aggregate(
+        moved_ids=joined.o_id.collect(), moved_to=joined.o_dst.collect()
+    )
+    both = grouped.join(summary, list(keys))
+    return both.mutate(
+        tx_ids=both.tx_ids.concat(both.moved_ids), accounts=both.accounts.concat(both.moved_to)
+    )
 
 
 STRUCTURING = Rule(
@@ -111,7 +136,8 @@ STRUCTURING = Rule(
         Param("min_count", 5, "near-threshold payments within the window"),
         Param("min_total", 30_000.0, "their total within the window", "USD"),
         Param("window_days", 28, "window over which they are counted", "days"),
-        Param("formats", (), "payment formats considered (empty: all), e.g. cash,cheque"),
+        Param("consolidation_days", 7, "large payments out this soon after are shown too", "days"),
+        Param("formats", ("cash",), "payment formats considered (empty: all), e.g. cash,cheque"),
     ),
     conditions=(
         Condition("near_threshold", ">=", "min_count", "payments just under {threshold:,.0f} USD"),

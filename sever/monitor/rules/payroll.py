@@ -26,7 +26,7 @@ EMPLOYER_TYPES = Param(
 
 
 def salaries(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
-    """Salary credits: by purpose, or paid by an account whose holder is an employer."""
+    """Salary credits: by purpose, or, where no purpose is given, paid by an employer."""
     tx = inputs.tx
     by_purpose = tx.purpose.isin(params["salary_purposes"])
     if inputs.accounts is None:
@@ -35,7 +35,8 @@ def salaries(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
         inputs.accounts.holder_type.isin(params["employer_types"])
     ).select(employer=inputs.accounts.account_id)
     marked = tx.left_join(employers, tx.src_account == employers.employer)
-    marked = marked.filter(by_purpose | marked.employer.notnull())
+    # An employer's payment counts as salary only when the file gives no purpose.
+    marked = marked.filter(by_purpose | (marked.purpose.isnull() & marked.employer.notnull()))
     return marked.drop("employer")
 
 
@@ -84,12 +85,11 @@ def _forwarding(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
         credit_ids=windows.tx_id.collect(),
         out_ids=windows.out_ids.collect(),
         receivers=windows.receivers.collect(),
-        payers=windows.src_account.collect(),
     )
     return grouped.mutate(
         focus=grouped.dst_account,
         forwarded_share=(grouped.forwarded / grouped.salary.nullif(0)).round(4).fill_null(0),
-        accounts=grouped.payers.concat(grouped.receivers.flatten()),
+        accounts=grouped.receivers.flatten(),
         tx_ids=grouped.credit_ids.concat(grouped.out_ids.flatten()),
     )
 
@@ -137,10 +137,10 @@ def _pooling(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
     grouped = windows.group_by("dst_account", "phase", "window").aggregate(
         employers=windows.src_account.nunique(),
         salary=windows.amount_usd.sum().round(2),
-        accounts=windows.src_account.collect(),
         tx_ids=windows.tx_id.collect(),
     )
-    return grouped.mutate(focus=grouped.dst_account)
+    # The employers are the ones paying, not the ones implicated: only the pool is named.
+    return grouped.mutate(focus=grouped.dst_account, accounts=ibis.array([grouped.dst_account]))
 
 
 PAYROLL_POOLING = Rule(
