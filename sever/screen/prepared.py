@@ -20,7 +20,7 @@ from sever.screen.features.countries import (
 )
 from sever.screen.features.dates import DATE_PROPS, prepare_dates
 from sever.screen.features.identifiers import Identifiers, prepare_identifiers
-from sever.screen.features.names import PreparedName, prepare_names, sorted_form
+from sever.screen.features.names import PreparedName, exact_forms, prepare_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,7 @@ class Prepared:
     is_person: bool
     names: tuple[PreparedName, ...]
     forms: frozenset[str]
-    """Each name's words, sorted: equal forms are the same name in any word order."""
+    """Each name's words in order, and with the family name moved to the other end."""
     birth_dates: tuple[str, ...]
     countries: tuple[str, ...]
     genders: tuple[str, ...]
@@ -51,7 +51,7 @@ def prepare(entity: EntityProxy) -> Prepared:
         caption=entity.caption,
         is_person=entity.schema.is_a("Person"),
         names=names,
-        forms=frozenset(sorted_form(n) for n in names if n.tokens),
+        forms=frozenset(f for n in names for f in exact_forms(n)),
         birth_dates=prepare_dates(list(values_of(entity, DATE_PROPS))),
         countries=values_of(entity, COUNTRY_PROPS),
         genders=values_of(entity, ("gender",)),

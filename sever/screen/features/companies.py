@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from rigour.names import remove_org_types
 
 from sever.screen.features import Observation, korean
-from sever.screen.features.tokens import Aligned, align_tokens, token_similarity
+from sever.screen.features.tokens import align_tokens, token_similarity
 
 if TYPE_CHECKING:
     from sever.screen.prepared import Prepared
@@ -32,6 +32,12 @@ GENERIC_WORDS = frozenset((
     "pte", "gmbh",
 ))  # fmt: skip
 """Words so common in DPRK-related trade names that they say little about which company it is."""
+
+LEGAL_FORMS = frozenset((
+    "corporation", "corp", "company", "co", "limited", "ltd", "incorporated", "inc", "llc", "jsc",
+    "plc", "pte", "gmbh", "sa", "ag", "bv", "srl", "spa", "ooo", "zao", "oao", "pao", "fze", "fzco",
+))  # fmt: skip
+"""Legal forms, whichever way they are abbreviated."""
 
 GENERIC_WORD_WEIGHT = 0.2
 """Weight of a generic word in a company name, against 1.0 for a distinctive word."""
@@ -53,9 +59,10 @@ def is_generic(token: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def legal_form_tokens(tokens: tuple[str, ...]) -> frozenset[str]:
-    """The words of a name that rigour recognises as a legal form (co ltd, llc, corporation)."""
+    """The words of a name that are a legal form: ours (LEGAL_FORMS) and those rigour's list of
+    organisation types recognises (rigour misses Corporation and Corp on their own)."""
     kept = remove_org_types(" ".join(tokens), replacement=" ").split()
-    return frozenset(set(tokens) - set(kept))
+    return frozenset((set(tokens) - set(kept)) | (set(tokens) & LEGAL_FORMS))
 
 
 def word_weight(token: str, legal: frozenset[str]) -> float:
@@ -86,18 +93,20 @@ def org_word_similarity(a: str, b: str) -> float:
     return sim
 
 
-def compare_org_names(query: tuple[str, ...], candidate: tuple[str, ...]) -> tuple[float, Aligned]:
+def compare_org_names(
+    query: tuple[str, ...], candidate: tuple[str, ...]
+) -> tuple[float, list[tuple[str, str, float]]]:
     """Weighted share of the words of two company names that found a partner, in any order, legal
-    forms and generic words counting little."""
+    forms and generic words counting little. Names that share only generic words score 0."""
     legal = legal_form_tokens(query) | legal_form_tokens(candidate)
-    score, aligned = align_tokens(
+    alignment = align_tokens(
         query, candidate, weight=lambda t: word_weight(t, legal), similarity=org_word_similarity
     )
-    distinctive = [a for a in aligned if a[0] not in GENERIC_WORDS and a[0] not in legal]
+    distinctive = [a for a in alignment.pairs if word_weight(a[0], legal) == 1.0]
     has_distinctive = any(word_weight(t, legal) == 1.0 for t in query + candidate)
     if has_distinctive and not distinctive:
-        return 0.0, aligned
-    return score, aligned
+        return 0.0, alignment.pairs
+    return alignment.score, alignment.pairs
 
 
 def looks_like_acronym(tokens: tuple[str, ...]) -> bool:
@@ -158,7 +167,7 @@ def name_org_words(query: Prepared, candidate: Prepared) -> Observation | None:
     and Korean words are compared by sound (Chinyong = Jinyong)."""
     if query.is_person or candidate.is_person:
         return None
-    best: tuple[float, str, str, Aligned] | None = None
+    best: tuple[float, str, str, list[tuple[str, str, float]]] | None = None
     for q in query.names:
         for c in candidate.names:
             if not q.tokens or not c.tokens:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import product
 
 import hanja
 from ko_pron import romanise
@@ -94,8 +95,11 @@ NEAR_VOWELS = frozenset(
     {("o", "u"), ("yo", "yu"), ("ae", "e"), ("ui", "i"), ("ui", "u"), ("ye", "e"), ("wo", "o")}
 )
 """Vowels that romanisations and careless spelling confuse (Jong/Jung, Hyon/Hyun, Hae/He)."""
-NEAR_VOWEL_CREDIT = 0.75
-"""How much a syllable that differs only by a confusable vowel counts, against 1.0 for the same."""
+NEAR_VOWEL_CREDIT = 0.5
+"""How much a syllable that differs only by a confusable vowel counts, against 1.0 for the same.
+Jong and Jung may be one syllable spelled two ways (정, as South Koreans write it) or two
+syllables (정, 중): a name that differs so scores just under the threshold, and a matching date
+of birth or nationality lifts it over."""
 
 SURNAME_SPELLINGS: dict[str, SyllableKey] = {
     "park": ("p", "a", "k"),
@@ -134,16 +138,21 @@ _HANJA_SURNAME_READINGS = {
 """Surname readings of characters whose everyday reading differs (金: 금 as gold, 김 as a name)."""
 
 _CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "j", "з": "z",
+    "а": "a", "б": "b", "в": "w", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "j", "з": "z",
     "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
     "с": "s", "т": "t", "у": "u", "ф": "p", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh",
-    "ъ": "", "ы": "u", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+    "ъ": "", "ы": "u", "ь": "", "э": "ae", "ю": "yu", "я": "ya",
 }  # fmt: skip
 """Cyrillic letters as the Russian (Kontsevich and traditional) spelling of Korean uses them:
-ы is ㅡ, ч is ㅈ/ㅊ, х is ㅎ. ICU's Cyrillic-Latin follows ISO 9 (Чен → Cen), which loses ㅈ."""
+ы is ㅡ, ч and чж are ㅈ/ㅊ, х is ㅎ, в before a vowel is w. ICU's Cyrillic-Latin follows
+ISO 9 (Чен → Cen), which loses ㅈ."""
 
 MAX_READINGS = 8
 """At most this many syllable readings are kept per written word (Jongun: jong-un or jon-gun)."""
+CYRILLIC_AMBIGUITIES = {"e": ("e", "o"), "n": ("n", "ng")}
+"""Letters of a Cyrillic spelling that stand for two Korean sounds."""
+MAX_CYRILLIC_SPELLINGS = 64
+MAX_CYRILLIC_READINGS = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,20 +289,21 @@ def hanja_to_hangul(text: str) -> str:
 def cyrillic_to_latin(text: str) -> str:
     """Cyrillic spelling of a Korean name in Latin letters for the syllable reader (Ким Чен Ын →
     kim chen un)."""
-    return "".join(_CYRILLIC.get(ch, ch) for ch in text.lower())
+    return "".join(_CYRILLIC.get(ch, ch) for ch in text.lower().replace("чж", "ж"))
 
 
 def cyrillic_readings(word: str) -> tuple[tuple[SyllableKey, ...], ...]:
-    """Readings of a Cyrillic-written word: Russian spelling writes ㅓ as е or о and ㅇ as н, so
-    Чен is read as jŏn, jŏng, jen or jeng."""
+    """Readings of a Cyrillic-written word: Russian spelling writes ㅓ as е or о and a final ㅇ as
+    н, so each е may be ŏ and each н may be ng (Чен: jŏn, jŏng, jen or jeng)."""
     latin = cyrillic_to_latin(word)
-    variants = {latin}
-    for src, dst in (("e", "o"), ("n", "ng")):
-        variants |= {v.replace(src, dst) for v in variants}
+    options = [CYRILLIC_AMBIGUITIES.get(ch, (ch,)) for ch in latin]
     readings: list[tuple[SyllableKey, ...]] = []
-    for variant in sorted(variants):
-        readings.extend(read_romanised(variant))
-    return tuple(dict.fromkeys(readings))[:MAX_READINGS]
+    for count, spelled in enumerate(product(*options)):
+        if count >= MAX_CYRILLIC_SPELLINGS:
+            break
+        readings.extend(read_romanised("".join(spelled)))
+    readings.sort(key=len)
+    return tuple(dict.fromkeys(readings))[:MAX_CYRILLIC_READINGS]
 
 
 def split_hangul_name(text: str) -> tuple[str, str]:

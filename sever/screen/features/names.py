@@ -23,26 +23,36 @@ from rigour.names import remove_person_prefixes
 from sever.screen.features import Observation, korean
 from sever.screen.features.companies import acronym_keys, is_generic
 from sever.screen.features.korean import SyllableKey
-from sever.screen.features.tokens import Aligned, align_tokens
+from sever.screen.features.tokens import Alignment, align_tokens
 
 if TYPE_CHECKING:
     from sever.screen.prepared import Prepared
 
-NAME_PROPS = ("name", "alias", "previousName", "abbreviation")
-"""Properties whose values are screened as names (weak aliases are left out: OFAC calls them
-'low quality' and they flood the results)."""
+NAME_PROPS = ("name", "alias", "previousName", "abbreviation", "weakAlias")
+"""Properties whose values are screened as names. OFAC's CSV gives every a.k.a. as a weak alias
+(KOMID among them), so weak aliases are screened too — except one-word weak aliases of people
+(nicknames), which would flood the results."""
 
 TITLES = frozenset((
     "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "dame", "lord", "general", "gen",
-    "marshal", "comrade", "chairman", "president", "premier", "colonel", "col", "lieutenant",
-    "lt", "major", "maj", "captain", "capt", "admiral", "commander", "vice", "deputy", "minister",
-    "director", "secretary", "sheikh", "haji", "hajji", "engineer", "eng",
+    "marshal", "comrade", "chairman", "president", "premier", "colonel", "lieutenant",
+    "major", "captain", "admiral", "commander", "vice", "deputy", "minister",
+    "director", "secretary", "sheikh", "haji", "hajji", "engineer",
 ))  # fmt: skip
 """Titles and honorifics dropped from people's names before comparison (rigour's person prefixes
 are dropped as well)."""
 
 KOREAN_HONORIFICS = ("동지", "동무", "님", "씨", "위원장", "장군", "원수", "동지께서")
 """Korean honorifics written after a name (김정은 동지, 김정은 원수님)."""
+
+MISSING_PART_FLOOR = 0.8
+"""Credit for a name whose words are all found in the other, before counting how much of the other
+was matched: Kiselev Sergeyevich against Kiselev, Mikhail Sergeyevich scores about 0.95."""
+
+MIN_LENIENT_LETTERS = 8
+"""A left-out name part is forgiven only when at least two words with this many letters between
+them agree: short syllabic names (Yuan Yun / Yuan Yun Xia, Lin Wei / Wei Lin Na) are other names
+without the part."""
 
 FAMILY_SHARE = 0.35
 """Share of the Korean name score carried by the family name; the given name carries the rest.
@@ -70,7 +80,8 @@ class PreparedName:
     tokens: tuple[str, ...]
     """Its words in lower-case ASCII, titles removed, hyphenated parts split (Jong-un: jong, un)."""
     script: str
-    """latin, hangul, han or cyrillic: the script the name was written in."""
+    """latin, hangul, han (read as Korean), pinyin (Chinese characters read in Mandarin) or
+    cyrillic: the script the name was written in and how it was read."""
     korean: tuple[KoreanSplit, ...] = ()
     """Its readings as a Korean name; empty when a word cannot be Korean."""
     hangul: str | None = None
@@ -123,35 +134,32 @@ def _word_readings(word: str) -> tuple[tuple[SyllableKey, ...], ...]:
 def _given_readings(
     words: list[tuple[tuple[SyllableKey, ...], ...]],
 ) -> tuple[tuple[SyllableKey, ...], ...]:
-    """Readings of the given-name words taken together, in written and in reversed word order."""
-    orders = [words] if len(words) < 2 else [words, list(reversed(words))]
-    readings: list[tuple[SyllableKey, ...]] = []
-    for order in orders:
-        for combo in product(*order):
-            readings.append(tuple(k for r in combo for k in r))
+    """Readings of the given-name words taken together, in written order (성남 and 남성 are two
+    different names)."""
+    readings = [tuple(k for r in combo for k in r) for combo in product(*words)]
     return tuple(dict.fromkeys(readings))[: korean.MAX_READINGS]
 
 
 def _korean_splits(
-    words: list[str],
     readings: list[tuple[tuple[SyllableKey, ...], ...]],
+    family_readings: list[tuple[tuple[SyllableKey, ...], ...]],
     family_first: bool,
 ) -> tuple[KoreanSplit, ...]:
-    """Every plausible (family, given) reading of a romanised name: the family name is a
+    """Every plausible (family, given) reading of a name's words: the family name is a
     one-syllable word at the start (KIM Jong Un) or, unless a comma says otherwise, at the end
-    (Jong Un Kim)."""
-    if len(words) < 2:
+    (Jong Un Kim). ``family_readings`` gives each word's readings as a family name."""
+    if len(readings) < 2:
         if readings and readings[0]:
             return (KoreanSplit((), readings[0]),)
         return ()
-    positions = [0] if family_first else [0, len(words) - 1]
+    positions = [0] if family_first else [0, len(readings) - 1]
     splits: list[KoreanSplit] = []
     for pos in positions:
-        family = korean.read_surname(korean.strip_marks(words[pos]))
+        family = tuple(r for r in family_readings[pos] if len(r) == 1)
         if not family:
             continue
         rest = [r for i, r in enumerate(readings) if i != pos]
-        splits.append(KoreanSplit((family,), _given_readings(rest)))
+        splits.append(KoreanSplit(family, _given_readings(rest)))
     return tuple(splits)
 
 
@@ -160,8 +168,8 @@ def _prepare_latin(original: str, text: str, script: str) -> PreparedName:
     words = _latin_words(text)
     kept = [w for w in words if ascii_word(w) not in TITLES] or words
     readings = [_word_readings(w) for w in kept]
-    family_first = "," in text
-    splits = _korean_splits(kept, readings, family_first) if all(readings) else ()
+    family = [(korean.read_surname(korean.strip_marks(w)),) for w in kept]
+    splits = _korean_splits(readings, family, "," in text) if all(readings) else ()
     return PreparedName(original, _tokens(kept), script, splits)
 
 
@@ -185,11 +193,9 @@ def _prepare_cyrillic(original: str) -> PreparedName:
     """A name in Cyrillic, read as a Russian spelling of a Korean name where it can be."""
     words = [w for w in _SPLIT.split(original) if w]
     readings = [korean.cyrillic_readings(w) for w in words]
-    latin_words = [korean.cyrillic_to_latin(w) for w in words]
-    splits = _korean_splits(latin_words, readings, "," in original) if all(readings) else ()
-    return PreparedName(
-        original, _tokens([_ANY_LATIN.transliterate(w) for w in words]), "cyrillic", splits
-    )
+    splits = _korean_splits(readings, readings, "," in original) if all(readings) else ()
+    tokens = _tokens([_ANY_LATIN.transliterate(w) for w in words])
+    return PreparedName(original, tokens, "cyrillic", splits)
 
 
 @lru_cache(maxsize=65536)
@@ -204,7 +210,7 @@ def prepare_name(original: str) -> tuple[PreparedName, ...]:
         hangul = korean.hanja_to_hangul(text)
         pinyin = _HAN_LATIN.transliterate(text)
         forms = _prepare_hangul(original, hangul, "han")
-        forms.append(PreparedName(original, _tokens(pinyin.split()), "han", (), hangul))
+        forms.append(_prepare_latin(original, pinyin, "pinyin"))
         return tuple(forms)
     if korean.is_cyrillic(text):
         return (_prepare_cyrillic(text),)
@@ -214,9 +220,14 @@ def prepare_name(original: str) -> tuple[PreparedName, ...]:
 def entity_names(entity: EntityProxy) -> list[str]:
     """The names of an entity that are screened (name, aliases, previous names)."""
     names: list[str] = []
+    is_person = entity.schema.is_a("Person")
     for prop in NAME_PROPS:
-        if prop in entity.schema.properties:
-            names.extend(entity.get(prop, quiet=True))
+        if prop not in entity.schema.properties:
+            continue
+        for value in entity.get(prop, quiet=True):
+            if prop == "weakAlias" and is_person and len(value.split()) < 2:
+                continue
+            names.append(value)
     return list(dict.fromkeys(names))
 
 
@@ -326,13 +337,13 @@ def _pairs(query: Prepared, candidate: Prepared) -> list[tuple[PreparedName, Pre
 
 def name_exact(query: Prepared, candidate: Prepared) -> Observation | None:
     """A name of the query and a name of the listed entity are the same words, once case, accents,
-    punctuation, titles and word order are set aside."""
+    punctuation and titles are set aside, with the family name first or last."""
     shared = query.forms & candidate.forms
     if not shared:
         return None
     form = min(shared)
-    q = next(n.original for n in query.names if sorted_form(n) == form)
-    c = next(n.original for n in candidate.names if sorted_form(n) == form)
+    q = next(n.original for n in query.names if form in exact_forms(n))
+    c = next(n.original for n in candidate.names if form in exact_forms(n))
     return Observation(1.0, f"same name: '{q}' = '{c}'", q, c)
 
 
@@ -393,30 +404,58 @@ def name_korean_phonetic(query: Prepared, candidate: Prepared) -> Observation | 
     return Observation(score, _korean_reason(q, c, m), q.original, c.original)
 
 
+def fuzzy_comparable(query: PreparedName, candidate: PreparedName) -> bool:
+    """Word-by-word comparison is left to the Korean reading when both names read as Korean, or
+    when either was written in Hangul: there one letter makes another syllable, and another name
+    (Myong Nam is not Kyong Nam)."""
+    if query.hangul or candidate.hangul:
+        return False
+    return not (query.korean and candidate.korean)
+
+
+def fuzzy_value(alignment: Alignment) -> float:
+    """The fuzzy name value: the share of letters on both sides that found a partner, or, when
+    one name's words are all found in the other, nearly full credit whatever the other adds
+    (a middle name left out: Kiselev Sergeyevich / Kiselev, Mikhail Sergeyevich), provided two
+    or more words with MIN_LENIENT_LETTERS letters between them agree."""
+    covered = max(alignment.query_coverage, alignment.candidate_coverage)
+    partial = min(alignment.query_coverage, alignment.candidate_coverage)
+    agreed = sum(min(len(a), len(b)) for a, b, _ in alignment.pairs)
+    if len(alignment.pairs) < 2 or agreed < MIN_LENIENT_LETTERS:
+        return alignment.score
+    return max(alignment.score, covered * (MISSING_PART_FLOOR + (1 - MISSING_PART_FLOOR) * partial))
+
+
 def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
-    """The words of the names, in any order, are the same or nearly (a typo in a long word, an
-    initial for a word); the value is the share of letters on both sides that found a partner."""
+    """The words of the names, in any order, are the same or nearly (a slip of the keyboard in a
+    long word, an initial for a word, a middle name left out). Not used where both names read as
+    Korean: the Korean reading decides there."""
     if not (query.is_person or candidate.is_person):
         return None
-    best: tuple[float, PreparedName, PreparedName, Aligned] | None = None
+    best: tuple[float, PreparedName, PreparedName, Alignment] | None = None
     for q, c in _pairs(query, candidate):
-        if not q.tokens or not c.tokens:
+        if not q.tokens or not c.tokens or not fuzzy_comparable(q, c):
             continue
-        score, aligned = align_tokens(q.tokens, c.tokens)
-        if best is None or score > best[0]:
-            best = (score, q, c, aligned)
+        alignment = align_tokens(q.tokens, c.tokens)
+        value = fuzzy_value(alignment)
+        if best is None or value > best[0]:
+            best = (value, q, c, alignment)
     if best is None or best[0] <= 0:
         return None
-    score, q, c, aligned = best
-    words = ", ".join(f"{a}={b}" if s == 1.0 else f"{a}≈{b}" for a, b, s in aligned)
-    return Observation(
-        score,
-        f"'{q.original}' against '{c.original}', word by word: {words}",
-        q.original,
-        c.original,
-    )
+    value, q, c, alignment = best
+    words = ", ".join(f"{a}={b}" if s == 1.0 else f"{a}≈{b}" for a, b, s in alignment.pairs)
+    reason = f"'{q.original}' against '{c.original}', word by word: {words}"
+    return Observation(value, reason, q.original, c.original)
 
 
-def sorted_form(name: PreparedName) -> str:
-    """A name's words sorted, so that word order does not matter for an exact match."""
-    return " ".join(sorted(name.tokens))
+def exact_forms(name: PreparedName) -> set[str]:
+    """A name's words as written, and with the first or last word moved to the other end (KIM Jong
+    Un = Jong Un Kim). Other orders are not the same name: Kim Yong Su is not Kim Su Yong."""
+    tokens = list(name.tokens)
+    if not tokens:
+        return set()
+    return {
+        " ".join(tokens),
+        " ".join(tokens[1:] + tokens[:1]),
+        " ".join(tokens[-1:] + tokens[:-1]),
+    }
