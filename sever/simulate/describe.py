@@ -87,7 +87,7 @@ def describe(world: str | Path) -> dict[str, Any]:
         "seed": meta.get("seed"),
         "counts": counts,
         "amount_usd": {
-            "count": int(len(usd)),
+            "count": len(usd),
             "median": float(np.median(usd)) if len(usd) else None,
             "p99": float(np.quantile(usd, 0.99)) if len(usd) else None,
             "max": float(usd.max()) if len(usd) else None,

@@ -119,7 +119,7 @@ class SimulationParams:
     transfers_per_tx: float = _p(0.1, "chain transfers written per bank transaction")
     currencies: tuple[str, ...] = _p(DEFAULT_CURRENCIES, "currencies in use; others fall to USD")
     banks: tuple[str, ...] = _p(DEFAULT_BANKS, "banks as COUNTRY:Name")
-    chunk_size: int = _p(1_000_000, "transactions generated and written per chunk")
+    chunk_size: int = _p(250_000, "transactions generated and written per chunk")
     format: str = _p("parquet", "output format: parquet or csv")
     scheme: SchemeParams = _p(SchemeParams(), "shape of the planted schemes")  # noqa: RUF009
 

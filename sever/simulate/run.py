@@ -107,6 +107,7 @@ def simulate(
     planted = plant_schemes(world, plan, pool)
     say("cast", 1, 1)
     counts = _write_static(world, planted, out)
+    _release_static(world, planted)
     salaries = background.salary_count(world)
     budget = params.size - salaries - len(planted.transactions)
     if budget < 0:
@@ -212,6 +213,19 @@ def _write_static(world: World, planted: Planted, out: Path) -> dict[str, int]:
         "wallets": wallets,
     }
     return {name: write_table(out, name, table, fmt) for name, table in tables.items()}
+
+
+STREAMING_PARTY_COLUMNS = ("party_id", "party_type", "industry", "ip", "device_id")
+"""What activity still reads from the parties once their table is written."""
+
+
+def _release_static(world: World, planted: Planted) -> None:
+    """Free what the static tables needed and streaming does not (bounded memory at scale)."""
+    world.parties = {k: v for k, v in world.parties.items() if k in STREAMING_PARTY_COLUMNS}
+    planted.parties.clear()
+    planted.accounts.clear()
+    planted.employment.clear()
+    planted.party_index.clear()
 
 
 def _concat(legit: pa.Table, rows: list[dict[str, Any]], schema: pa.Schema, key: str) -> pa.Table:
