@@ -9,12 +9,13 @@ contribution, and a paragraph in the analyst's words naming the pair of names th
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 
 from followthemoney import EntityProxy
 
 from sever.screen.algorithms import DEFAULT_ALGORITHM, get_algorithm
-from sever.screen.model import DECISIVE, FEATURES, KOREAN_V1, Model
+from sever.screen.model import DECISIVE, FEATURES, KOREAN_V1, FeatureFn, Model
 from sever.screen.prepared import Prepared, prepare, schemata_matchable
 
 THRESHOLD = KOREAN_V1.threshold
@@ -60,12 +61,26 @@ def _as_prepared(entity: EntityProxy | Prepared) -> Prepared:
     return entity if isinstance(entity, Prepared) else prepare(entity)
 
 
+@lru_cache(maxsize=16)
+def _plan(model: Model) -> tuple[tuple[str, str, FeatureFn, float], ...]:
+    """The model's switched-on features in order, with group, function and weight."""
+    return tuple(
+        (name, group, fn, model.weights[name])
+        for name, (group, fn) in FEATURES.items()
+        if model.weights.get(name, 0.0) != 0
+    )
+
+
 def _observe(model: Model, query: Prepared, candidate: Prepared) -> list[Feature]:
-    """Run every switched-on feature; keep only the strongest contribution of each group."""
+    """Run every switched-on feature and keep only the strongest contribution of each group. A
+    feature is skipped when even its full weight could not beat what its group already has (its
+    value is at most 1): the name features are tried strongest first, so an exact name spares the
+    fuzzy comparisons."""
     fired: list[tuple[str, Feature]] = []
-    for name, (group, fn) in FEATURES.items():
-        weight = model.weights.get(name, 0.0)
-        if weight == 0:
+    best: dict[str, Feature] = {}
+    for name, group, fn, weight in _plan(model):
+        leader = best.get(group)
+        if leader is not None and 0 < weight <= leader.contribution:
             continue
         seen = fn(query, candidate)
         if seen is None:
@@ -80,28 +95,16 @@ def _observe(model: Model, query: Prepared, candidate: Prepared) -> list[Feature
             seen.candidate_value,
         )
         fired.append((group, feature))
-    best: dict[str, Feature] = {}
-    for group, feature in fired:
-        if group not in best or feature.contribution > best[group].contribution:
+        if leader is None or feature.contribution > leader.contribution:
             best[group] = feature
-    kept = set(map(id, best.values()))
+    kept = {id(f) for f in best.values()}
     features = []
     for _, f in fired:
         if id(f) in kept:
             features.append(f)
         else:
             note = " (not counted: a stronger feature of the same kind is used)"
-            features.append(
-                Feature(
-                    f.name,
-                    f.weight,
-                    f.value,
-                    0.0,
-                    f.reason + note,
-                    f.query_value,
-                    f.candidate_value,
-                )
-            )
+            features.append(replace(f, contribution=0.0, reason=f.reason + note))
     return features
 
 

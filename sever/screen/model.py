@@ -51,7 +51,7 @@ DECISIVE = frozenset({"identifier_match"})
 """Features that decide a match on their own when their weight is not 0."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Model:
     """A set of named weights, a bias and a threshold."""
 
@@ -76,7 +76,7 @@ KOREAN_V1 = Model(
         "name_acronym": 7.2,
         "birth_date_match": 1.5,
         "birth_year_match": 0.8,
-        "birth_date_near": 0.2,
+        "birth_date_near": -0.3,
         "birth_date_mismatch": -3.5,
         "country_match": 0.4,
         "country_mismatch": -1.0,

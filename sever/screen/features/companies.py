@@ -79,6 +79,7 @@ def _korean_reading(token: str) -> frozenset[tuple[korean.SyllableKey, ...]]:
     return frozenset(korean.read_romanised(token))
 
 
+@lru_cache(maxsize=1 << 18)
 def org_word_similarity(a: str, b: str) -> float:
     """Two words of company names: the same word, a typo, or the same Korean syllables spelled
     differently (Chinyong = Jinyong, Ryonbong = Ryonpong)."""
@@ -99,11 +100,12 @@ def compare_org_names(
     """Weighted share of the words of two company names that found a partner, in any order, legal
     forms and generic words counting little. Names that share only generic words score 0."""
     legal = legal_form_tokens(query) | legal_form_tokens(candidate)
+    weights = {t: word_weight(t, legal) for t in query + candidate}
     alignment = align_tokens(
-        query, candidate, weight=lambda t: word_weight(t, legal), similarity=org_word_similarity
+        query, candidate, weight=weights.__getitem__, similarity=org_word_similarity
     )
-    distinctive = [a for a in alignment.pairs if word_weight(a[0], legal) == 1.0]
-    has_distinctive = any(word_weight(t, legal) == 1.0 for t in query + candidate)
+    distinctive = [a for a in alignment.pairs if weights[a[0]] == 1.0]
+    has_distinctive = any(w == 1.0 for w in weights.values())
     if has_distinctive and not distinctive:
         return 0.0, alignment.pairs
     return alignment.score, alignment.pairs
@@ -170,7 +172,7 @@ def name_org_words(query: Prepared, candidate: Prepared) -> Observation | None:
     best: tuple[float, str, str, list[tuple[str, str, float]]] | None = None
     for q in query.names:
         for c in candidate.names:
-            if not q.tokens or not c.tokens:
+            if not q.marks & c.marks:
                 continue
             score, aligned = compare_org_names(q.tokens, c.tokens)
             if best is None or score > best[0]:

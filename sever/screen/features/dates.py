@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from sever.screen.prepared import Prepared
 
 DATE_PROPS = ("birthDate",)
+MAX_RANGE_YEARS = 10
+"""Listed dates of birth this close together are read as a range, not as alternatives."""
 YEAR_TOLERANCE = 1
 """Dates of birth at most this many years apart are 'close' (ages estimated, calendars converted)
 rather than contradicting."""
@@ -46,20 +48,37 @@ def birth_date_match(query: Prepared, candidate: Prepared) -> Observation | None
     return None
 
 
+def _within_range(date: str, listed: tuple[str, ...]) -> bool:
+    """True when the listed dates span at most MAX_RANGE_YEARS (OFAC's "DOB 01 Jan 1967 to 31 Dec
+    1969" is listed as its two ends) and the date falls between them."""
+    if len(listed) < 2:
+        return False
+    first, last = listed[0], listed[-1]
+    if int(last[:4]) - int(first[:4]) > MAX_RANGE_YEARS:
+        return False
+    return first <= date <= last or _fits(date, first) or _fits(date, last)
+
+
 def birth_year_match(query: Prepared, candidate: Prepared) -> Observation | None:
     """The dates of birth agree as far as the less precise one goes (the list gives only 1955 and
-    the query 1955-03-02, or the same year and month)."""
+    the query 1955-03-02, or the same year and month), or the query's date falls within the
+    listed range of dates."""
     qv, cv = query.birth_dates, candidate.birth_dates
     for q in qv:
         for c in cv:
             if _fits(q, c) and not (q == c and len(q) == 10):
                 return Observation(1.0, f"date of birth {q} fits the listed {c}", q, c)
+        if _within_range(q, cv):
+            listed = f"{cv[0]} to {cv[-1]}"
+            return Observation(
+                1.0, f"date of birth {q} falls within the listed {listed}", q, listed
+            )
     return None
 
 
 def birth_date_near(query: Prepared, candidate: Prepared) -> Observation | None:
     """The dates of birth do not agree but are close: at most YEAR_TOLERANCE years apart, or day and
-    month swapped."""
+    month swapped. Weak evidence against: an estimate or a slip, or another person."""
     qv, cv = query.birth_dates, candidate.birth_dates
     for q in qv:
         for c in cv:
@@ -82,5 +101,7 @@ def birth_date_mismatch(query: Prepared, candidate: Prepared) -> Observation | N
         for c in cv:
             if _fits(q, c) or _swapped(q, c) or abs(int(q[:4]) - int(c[:4])) <= YEAR_TOLERANCE:
                 return None
+        if _within_range(q, cv):
+            return None
     listed = ", ".join(cv[:3]) + ("…" if len(cv) > 3 else "")
     return Observation(1.0, f"date of birth {qv[0]} contradicts the listed {listed}", qv[0], cv[0])

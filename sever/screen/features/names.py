@@ -49,6 +49,9 @@ MISSING_PART_FLOOR = 0.8
 """Credit for a name whose words are all found in the other, before counting how much of the other
 was matched: Kiselev Sergeyevich against Kiselev, Mikhail Sergeyevich scores about 0.95."""
 
+MIN_MARKED_WORD = 4
+"""Words this long are also marked by their first and last two letters (see word_marks)."""
+
 MIN_LENIENT_LETTERS = 8
 """A left-out name part is forgiven only when at least two words with this many letters between
 them agree: short syllabic names (Yuan Yun / Yuan Yun Xia, Lin Wei / Wei Lin Na) are other names
@@ -86,11 +89,34 @@ class PreparedName:
     """Its readings as a Korean name; empty when a word cannot be Korean."""
     hangul: str | None = None
     """The Hangul the name was written in, or read from Chinese characters."""
+    marks: frozenset[str] = frozenset()
+    """Cheap marks of its words (see :func:`word_marks`): two names without a mark in common
+    cannot agree word by word, and are not compared so."""
 
-    @property
-    def form(self) -> str:
-        """The words joined by spaces: two names with the same form are the same name."""
-        return " ".join(self.tokens)
+
+def word_marks(tokens: tuple[str, ...]) -> frozenset[str]:
+    """Each word, the first two and the last two letters of each word of four letters or more (one
+    slip of the keyboard leaves one of them intact), and each word's Korean reading (Chinyong and
+    Jinyong share jin-yong)."""
+    marks: set[str] = set(tokens)
+    for token in tokens:
+        if len(token) >= MIN_MARKED_WORD:
+            marks.add("^" + token[:2])
+            marks.add(token[-2:] + "$")
+        for reading in korean.read_romanised(token)[:1]:
+            marks.add("=" + syllables_text(reading))
+    return frozenset(marks)
+
+
+def _named(
+    original: str,
+    tokens: tuple[str, ...],
+    script: str,
+    splits: tuple[KoreanSplit, ...] = (),
+    hangul: str | None = None,
+) -> PreparedName:
+    """A PreparedName with its word marks."""
+    return PreparedName(original, tokens, script, splits, hangul, word_marks(tokens))
 
 
 def _strip_titles(words: list[str]) -> list[str]:
@@ -170,7 +196,7 @@ def _prepare_latin(original: str, text: str, script: str) -> PreparedName:
     readings = [_word_readings(w) for w in kept]
     family = [(korean.read_surname(korean.strip_marks(w)),) for w in kept]
     splits = _korean_splits(readings, family, "," in text) if all(readings) else ()
-    return PreparedName(original, _tokens(kept), script, splits)
+    return _named(original, _tokens(kept), script, splits)
 
 
 def _prepare_hangul(original: str, hangul: str, script: str) -> list[PreparedName]:
@@ -183,10 +209,8 @@ def _prepare_hangul(original: str, hangul: str, script: str) -> list[PreparedNam
     split = KoreanSplit(family_keys, given_keys) if given_keys else None
     mr = korean.romanise_name(hangul, "mr")
     rr = korean.romanise_name(hangul, "rr")
-    native = PreparedName(
-        original, _tokens(_latin_words(mr)), script, (split,) if split else (), hangul
-    )
-    return [native, PreparedName(original, _tokens(_latin_words(rr)), script, (), hangul)]
+    native = _named(original, _tokens(_latin_words(mr)), script, (split,) if split else (), hangul)
+    return [native, _named(original, _tokens(_latin_words(rr)), script, (), hangul)]
 
 
 def _prepare_cyrillic(original: str) -> PreparedName:
@@ -195,7 +219,7 @@ def _prepare_cyrillic(original: str) -> PreparedName:
     readings = [korean.cyrillic_readings(w) for w in words]
     splits = _korean_splits(readings, readings, "," in original) if all(readings) else ()
     tokens = _tokens([_ANY_LATIN.transliterate(w) for w in words])
-    return PreparedName(original, tokens, "cyrillic", splits)
+    return _named(original, tokens, "cyrillic", splits)
 
 
 @lru_cache(maxsize=65536)
@@ -434,7 +458,7 @@ def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
         return None
     best: tuple[float, PreparedName, PreparedName, Alignment] | None = None
     for q, c in _pairs(query, candidate):
-        if not q.tokens or not c.tokens or not fuzzy_comparable(q, c):
+        if not q.marks & c.marks or not fuzzy_comparable(q, c):
             continue
         alignment = align_tokens(q.tokens, c.tokens)
         value = fuzzy_value(alignment)

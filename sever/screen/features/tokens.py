@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-INITIAL_CREDIT = 0.6
+INITIAL_CREDIT = 0.8
 """How much a single initial (J.) counts when it stands for a word that starts with it (Jong)."""
 TYPO_COST = 0.5
 """Share of a word's letters that one slip (a letter dropped, added, changed or two swapped)
@@ -27,6 +28,7 @@ class Alignment:
     pairs: list[tuple[str, str, float]]
 
 
+@lru_cache(maxsize=1 << 18)
 def token_similarity(a: str, b: str) -> float:
     """How alike two words are: 1.0 the same; a slip in a word of four letters or more (two in a
     word of nine or more) a little less; an initial that fits (J. for Jong) INITIAL_CREDIT;
@@ -37,7 +39,7 @@ def token_similarity(a: str, b: str) -> float:
         return INITIAL_CREDIT if a[0] == b[0] else 0.0
     longest = max(len(a), len(b))
     allowed = 0 if longest < 4 else (1 if longest < 9 else 2)
-    if allowed == 0:
+    if allowed == 0 or abs(len(a) - len(b)) > allowed:
         return 0.0
     distance = OSA.distance(a, b, score_cutoff=allowed)
     if distance > allowed:

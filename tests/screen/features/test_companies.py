@@ -1,0 +1,57 @@
+"""Company names: legal forms and generic words weigh little; acronyms match their expansions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from followthemoney import EntityProxy
+
+from sever.screen import name_keys, score
+from sever.screen.features.companies import acronym_matches, compare_org_names
+
+
+@pytest.mark.parametrize(
+    ("acronym", "name", "expected"),
+    [("komid", "korea mining development trading corporation", True),
+     ("omm", "ocean maritime management company limited", True),
+     ("kpa", "korea mining development trading corporation", False),
+     ("komid", "korea ocean mining", False)],
+)  # fmt: skip
+def test_acronyms_are_spelled_by_the_starts_of_the_words(
+    acronym: str, name: str, expected: bool
+) -> None:
+    assert acronym_matches(acronym, tuple(name.split())) is expected
+
+
+def test_legal_forms_do_not_tell_companies_apart() -> None:
+    a = ("hapjanggang", "shipping", "corp")
+    b = ("hapjanggang", "shipping", "company", "limited")
+    score_same, _ = compare_org_names(a, b)
+    score_other, _ = compare_org_names(a, ("ryonbong", "shipping", "corp"))
+    assert score_same > 0.9 > score_other
+
+
+def test_generic_words_alone_match_nothing() -> None:
+    value, _ = compare_org_names(
+        ("korea", "kumsan", "trading", "corporation"),
+        ("korea", "ryonbong", "trading", "corporation"),
+    )
+    assert value == 0.0
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("KOMID", "KOREA MINING DEVELOPMENT TRADING CORPORATION"),
+     ("Jinyong Information Technology Cooperation Co., Ltd",
+      "CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY"),
+     ("Korea Ryonbong General Corp.", "KOREA RYONBONG GENERAL CORPORATION")],
+)  # fmt: skip
+def test_company_variants_match(make: Callable[..., EntityProxy], query: str, listed: str) -> None:
+    result = score(make("Company", name=query), make("Company", name=listed))
+    assert result.match, result.explanation
+
+
+def test_an_acronym_and_its_expansion_share_an_index_key(make: Callable[..., EntityProxy]) -> None:
+    listed = make("Company", name="KOREA MINING DEVELOPMENT TRADING CORPORATION")
+    assert name_keys(make("Company", name="KOMID")) & name_keys(listed)
