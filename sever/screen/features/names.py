@@ -89,6 +89,9 @@ class PreparedName:
     """Its readings as a Korean name; empty when a word cannot be Korean."""
     hangul: str | None = None
     """The Hangul the name was written in, or read from Chinese characters."""
+    family_first: bool = False
+    """The family name is known to come first: a comma follows it (KIM, Jong Un), or the name was
+    written in Hangul or Chinese characters."""
     marks: frozenset[str] = frozenset()
     """Cheap marks of its words (see :func:`word_marks`): two names without a mark in common
     cannot agree word by word, and are not compared so."""
@@ -114,9 +117,10 @@ def _named(
     script: str,
     splits: tuple[KoreanSplit, ...] = (),
     hangul: str | None = None,
+    family_first: bool = False,
 ) -> PreparedName:
     """A PreparedName with its word marks."""
-    return PreparedName(original, tokens, script, splits, hangul, word_marks(tokens))
+    return PreparedName(original, tokens, script, splits, hangul, family_first, word_marks(tokens))
 
 
 def _strip_titles(words: list[str]) -> list[str]:
@@ -195,8 +199,9 @@ def _prepare_latin(original: str, text: str, script: str) -> PreparedName:
     kept = [w for w in words if ascii_word(w) not in TITLES] or words
     readings = [_word_readings(w) for w in kept]
     family = [(korean.read_surname(korean.strip_marks(w)),) for w in kept]
-    splits = _korean_splits(readings, family, "," in text) if all(readings) else ()
-    return _named(original, _tokens(kept), script, splits)
+    family_first = "," in text or script == "pinyin"
+    splits = _korean_splits(readings, family, family_first) if all(readings) else ()
+    return _named(original, _tokens(kept), script, splits, None, family_first)
 
 
 def _prepare_hangul(original: str, hangul: str, script: str) -> list[PreparedName]:
@@ -209,17 +214,19 @@ def _prepare_hangul(original: str, hangul: str, script: str) -> list[PreparedNam
     split = KoreanSplit(family_keys, given_keys) if given_keys else None
     mr = korean.romanise_name(hangul, "mr")
     rr = korean.romanise_name(hangul, "rr")
-    native = _named(original, _tokens(_latin_words(mr)), script, (split,) if split else (), hangul)
-    return [native, _named(original, _tokens(_latin_words(rr)), script, (), hangul)]
+    splits = (split,) if split else ()
+    native = _named(original, _tokens(_latin_words(mr)), script, splits, hangul, True)
+    return [native, _named(original, _tokens(_latin_words(rr)), script, (), hangul, True)]
 
 
 def _prepare_cyrillic(original: str) -> PreparedName:
     """A name in Cyrillic, read as a Russian spelling of a Korean name where it can be."""
     words = [w for w in _SPLIT.split(original) if w]
     readings = [korean.cyrillic_readings(w) for w in words]
-    splits = _korean_splits(readings, readings, "," in original) if all(readings) else ()
+    family_first = "," in original
+    splits = _korean_splits(readings, readings, family_first) if all(readings) else ()
     tokens = _tokens([_ANY_LATIN.transliterate(w) for w in words])
-    return _named(original, tokens, "cyrillic", splits)
+    return _named(original, tokens, "cyrillic", splits, None, family_first)
 
 
 @lru_cache(maxsize=65536)
@@ -473,13 +480,14 @@ def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
 
 
 def exact_forms(name: PreparedName) -> set[str]:
-    """A name's words as written, and with the first or last word moved to the other end (KIM Jong
-    Un = Jong Un Kim). Other orders are not the same name: Kim Yong Su is not Kim Su Yong."""
+    """A name's words as written and, unless the family name is known to come first, with the
+    first or last word moved to the other end (Jong Un Kim = KIM Jong Un). Other orders are not
+    the same name: Kim Yong Su is not Kim Su Yong, and 赵伟 (Zhao Wei) is not WEI, Zhao."""
     tokens = list(name.tokens)
     if not tokens:
         return set()
-    return {
-        " ".join(tokens),
-        " ".join(tokens[1:] + tokens[:1]),
-        " ".join(tokens[-1:] + tokens[:-1]),
-    }
+    forms = {" ".join(tokens)}
+    if not name.family_first:
+        forms.add(" ".join(tokens[1:] + tokens[:1]))
+        forms.add(" ".join(tokens[-1:] + tokens[:-1]))
+    return forms

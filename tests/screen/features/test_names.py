@@ -68,3 +68,11 @@ def test_name_keys_bring_spellings_together(make: Callable[..., EntityProxy]) ->
     for query in ("김정은", "Gim Jeong-eun", "Kim Jongun", "金正恩"):
         shared = name_keys(prepare(make("Person", name=query))) & listed
         assert "kg:jong-un" in shared, query
+
+
+def test_a_known_family_name_is_not_swapped(make: Callable[..., EntityProxy]) -> None:
+    """赵伟 is Zhao Wei, family name Zhao: the listed ZHAO, Wei ranks above WEI, Zhao."""
+    query = make("Person", name="赵伟")
+    same = score(query, make("Person", name="ZHAO, Wei"))
+    swapped = score(query, make("Person", name="WEI, Zhao"))
+    assert same.score > swapped.score
