@@ -16,8 +16,8 @@ was built from and a fingerprint of the matching code, and rebuilt when either c
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
-import math
 import os
 import pickle
 import tempfile
@@ -31,11 +31,11 @@ from followthemoney import EntityProxy, model
 
 from sever.entities import Snapshot, Store
 from sever.home import Home
+from sever.screen.blocking import blocking_keys, keys_per_name, rarity
 from sever.screen.features.identifiers import id_keys
-from sever.screen.features.names import name_keys
 from sever.screen.match import Prepared, prepare
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 """Bumped when the layout of the persisted index changes."""
 
 NOT_SCREENED = frozenset({"Address", "Position"})
@@ -46,7 +46,17 @@ MAX_KEY_ROWS = 400
 pull candidates on its own; it still ranks candidates that rarer keys found."""
 
 CANDIDATE_LIMIT = 30
-"""How many of the best-ranked candidates are handed to the matcher for scoring."""
+"""The most candidates handed to the matcher for one query."""
+
+MIN_SCORED = 10
+"""Candidates always scored (when there are that many), best ranked first."""
+
+STRONG_COVERAGE = 0.5
+"""Past ``MIN_SCORED``, candidates are scored only while a name of theirs shares at least this
+much with the query (by key weight), up to ``CANDIDATE_LIMIT``."""
+
+PRE_RANK = 50
+"""Candidates, by summed key weight, that are ranked by coverage before scoring."""
 
 _WALLET_LINK = "holder"
 
@@ -66,6 +76,8 @@ class Entry:
     """For a wallet: the caption of the party that holds it."""
     last_change: datetime | None
     prepared: Prepared
+    names: tuple[tuple[frozenset[str], float], ...] = ()
+    """Each name's blocking keys and their summed weight, for ranking candidates."""
 
 
 @dataclass(slots=True)
@@ -97,6 +109,7 @@ class ScreeningIndex:
     referrers: dict[str, list[str]] = field(default_factory=dict)
     """For each entity id, the ids of the entities that point at it (its sanctions, wallets…)."""
     rows: dict[str, int] = field(default_factory=dict)
+    key_weights: dict[str, float] = field(default_factory=dict)
 
     @property
     def datasets(self) -> list[str]:
@@ -106,43 +119,78 @@ class ScreeningIndex:
         row = self.rows.get(entity_id)
         return self.entries[row] if row is not None else None
 
-    def candidates(
-        self, query: Prepared, keep: Callable[[Entry], bool], limit: int = CANDIDATE_LIMIT
-    ) -> list[Entry]:
-        """The entries most likely to match ``query``, best first, at most ``limit``.
+    def weight(self, key: str) -> float:
+        """A key's rarity weight; a key no listed entity has weighs as much as the rarest."""
+        weight = self.key_weights.get(key)
+        return weight if weight is not None else rarity(1, len(self.entries))
 
-        Identifier keys (IMO number, passport, wallet address…) always bring their entries
-        first. Name keys add weight by rarity (inverse document frequency); a key shared by
-        more than ``MAX_KEY_ROWS`` entries is ignored unless nothing rarer matched.
+    def candidates(
+        self,
+        query: Prepared,
+        keep: Callable[[Entry], bool],
+        limit: int = CANDIDATE_LIMIT,
+        at_least: int = MIN_SCORED,
+    ) -> list[Entry]:
+        """The entries worth scoring against ``query``, likeliest first.
+
+        Entries sharing an identifier (IMO number, passport, wallet address…) come first. Then
+        the entries sharing name keys: the ``PRE_RANK`` with the most key weight are ranked by
+        how much of their best name the query covers; the first ``at_least`` are kept, and
+        after them those with a strong coverage, up to ``limit``. A key held by more than
+        ``MAX_KEY_ROWS`` entries is ignored unless nothing rarer matched.
         """
+        chosen = self._by_identifier(query, keep)
+        keys = blocking_keys(query)
+        pool = self._by_name_keys(keys, keep, exclude={e.id for e in chosen})
+        query_weight = sum(map(self.weight, keys))
+        scored = [(self._coverage(keys, query_weight, entry), entry) for entry in pool]
+        scored.sort(key=lambda item: -item[0])
+        for rank, (cover, entry) in enumerate(scored):
+            if len(chosen) >= limit or (rank >= at_least and cover < STRONG_COVERAGE):
+                break
+            chosen.append(entry)
+        return chosen
+
+    def _by_identifier(self, query: Prepared, keep: Callable[[Entry], bool]) -> list[Entry]:
+        rows = {row for key in id_keys(query) for row in self.id_postings.get(key, ())}
+        return [self.entries[row] for row in sorted(rows) if keep(self.entries[row])]
+
+    def _by_name_keys(
+        self, keys: set[str], keep: Callable[[Entry], bool], exclude: set[str]
+    ) -> list[Entry]:
+        """Up to ``PRE_RANK`` entries kept by the filter, with the most key weight first."""
         weights: dict[int, float] = {}
-        for key in id_keys(query):
-            for row in self.id_postings.get(key, ()):
-                weights[row] = weights.get(row, 0.0) + _ID_WEIGHT
         common: list[list[int]] = []
-        total = max(len(self.entries), 1)
-        for key in name_keys(query):
+        for key in keys:
             rows = self.postings.get(key)
             if not rows:
                 continue
             if len(rows) > MAX_KEY_ROWS:
                 common.append(rows)
                 continue
-            weight = math.log(total / len(rows)) + 1.0
+            weight = self.key_weights[key]
             for row in rows:
                 weights[row] = weights.get(row, 0.0) + weight
         if not weights and common:
-            rarest = min(common, key=len)
-            weights = dict.fromkeys(rarest, 1.0)
-        ranked = sorted(weights.items(), key=lambda item: -item[1])
-        found: list[Entry] = []
-        for row, _weight in ranked:
-            entry = self.entries[row]
-            if keep(entry):
-                found.append(entry)
-                if len(found) >= limit:
-                    break
-        return found
+            weights = dict.fromkeys(min(common, key=len), 1.0)
+        ordered = heapq.nlargest(PRE_RANK, weights, key=weights.__getitem__)
+        pool = [self.entries[r] for r in ordered]
+        pool = [e for e in pool if keep(e) and e.id not in exclude]
+        if len(pool) < PRE_RANK < len(weights):
+            ordered = sorted(weights, key=weights.__getitem__, reverse=True)
+            pool = [e for e in map(self.entries.__getitem__, ordered) if keep(e)]
+            pool = [e for e in pool if e.id not in exclude][:PRE_RANK]
+        return pool
+
+    def _coverage(self, keys: set[str], query_weight: float, entry: Entry) -> float:
+        """How much of the entry's best-covered name the query shares (Dice over key weights)."""
+        best = 0.0
+        for name_keys, name_weight in entry.names:
+            shared = keys & name_keys
+            if shared:
+                cover = 2 * sum(map(self.key_weights.__getitem__, shared))
+                best = max(best, cover / (query_weight + name_weight))
+        return best
 
     def adjacent(self, entity_id: str) -> Iterator[Record]:
         """Entities that point at this one (its sanctions, wallets, documents, links)."""
@@ -150,10 +198,6 @@ class ScreeningIndex:
             record = self.records.get(other)
             if record is not None:
                 yield record
-
-
-_ID_WEIGHT = 1000.0
-"""An identifier key outranks any sum of name keys."""
 
 
 # -- building ---------------------------------------------------------------------------------
@@ -181,7 +225,18 @@ def build_index(
     for entity_id, record in index.records.items():
         if screened(record.data["schema"]) and (only is None or entity_id in only):
             _add_entry(index, entity_id, record)
+    _weigh_keys(index)
     return index
+
+
+def _weigh_keys(index: ScreeningIndex) -> None:
+    """Rarity weights of every key, and the summed weight of each entry's names."""
+    total = len(index.entries)
+    index.key_weights = {key: rarity(len(rows), total) for key, rows in index.postings.items()}
+    for entry in index.entries:
+        entry.names = tuple(
+            (keys, sum(index.key_weights[k] for k in keys)) for keys, _ in entry.names
+        )
 
 
 def _link_referrers(index: ScreeningIndex) -> None:
@@ -215,7 +270,9 @@ def _add_entry(index: ScreeningIndex, entity_id: str, record: Record) -> None:
     row = len(index.entries)
     index.entries.append(entry)
     index.rows[entity_id] = row
-    for key in name_keys(prepared):
+    per_name = keys_per_name(prepared)
+    entry.names = tuple((keys, 0.0) for keys in per_name)
+    for key in frozenset().union(*per_name):
         index.postings.setdefault(key, []).append(row)
     for key in id_keys(prepared):
         index.id_postings.setdefault(key, []).append(row)
@@ -231,7 +288,7 @@ def _own_programs(index: ScreeningIndex, entity_id: str, data: dict[str, Any]) -
 
 def _programs(index: ScreeningIndex, proxy: EntityProxy) -> set[str]:
     """Program codes of an entity: its own and its sanctions', and for a wallet its holder's."""
-    found = _own_programs(index, proxy.id or "", proxy.to_dict())
+    found = _own_programs(index, proxy.id or "", index.records[proxy.id or ""].data)
     for holder in proxy.get(_WALLET_LINK, quiet=True):
         record = index.records.get(holder)
         if record is not None:
@@ -250,11 +307,19 @@ def _holder(index: ScreeningIndex, proxy: EntityProxy) -> str | None:
 # -- persistence ------------------------------------------------------------------------------
 
 
+_QUERY_SIDE = frozenset(
+    {"__init__.py", "batch.py", "delta.py", "query.py", "search.py", "workers.py"}
+)
+"""Screening modules that never shape what the index holds: editing them keeps the index."""
+
+
 def _code_fingerprint() -> str:
-    """A hash of the screening code: an index prepared by other matching code is rebuilt."""
+    """A hash of the matching code: an index prepared by other matching code is rebuilt."""
     digest = hashlib.sha256(str(INDEX_FORMAT).encode())
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):
+        if path.parent == package and path.name in _QUERY_SIDE:
+            continue
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -16,7 +16,7 @@ from followthemoney import EntityProxy, model
 
 from sever.entities import DEFAULT_SCOPE, DPRK_SCOPE
 from sever.errors import NotLoadedError
-from sever.screen.index import CANDIDATE_LIMIT, Entry, ScreeningIndex
+from sever.screen.index import CANDIDATE_LIMIT, MIN_SCORED, Entry, ScreeningIndex
 from sever.screen.match import (
     DEFAULT_ALGORITHM,
     THRESHOLD,
@@ -185,7 +185,9 @@ def screen_entity(
     opts = options or ScreenOptions()
     check_scope(index, opts.scope)
     prepared = prepare(query)
-    candidates = index.candidates(prepared, opts.keeps, max(CANDIDATE_LIMIT, opts.limit))
+    candidates = index.candidates(
+        prepared, opts.keeps, max(CANDIDATE_LIMIT, opts.limit), max(MIN_SCORED, opts.limit)
+    )
     qid = query_id or query.id or "query"
     hits = _scored(qid, candidates, lambda _schema: prepared, opts)
     return Screening(qid, query, hits[: opts.limit], scored=len(candidates))
@@ -252,7 +254,9 @@ def search(
         return by_schema[candidate_schema]
 
     retrieval = prepare(_name_query(wanted.name, text))
-    limit = max(CANDIDATE_LIMIT, opts.limit + offset)
-    candidates = index.candidates(retrieval, within.keeps, limit)
+    wanted_hits = opts.limit + offset
+    candidates = index.candidates(
+        retrieval, within.keeps, max(CANDIDATE_LIMIT, wanted_hits), max(MIN_SCORED, wanted_hits)
+    )
     hits = _scored("search", candidates, prepared_for, within)
     return SearchResult(hits[offset : offset + opts.limit], len(hits), opts.limit, offset)

@@ -12,6 +12,7 @@ from sever.lists import load_files
 from sever.screen.index import (
     CANDIDATE_LIMIT,
     MAX_KEY_ROWS,
+    MIN_SCORED,
     ScreeningIndex,
     current_fingerprint,
     load_index,
@@ -91,3 +92,16 @@ def test_candidates_respect_the_scope_filter(bundled_index: ScreeningIndex) -> N
     found = bundled_index.candidates(query, lambda e: e.dataset == "un_sc_sanctions")
     assert found
     assert all(e.dataset == "un_sc_sanctions" for e in found)
+
+
+def test_a_mistyped_long_word_still_finds_its_entity(bundled_index: ScreeningIndex) -> None:
+    query = _query("Company", name="OBORONLOGISTIKO OOO")
+    found = bundled_index.candidates(query, lambda _e: True)
+    assert any("OBORONLOGISTIKA" in e.caption.upper() for e in found)
+
+
+def test_only_strong_candidates_are_scored_past_the_first_few(
+    bundled_index: ScreeningIndex,
+) -> None:
+    query = _query("Person", name="James Smith")
+    assert len(bundled_index.candidates(query, lambda _e: True)) <= MIN_SCORED
