@@ -52,6 +52,16 @@ def hex_ids(prefix: str, seed: int, namespace: str, index: np.ndarray) -> np.nda
     return prefix + _chars(_HEX, nibbles.astype(np.int64))
 
 
+def hex_id(prefix: str, seed: int, namespace: str, index: int) -> str:
+    """One id of ``hex_ids`` (the same bijection, without numpy's per-call cost)."""
+    mask = 0xFFFFFFFFFFFFFFFF
+    salt = (seed * 0x9E3779B97F4A7C15 + zlib.crc32(namespace.encode())) & mask
+    z = (index + salt) & mask
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return f"{prefix}{z ^ (z >> 31):016x}"
+
+
 def random_hex(rng: np.random.Generator, n: int, length: int, prefix: str = "") -> np.ndarray:
     """Random lowercase hex strings (transaction hashes, Ethereum addresses)."""
     return prefix + _chars(_HEX, rng.integers(0, 16, (n, length)))

@@ -339,9 +339,15 @@ def phones(rng: np.random.Generator, countries: np.ndarray) -> np.ndarray:
 
 def emails(rng: np.random.Generator, names: np.ndarray) -> np.ndarray:
     """Mailbox names derived from each person's or company's name."""
-    handle = np.char.lower(
-        np.char.replace(np.char.replace(names.astype(str), " ", "."), ",", "")
-    ).astype(object)
-    handle = np.array([h[:24].strip(".") for h in handle], dtype=object)
-    digits = rng.integers(1, 999, len(names)).astype(str).astype(object)
-    return _join(handle, digits, "@", _pick(rng, EMAIL_DOMAINS, len(names)))
+    numbers = rng.integers(1, 999, len(names))
+    domains = _pick(rng, EMAIL_DOMAINS, len(names))
+    return np.array(
+        [email_address(n, int(d), m) for n, d, m in zip(names, numbers, domains, strict=True)],
+        dtype=object,
+    )
+
+
+def email_address(name: str, number: int, domain: str) -> str:
+    """A mailbox derived from a name: ``Kim Min-jun`` → ``kim.min-jun17@naver.com``."""
+    handle = name.lower().replace(" ", ".").replace(",", "").replace('"', "")[:24].strip(".")
+    return f"{handle}{number}@{domain}"

@@ -187,6 +187,7 @@ def _check_range(name: str, value: Any, low: float, high: float | None = None) -
 def validate(params: SimulationParams) -> SimulationParams:
     """Raise ``InputError`` naming the first bad field; return the parameters unchanged."""
     _check_range("size", params.size, MIN_SIZE)
+    _check_range("seed", params.seed, 0, 2**63 - 1)
     _check_range("days", params.days, 28, 3660)
     _check_range("illicit_share", params.illicit_share, 0.0, 0.5)
     for name in ("company_share", "employment_rate", "remote_share", "transfers_per_tx"):

@@ -17,7 +17,7 @@ import numpy as np
 
 from sever.simulate import calendar, names
 from sever.simulate.background import TOKEN_ADDRESSES, block_numbers, to_currency
-from sever.simulate.identifiers import chain_addresses, hex_ids, random_hex
+from sever.simulate.identifiers import chain_addresses, hex_id, random_hex, rng_for
 from sever.simulate.params import SchemeParams
 from sever.simulate.world import World, currency_for, ips
 
@@ -48,6 +48,46 @@ class Counters:
         return PLANTED_BASE + value
 
 
+class Stock:
+    """Names, addresses, phones and IPs drawn in batches and handed out one at a time.
+
+    Planting thousands of schemes one party at a time would call the vectorised generators with
+    arrays of one; drawing 512 at once per (kind, country) keeps ``large`` fast. Batches come
+    from their own keyed random streams, so the output stays deterministic.
+    """
+
+    BATCH = 512
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.buffers: dict[tuple[str, str, str], list[str]] = {}
+        self.batches: dict[tuple[str, str, str], int] = {}
+
+    def take(self, kind: str, country: str, detail: str = "") -> str:
+        """The next ``kind`` (person, company, address, phone, ip) for ``country``."""
+        key = (kind, country, detail)
+        buffer = self.buffers.get(key)
+        if not buffer:
+            number = self.batches.get(key, 0)
+            self.batches[key] = number + 1
+            rng = rng_for(self.seed, "stock", kind, country, detail, number)
+            buffer = [str(v) for v in self._draw(rng, kind, country, detail)][::-1]
+            self.buffers[key] = buffer
+        return buffer.pop()
+
+    def _draw(self, rng: np.random.Generator, kind: str, country: str, detail: str) -> np.ndarray:
+        countries = np.full(self.BATCH, country, dtype=object)
+        if kind == "person":
+            return names.person_names(rng, np.full(self.BATCH, names.CULTURES.index(detail)))
+        if kind == "company":
+            return names.company_names(rng, countries, np.full(self.BATCH, detail, dtype=object))
+        if kind == "address":
+            return names.addresses(rng, countries)
+        if kind == "phone":
+            return names.phones(rng, countries)
+        return ips(rng, countries)
+
+
 @dataclass
 class Planted:
     """Rows and labels added by all schemes of a world, in plain lists until written."""
@@ -65,6 +105,7 @@ class Planted:
     schemes: list[dict[str, Any]] = field(default_factory=list)
     wallet_tags: list[dict[str, Any]] = field(default_factory=list)
     party_index: dict[str, int] = field(default_factory=dict)
+    stock: Stock = field(default_factory=lambda: Stock(0))
     counters: Counters = field(default_factory=Counters)
 
 
@@ -119,14 +160,10 @@ class Plant:
         **extra: Any,
     ) -> str:
         """A new person, labelled with ``role``; returns the party id."""
-        rng = self.rng
+        rng, stock = self.rng, self.out.stock
         if name is None:
-            index = (
-                names.CULTURES.index(culture)
-                if culture
-                else int(rng.integers(0, len(names.CULTURES)))
-            )
-            name = str(names.person_names(rng, np.array([index]))[0])
+            culture = culture or names.CULTURES[int(rng.integers(0, len(names.CULTURES)))]
+            name = stock.take("person", country, culture)
         day = self.world.first_day - int(rng.integers(20 * 365, 60 * 365))
         row = {
             "party_id": self._id("P", "party"),
@@ -135,10 +172,10 @@ class Plant:
             "birth_date": _date(day),
             "nationality": country,
             "country": country,
-            "address": str(names.addresses(rng, np.array([country]))[0]),
-            "phone": str(names.phones(rng, np.array([country]))[0]),
-            "email": str(names.emails(rng, np.array([name], dtype=object))[0]),
-            "ip": str(ips(rng, np.array([country]))[0]),
+            "address": stock.take("address", country),
+            "phone": stock.take("phone", country),
+            "email": self._email(name),
+            "ip": stock.take("ip", country),
             "device_id": self._id("D", "device"),
             "party_type": "person",
         }
@@ -167,26 +204,19 @@ class Plant:
         **extra: Any,
     ) -> str:
         """A new company, recently formed by default, labelled with ``role``; returns its id."""
-        rng = self.rng
+        rng, stock = self.rng, self.out.stock
         if name is None:
-            name = str(names.company_names(rng, np.array([country]), np.array([industry]))[0])
+            name = stock.take("company", country, industry)
         incorporated = self.world.first_day - int(rng.integers(*age_days))
         row = {
             "party_id": self._id("P", "party"),
             "schema": "Company",
             "name": name,
             "country": country,
-            "address": str(names.addresses(rng, np.array([country]))[0]),
-            "phone": str(names.phones(rng, np.array([country]))[0]),
-            "email": str(names.emails(rng, np.array([name], dtype=object))[0]),
-            "registration_number": str(
-                hex_ids(
-                    "",
-                    self.world.params.seed,
-                    "registration",
-                    np.array([self.out.counters.next("registration")]),
-                )[0]
-            ),
+            "address": stock.take("address", country),
+            "phone": stock.take("phone", country),
+            "email": self._email(name),
+            "registration_number": self._id("", "registration"),
             "incorporation_date": _date(incorporated),
             "party_type": party_type,
             "industry": industry,
@@ -360,14 +390,7 @@ class Plant:
         ship_to: str | None,
     ) -> str:
         """An employment record; returns the employee id."""
-        employee_id = str(
-            hex_ids(
-                "E",
-                self.world.params.seed,
-                "employee",
-                np.array([self.out.counters.next("employee")]),
-            )[0]
-        )
+        employee_id = self._id("E", "employee")
         self.out.employment.append(
             {
                 "employee_id": employee_id,
@@ -407,8 +430,11 @@ class Plant:
     # -- bookkeeping ------------------------------------------------------------------------
 
     def _id(self, prefix: str, space: str) -> str:
-        index = np.array([self.out.counters.next(space)])
-        return str(hex_ids(prefix, self.world.params.seed, space, index)[0])
+        return hex_id(prefix, self.world.params.seed, space, self.out.counters.next(space))
+
+    def _email(self, name: str) -> str:
+        domain = names.EMAIL_DOMAINS[int(self.rng.integers(0, len(names.EMAIL_DOMAINS)))]
+        return names.email_address(name, int(self.rng.integers(1, 999)), domain)
 
     def finish(self) -> None:
         """Record the scheme instance: its parameters and the span of its activity."""

@@ -23,7 +23,7 @@ from sever.home import Home
 from sever.simulate import background, calendar, schemas
 from sever.simulate.identifiers import rng_for
 from sever.simulate.params import SimulationParams, validate
-from sever.simulate.plant import Plant, Planted
+from sever.simulate.plant import Plant, Planted, Stock
 from sever.simulate.sanctioned import SanctionedPool, load_pool
 from sever.simulate.typologies import REGISTRY
 from sever.simulate.world import World, build_world
@@ -76,7 +76,7 @@ def plan_schemes(params: SimulationParams, pool: SanctionedPool) -> Plan:
 
 def plant_schemes(world: World, plan: Plan, pool: SanctionedPool) -> Planted:
     """Plant every scheme instance of the plan, each from its own random stream."""
-    planted = Planted()
+    planted = Planted(stock=Stock(world.params.seed))
     number = 0
     for name, count in plan.counts.items():
         for index in range(count):

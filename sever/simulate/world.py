@@ -163,6 +163,14 @@ class World:
     employees: dict[str, np.ndarray]
     wallets: dict[str, np.ndarray]
     wallet_pops: dict[str, Population] = field(default_factory=dict)
+    _by_type: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def party_ids_of(self, party_type: str) -> np.ndarray:
+        """Ids of the legitimate parties of one type (exchanges, OTC desks…), cached."""
+        if party_type not in self._by_type:
+            mask = self.parties["party_type"] == party_type
+            self._by_type[party_type] = self.parties["party_id"][mask]
+        return self._by_type[party_type]
 
     @property
     def first_day(self) -> int:

@@ -16,6 +16,7 @@ from sever.simulate.params import parse_size, parse_typologies, with_overrides
     [
         ({"size": -5}, "size", "at least"),
         ({"size": 0}, "size", "at least"),
+        ({"seed": -1}, "seed", "between"),
         ({"illicit_share": 1.5}, "illicit_share", "between"),
         ({"illicit_share": -0.1}, "illicit_share", "between"),
         ({"days": 3}, "days", "between"),

@@ -35,7 +35,7 @@ def _attacker(plant: Plant) -> tuple[str, str | None]:
 def _deposit_address(plant: Plant, chain: str) -> str:
     """A fresh deposit address at an exchange, opened for the launderers (a cash-out point)."""
     address = plant.wallet("cash_out_deposit", chain)
-    exchanges = plant.world.parties["party_id"][plant.world.parties["party_type"] == "exchange"]
+    exchanges = plant.world.party_ids_of("exchange")
     plant.tag_wallet(
         address,
         chain,
@@ -106,7 +106,7 @@ def _cash_out(
         total += value
     when = plant.later(when, 13, 24)
     end = max(end, when + 86_400)
-    otc_ids = plant.world.parties["party_id"][plant.world.parties["party_type"] == "otc"]
+    otc_ids = plant.world.party_ids_of("otc")
     desk = plant.wallet("otc_broker", chain)
     plant.tag_wallet(desk, chain, str(otc_ids[int(plant.rng.integers(0, len(otc_ids)))]), "otc")
     legs = int(plant.rng.integers(3, 8))

@@ -206,7 +206,8 @@ def trade_mismatch(plant: Plant) -> None:
     shipments = []
     for _ in range(int(plant.rng.integers(4, 10))):
         goods = names.DUAL_USE_GOODS[int(plant.rng.integers(0, len(names.DUAL_USE_GOODS)))]
-        port, port_country = DISCHARGE_PORTS[int(plant.rng.integers(0, len(DISCHARGE_PORTS)))]
+        ports = [p for p in DISCHARGE_PORTS if p[1] != transit]
+        port, port_country = ports[int(plant.rng.integers(0, len(ports)))]
         src = third_account if plant.rng.random() < 0.3 else payer_account
         when = plant.later(when, 24, 24 * 12)
         purpose = f"trade payment: {goods}; port of discharge: {port}, {port_country}"
