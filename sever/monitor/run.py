@@ -98,11 +98,14 @@ def run_pack(
     rates: Mapping[str, float] | None = None,
     home: Home | None = None,
     incremental: str | None = None,
+    scorer: Any = None,
 ) -> MonitorResult:
     """Evaluate the DPRK rule pack over transactions and return the alerts with their evidence.
 
     ``incremental`` names a watermark kept in ``home``: evaluate only transactions since the last
     run with that name (plus the look-back the rules need), then move the watermark forward.
+    ``scorer`` (a trained :class:`~sever.monitor.scorer.Scorer`) replaces each alert's severity
+    score with the model's calibrated score and adds the features that drove it.
     """
     chosen = pack.select(rules)
     values = pack.resolve(chosen, settings)
@@ -145,6 +148,10 @@ def run_pack(
     alerts = [_alert(ep, values[ep.rule.id], edges) for ep in _episodes(rows)]
     if last is not None:
         alerts = [a for a in alerts if a.period_end and a.period_end.timestamp() > last]
+    if scorer is not None and alerts:
+        from sever.monitor.training import scored_alerts
+
+        alerts = scored_alerts(bound, inputs, alerts, scorer)
     result.alerts = sorted(alerts, key=lambda a: (a.rule_id, a.period_start or _EPOCH, a.alert_id))
     result.seconds["alerts"] = time.perf_counter() - clock
     newest = stats["last"].iloc[0]

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sever.alerts import Alert
 from sever.monitor.features import account_features, rule_features, transaction_features
+from sever.monitor.pack import DPRK_PACK
 from sever.monitor.rule import Inputs
 from sever.monitor.scorer import CALIBRATION_SHARE, TEST_SHARE, Scorer, train
 from sever.tables.engine import Engine
@@ -141,3 +143,58 @@ def attach_scores(
             )
         )
     return scored
+
+
+MODEL_FILES = {"account": "monitor-account.json", "transaction": "monitor-transaction.json"}
+
+
+def train_scorers(
+    engine: Engine,
+    inputs: Inputs,
+    alerts: Sequence[Alert],
+    labelled_tx: set[str],
+    labelled_accounts: set[str],
+    models_dir: Path,
+) -> dict:
+    """Train the account and payment scorers (rule hits included) and save them in ``models_dir``.
+
+    Returns what was tested on the newest slice: precision, recall and F1 at both levels.
+    """
+    rule_ids = [rule.id for rule in DPRK_PACK]
+    bounds = cuts(engine, inputs)
+    parts = slices(engine, inputs, alerts, rule_ids, labelled_tx, labelled_accounts, bounds)
+    report = {}
+    for level in ("account", "transaction"):
+        scorer, tested = fit_level(parts, level, with_rules=True)
+        truth = tested["label"].astype(bool)
+        flagged = tested["flagged"]
+        tp = int((truth & flagged).sum())
+        precision = tp / max(1, int(flagged.sum()))
+        recall = tp / max(1, int(truth.sum()))
+        scorer.report = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(2 * precision * recall / (precision + recall), 4) if tp else 0.0,
+            "test_rows": len(tested),
+            "threshold": scorer.threshold,
+        }
+        scorer.save(models_dir / MODEL_FILES[level])
+        report[level] = scorer.report
+    return report
+
+
+def load_scorer(models_dir: Path, level: str = "account") -> Scorer | None:
+    """The scorer trained into this home, or None when none has been trained."""
+    path = models_dir / MODEL_FILES[level]
+    return Scorer.load(path) if path.exists() else None
+
+
+def scored_alerts(
+    engine: Engine, inputs: Inputs, alerts: Sequence[Alert], scorer: Scorer
+) -> list[Alert]:
+    """The run's alerts with model scores and contributions, from features over all its data."""
+    rule_ids = [rule.id for rule in DPRK_PACK]
+    accounts = account_features(engine, inputs)
+    payments = engine.to_pandas(inputs.tx.select("tx_id"))
+    _, account_rules = rule_features(alerts, rule_ids, payments, accounts)
+    return attach_scores(alerts, scorer, pd.concat([accounts, account_rules], axis=1))

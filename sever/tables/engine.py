@@ -62,7 +62,7 @@ class Engine:
                 return self.con.create_view(name, table, overwrite=True).cache()
             return self.con.create_table(name, table, temp=True)
         except Exception as exc:  # the engine's own error types differ; name the engine
-            raise EngineError(f"{self.name} could not compute an intermediate table: {exc}") from exc
+            raise EngineError(f"{self.name} could not keep an intermediate table: {exc}") from exc
 
     def to_pandas(self, table: ibis.Table) -> pd.DataFrame:
         """Run an expression on this engine and bring the (small) result back."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import ibis
 import ibis.expr.types as ir
 
 from sever.monitor.flows import DAY, HOUR, hopping, legs, then
@@ -117,8 +118,11 @@ def _with_consolidation(inputs: Inputs, params: Mapping[str, Any], grouped: ir.T
         moved_ids=joined.o_id.collect(), moved_to=joined.o_dst.collect()
     )
     both = grouped.join(summary, list(keys))
+    # A window with nothing moved out collects no ids: an empty list on every engine.
+    none = ibis.literal([], type="array<string>")
     return both.mutate(
-        tx_ids=both.tx_ids.concat(both.moved_ids), accounts=both.accounts.concat(both.moved_to)
+        tx_ids=both.tx_ids.concat(both.moved_ids.fill_null(none)),
+        accounts=both.accounts.concat(both.moved_to.fill_null(none)),
     )
 
 

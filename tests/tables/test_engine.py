@@ -1,0 +1,25 @@
+"""Choosing an engine: one place, clear errors, and no Spark until it is asked for."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from sever.tables.engine import EngineError, connect
+
+
+def test_unknown_engine_is_named_in_the_error() -> None:
+    with pytest.raises(EngineError, match="unknown engine 'polars'; choose one of duckdb, spark"):
+        connect("polars")
+
+
+def test_importing_sever_and_monitor_does_not_import_spark_or_lightgbm() -> None:
+    code = (
+        "import sys, sever, sever.monitor, sever.tables, sever.alerts, sever.cli.monitor\n"
+        "heavy = [m for m in ('pyspark', 'lightgbm') if m in sys.modules]\n"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
