@@ -58,6 +58,10 @@ def main() -> None:
     parser.add_argument("world", type=Path)
     parser.add_argument("--hits", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--fit-share", type=float, default=1.0,
+        help="share of unlabelled payments of the fit slice used for training (large worlds)",
+    )  # fmt: skip
     args = parser.parse_args()
     world = args.world
     clock = {}
@@ -92,11 +96,11 @@ def main() -> None:
     started = time.perf_counter()
     parts = slices(
         engine, inputs, result.alerts, rule_ids, set(tx_labels.tx_id),
-        set(account_labels.account_id), bounds,
+        set(account_labels.account_id), bounds, fit_share=args.fit_share,
     )  # fmt: skip
     raw_parts = slices(
         engine, inputs, [], [], set(tx_labels.tx_id), set(account_labels.account_id), bounds,
-        raw_only=True,
+        raw_only=True, fit_share=args.fit_share,
     )  # fmt: skip
     clock["features_s"] = round(time.perf_counter() - started, 1)
 

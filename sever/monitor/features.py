@@ -149,10 +149,29 @@ def _hops_from_seeds(engine: Engine, inputs: Inputs) -> pd.DataFrame:
 
 
 def transaction_features(
-    engine: Engine, inputs: Inputs, accounts: pd.DataFrame, *, raw_only: bool = False
+    engine: Engine,
+    inputs: Inputs,
+    accounts: pd.DataFrame,
+    *,
+    raw_only: bool = False,
+    keep: ir.Table | None = None,
+    share: float = 1.0,
 ) -> pd.DataFrame:
-    """One row per payment: the payment itself, then (unless ``raw_only``) both accounts'."""
+    """One row per payment: the payment itself, then (unless ``raw_only``) both accounts'.
+
+    With ``share`` below 1, only that share of payments comes back (chosen by a hash of the id),
+    plus every payment whose id is in ``keep`` (a one-column table of ``tx_id``): how training
+    keeps all labelled payments of a large world and a sample of the rest.
+    """
     tx = inputs.tx
+    if share < 1.0:
+        sampled = (tx.tx_id.hash().abs() % 10_000) < int(share * 10_000)
+        if keep is not None:
+            kept = keep.select(kept=keep.tx_id)
+            marked = tx.left_join(kept, tx.tx_id == kept.kept)
+            tx = marked.filter(sampled | marked.kept.notnull()).drop("kept")
+        else:
+            tx = tx.filter(sampled)
     stamp = tx.timestamp
     base = tx.select(
         "tx_id",
@@ -169,7 +188,7 @@ def transaction_features(
         purpose_kind=tx.purpose.re_extract(r"^([a-z &\-]+)", 1),
         currency=tx.currency,
     )
-    frame = engine.to_pandas(base)
+    frame = _compact(engine.to_pandas(base))
     if raw_only:
         return frame
     carried = [c for c in SIDE_FEATURES if c in accounts.columns]
@@ -178,6 +197,14 @@ def transaction_features(
         frame = frame.merge(
             prefixed, left_on=f"{side}_account", right_on=f"{side}_account_id", how="left"
         ).drop(columns=[f"{side}_account_id"])
+    return _compact(frame)
+
+
+def _compact(frame: pd.DataFrame) -> pd.DataFrame:
+    """Decimals as 32-bit floats: large worlds fit in memory, and models lose nothing."""
+    for column in frame.columns:
+        if frame[column].dtype == np.float64:
+            frame[column] = frame[column].astype(np.float32)
     return frame
 
 

@@ -53,8 +53,15 @@ def slices(
     bounds: tuple[int, int],
     *,
     raw_only: bool = False,
+    fit_share: float = 1.0,
 ) -> list[Slice]:
-    """Features and labels for the fit, calibration and test slices."""
+    """Features and labels for the fit, calibration and test slices.
+
+    ``fit_share`` below 1 keeps that share of the unlabelled payments of the fit slice (all the
+    labelled ones stay); calibration and test slices are always whole, so scores stay calibrated
+    and measured on the real mix.
+    """
+    labelled = engine.table(pd.DataFrame({"tx_id": sorted(labelled_tx)}).astype(str))
     edges = [None, *bounds, None]
     out = []
     for name, low, high in zip(SLICES, edges, edges[1:], strict=False):
@@ -65,7 +72,10 @@ def slices(
             tx = tx.filter(tx.t < high)
         part = Inputs(tx=tx, accounts=inputs.accounts, hits=inputs.hits, keep=inputs.keep)
         accounts = account_features(engine, part)
-        payments = transaction_features(engine, part, accounts, raw_only=raw_only)
+        share = fit_share if name == "fit" else 1.0
+        payments = transaction_features(
+            engine, part, accounts, raw_only=raw_only, keep=labelled, share=share
+        )
         if not raw_only:
             tx_rules, _ = rule_features(alerts, rule_ids, payments, accounts)
             seen = set(payments.tx_id)
