@@ -20,7 +20,9 @@ def serve_command(
     ] = None,
 ) -> None:
     """Serve the HTTP API. API keys come from SEVER_API_KEYS="key1:admin,key2:analyst"; without
-    them access is open (a warning says so). OpenAPI docs at /docs and /openapi.json."""
+    them access is open (a warning says so). OpenAPI docs at /docs and /openapi.json.
+
+    Request lines are not logged: /search URLs carry the names being screened."""
     import uvicorn
 
     from sever.serve.app import create_app
@@ -28,7 +30,7 @@ def serve_command(
     with user_errors():
         app = create_app(Home.resolve(home))
     err_console.print(f"serving on http://{host}:{port} (docs at /docs)")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
 
 
 def register(root: typer.Typer) -> None:

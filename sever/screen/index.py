@@ -80,20 +80,34 @@ class Entry:
     """Each name's blocking keys and their summed weight, for ranking candidates."""
 
 
-@dataclass(slots=True)
+@dataclass
 class Record:
-    """An entity in service as stored, with its provenance dates."""
+    """An entity in service as stored (its FtM JSON), with its provenance dates.
 
-    data: dict[str, Any]
+    The JSON is decoded on first use and saved as text, so that the index saves and loads fast.
+    """
+
+    raw: str
     caption: str
     dataset: str
     dprk: bool
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     last_change: datetime | None = None
+    _data: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The entity as an FtM dict: ``id``, ``schema``, ``properties``."""
+        if self._data is None:
+            self._data = json.loads(self.raw)
+        return self._data
 
     def proxy(self) -> EntityProxy:
         return model.get_proxy(self.data)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_data": None}
 
 
 @dataclass
@@ -127,11 +141,11 @@ class ScreeningIndex:
     def candidates(
         self,
         query: Prepared,
-        keep: Callable[[Entry], bool],
+        keep: Callable[[Entry], bool] | None,
         limit: int = CANDIDATE_LIMIT,
         at_least: int = MIN_SCORED,
     ) -> list[Entry]:
-        """The entries worth scoring against ``query``, likeliest first.
+        """The entries worth scoring against ``query``, likeliest first (``keep``: a filter).
 
         Entries sharing an identifier (IMO number, passport, wallet address…) come first. Then
         the entries sharing name keys: the ``PRE_RANK`` with the most key weight are ranked by
@@ -142,6 +156,8 @@ class ScreeningIndex:
         chosen = self._by_identifier(query, keep)
         keys = blocking_keys(query)
         pool = self._by_name_keys(keys, keep, exclude={e.id for e in chosen})
+        if len(pool) <= min(at_least, limit - len(chosen)):
+            return chosen + pool  # all of them are scored: no need to rank
         query_weight = sum(map(self.weight, keys))
         scored = [(self._coverage(keys, query_weight, entry), entry) for entry in pool]
         scored.sort(key=lambda item: -item[0])
@@ -151,12 +167,13 @@ class ScreeningIndex:
             chosen.append(entry)
         return chosen
 
-    def _by_identifier(self, query: Prepared, keep: Callable[[Entry], bool]) -> list[Entry]:
+    def _by_identifier(self, query: Prepared, keep: Callable[[Entry], bool] | None) -> list[Entry]:
         rows = {row for key in id_keys(query) for row in self.id_postings.get(key, ())}
-        return [self.entries[row] for row in sorted(rows) if keep(self.entries[row])]
+        found = [self.entries[row] for row in sorted(rows)]
+        return [e for e in found if keep is None or keep(e)]
 
     def _by_name_keys(
-        self, keys: set[str], keep: Callable[[Entry], bool], exclude: set[str]
+        self, keys: set[str], keep: Callable[[Entry], bool] | None, exclude: set[str]
     ) -> list[Entry]:
         """Up to ``PRE_RANK`` entries kept by the filter, with the most key weight first."""
         weights: dict[int, float] = {}
@@ -175,10 +192,10 @@ class ScreeningIndex:
             weights = dict.fromkeys(min(common, key=len), 1.0)
         ordered = heapq.nlargest(PRE_RANK, weights, key=weights.__getitem__)
         pool = [self.entries[r] for r in ordered]
-        pool = [e for e in pool if keep(e) and e.id not in exclude]
+        pool = [e for e in pool if (keep is None or keep(e)) and e.id not in exclude]
         if len(pool) < PRE_RANK < len(weights):
             ordered = sorted(weights, key=weights.__getitem__, reverse=True)
-            pool = [e for e in map(self.entries.__getitem__, ordered) if keep(e)]
+            pool = [e for e in map(self.entries.__getitem__, ordered) if keep is None or keep(e)]
             pool = [e for e in pool if e.id not in exclude][:PRE_RANK]
         return pool
 
@@ -361,7 +378,7 @@ def read_records(store: Store, snapshot_ids: Sequence[int] | None = None) -> Ite
         ids,
     )
     for dataset, dprk, caption, data in rows:
-        record = Record(json.loads(data), caption, dataset, bool(dprk))
+        record = Record(data, caption, dataset, bool(dprk))
         dates = seen.get(record.data["id"])
         if dates is not None:
             record.first_seen, record.last_seen, record.last_change = dates

@@ -57,6 +57,14 @@ class ScreenOptions:
     changed_since: datetime | None = None
     """Only entities with a value first seen at or after this time."""
 
+    @property
+    def entry_filter(self) -> Callable[[Entry], bool] | None:
+        """The entry filter, or None when every entry is in scope (no filter to call)."""
+        unfiltered = ScreenOptions(
+            threshold=self.threshold, cutoff=self.cutoff, limit=self.limit, algorithm=self.algorithm
+        )
+        return None if self == unfiltered else self.keeps
+
     def keeps(self, entry: Entry) -> bool:
         """Whether an index entry is inside the scope and filters."""
         if self.scope == DPRK_SCOPE and not entry.dprk:
@@ -186,7 +194,7 @@ def screen_entity(
     check_scope(index, opts.scope)
     prepared = prepare(query)
     candidates = index.candidates(
-        prepared, opts.keeps, max(CANDIDATE_LIMIT, opts.limit), max(MIN_SCORED, opts.limit)
+        prepared, opts.entry_filter, max(CANDIDATE_LIMIT, opts.limit), max(MIN_SCORED, opts.limit)
     )
     qid = query_id or query.id or "query"
     hits = _scored(qid, candidates, lambda _schema: prepared, opts)
@@ -256,7 +264,10 @@ def search(
     retrieval = prepare(_name_query(wanted.name, text))
     wanted_hits = opts.limit + offset
     candidates = index.candidates(
-        retrieval, within.keeps, max(CANDIDATE_LIMIT, wanted_hits), max(MIN_SCORED, wanted_hits)
+        retrieval,
+        within.entry_filter,
+        max(CANDIDATE_LIMIT, wanted_hits),
+        max(MIN_SCORED, wanted_hits),
     )
     hits = _scored("search", candidates, prepared_for, within)
     return SearchResult(hits[offset : offset + opts.limit], len(hits), opts.limit, offset)
