@@ -126,7 +126,7 @@ def simulate_command(
         list[str] | None,
         typer.Option(
             "--set",
-            help="Any other parameter, KEY=VALUE, e.g. days=180 or scheme.forward_share=0.8 (repeatable).",
+            help="Any other parameter as KEY=VALUE, e.g. days=180, scheme.forward_share=0.8.",
         ),
     ] = None,
     describe_dir: Annotated[
