@@ -220,16 +220,17 @@ def party_from_row(
         if len(value) > MAX_VALUE_CHARS:
             problems.append(InputError(path, "value too long", row=row, field=column))
             continue
-        if prop.type.clean(value, fuzzy=True) is None:
+        clean = prop.type.clean(value, fuzzy=True, proxy=None)
+        if clean is None:
             problems.append(
                 InputError(
                     path, f"invalid {prop.type.label.lower()} {value!r}", row=row, field=column
                 )
             )
             continue
-        properties.setdefault(prop_name, []).append(value)
+        properties.setdefault(prop_name, []).append(clean)
     try:
-        query = make_query(schema.name, properties, query_id=party_id)
+        query = make_query(schema.name, properties, query_id=party_id, cleaned=True)
     except QueryError as exc:
         raise InputError(path, exc.message, row=row, field="name") from None
     return Party(party_id, row, query, evidence), problems

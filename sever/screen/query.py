@@ -77,9 +77,12 @@ def make_query(
     *,
     query_id: str | None = None,
     where: str = "query",
+    cleaned: bool = False,
 ) -> EntityProxy:
     """An FtM entity for a query, validated: known schema and properties, a name or an
-    identifier to match on, no empty names, no oversized values."""
+    identifier to match on, no empty names, no oversized values. Values that are not valid for
+    their property (a birth date that is no date) are left out, as yente does, unless
+    ``cleaned`` says the caller has cleaned them already."""
     entity = model.make_entity(query_schema(schema, f"{where}.schema"))
     entity.id = query_id or "query"
     for prop_name, raw in properties.items():
@@ -91,7 +94,7 @@ def make_query(
         if prop.type.name == "name" and any(not v.strip() for v in values):
             raise QueryError("empty name", at)
         for value in values:
-            entity.add(prop, value, quiet=True, fuzzy=True)
+            entity.add(prop, value, cleaned=cleaned, quiet=True, fuzzy=True)
     if not any(prop.type.name in _MATCHABLE_TYPES for prop, _ in entity.itervalues()):
         raise QueryError("a query needs a name or an identifier to match on", where)
     return entity
