@@ -8,7 +8,10 @@ All functions are vectorised: they take a numpy ``Generator`` and a count and re
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
+import phonenumbers
 
 CULTURES = ("korean", "chinese", "russian", "english", "arabic", "thai", "vietnamese")
 
@@ -330,11 +333,32 @@ def addresses(rng: np.random.Generator, countries: np.ndarray) -> np.ndarray:
     return out
 
 
+@lru_cache(maxsize=64)
+def mobile_plan(country: str) -> tuple[str, str, int]:
+    """(calling code, national prefix, random digits) of a valid mobile number for a country.
+
+    The prefix is taken from libphonenumber's example mobile number (its first three digits, four
+    in the North American plan where the fourth must not be 0 or 1), so that the numbers pass the
+    same validation a screening or registry tool applies, and the random tail keeps them distinct.
+    """
+    region = country if PHONE_CODES.get(country) else "US"
+    example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    national = str(example.national_number)
+    keep = 4 if example.country_code == 1 else 3
+    return f"+{example.country_code}", national[:keep], len(national) - keep
+
+
 def phones(rng: np.random.Generator, countries: np.ndarray) -> np.ndarray:
-    """International phone numbers with each country's calling code."""
-    codes = np.array([PHONE_CODES.get(str(c), "+1") for c in countries], dtype=object)
-    number = rng.integers(10**8, 10**10, len(countries)).astype(str).astype(object)
-    return _join(codes, " ", number)
+    """Valid international mobile numbers in each party's country (``+86 13112345678``)."""
+    out = np.empty(len(countries), dtype=object)
+    tails = rng.random(len(countries))
+    labels = np.asarray(countries, dtype=str)
+    for country in np.unique(labels):
+        mask = labels == country
+        code, prefix, width = mobile_plan(country)
+        digits = (tails[mask] * 10**width).astype(np.int64).astype(str)
+        out[mask] = [f"{code} {prefix}{d.zfill(width)}" for d in digits]
+    return out
 
 
 def emails(rng: np.random.Generator, names: np.ndarray) -> np.ndarray:
