@@ -379,6 +379,7 @@ def main() -> None:
     parser.add_argument("--parties", type=int, default=100_000)
     parser.add_argument("--pairs", type=int, default=3000)
     args = parser.parse_args()
+    load_before = [round(x, 2) for x in os.getloadavg()]
     allowed = pin_to_one_core()
     rng = random.Random(20240503)
     with tempfile.TemporaryDirectory() as tmp:
@@ -392,6 +393,7 @@ def main() -> None:
             "python": platform.python_version(),
             "cpu": platform.processor() or platform.machine(),
             "single_query_cores": 1,
+            "load_average_at_start": load_before,
             "cores": os.cpu_count(),
         },
         "lists": [f"{s['dataset']}@{s['published']}" for s in index.snapshots],
@@ -403,6 +405,7 @@ def main() -> None:
     if allowed:
         os.sched_setaffinity(0, allowed)
     results["batch"] = time_batch(index, args.parties, rng, workers=available_cores())
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     report(results)
