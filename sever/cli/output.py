@@ -70,7 +70,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except SeverError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_USAGE) from None
     except KeyboardInterrupt:
         err_console.print("[yellow]interrupted:[/] nothing partial was kept")
