@@ -86,10 +86,13 @@ def connect(
     """Start the named engine: ``duckdb`` in process, or ``spark`` on ``master``.
 
     ``master`` is a Spark master URL (``local[2]`` by default, ``spark://host:7077`` for a cluster);
-    it can also come from ``$SEVER_SPARK_MASTER``. ``threads`` caps DuckDB's worker threads.
+    it can also come from ``$SEVER_SPARK_MASTER``. ``threads`` caps DuckDB's worker threads and
+    ``$SEVER_DUCKDB_MEMORY`` its memory.
     """
     if name == "duckdb":
-        settings = {"threads": threads} if threads else {}
+        settings: dict[str, Any] = {"memory_limit": _duckdb_memory()}
+        if threads:
+            settings["threads"] = threads
         con = ibis.duckdb.connect(**settings)
         # Text without an offset means UTC, whatever the machine's own zone is.
         con.raw_sql("SET TimeZone = 'UTC'")
@@ -98,6 +101,19 @@ def connect(
         url = master or os.environ.get("SEVER_SPARK_MASTER") or DEFAULT_SPARK_MASTER
         return Engine("spark", ibis.pyspark.connect(_spark_session(url)), {"master": url})
     raise EngineError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+
+
+def _duckdb_memory() -> str:
+    """DuckDB's memory cap: ``$SEVER_DUCKDB_MEMORY`` (e.g. ``8GB``), else 40 % of this machine.
+
+    DuckDB's own default is 80 %; a shared machine needs room for others, and DuckDB spills
+    to disk beyond the cap rather than failing.
+    """
+    explicit = os.environ.get("SEVER_DUCKDB_MEMORY")
+    if explicit:
+        return explicit
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(1, int(total * 0.4 / 2**30))}GB"
 
 
 def _spark_session(master: str) -> Any:
