@@ -48,6 +48,10 @@ KOREAN_WORD_CREDIT = 0.95
 MIN_ACRONYM = 3
 """Shortest acronym matched against a full name (shorter ones match too much)."""
 MAX_ACRONYM = 8
+MIN_SYLLABIC_ACRONYM = 5
+"""Shortest acronym that may take more than one letter from a word (KOMID = KOrea MIning
+Development). Shorter acronyms must be plain initials: otherwise 'TRO' would spell
+'TRading Ocean' as well as 'Tamils Rehabilitation Organisation'."""
 MAX_GENERIC_SKIPS = 4
 """At most this many generic words are tried left out when writing a name's initials."""
 
@@ -119,8 +123,10 @@ def looks_like_acronym(tokens: tuple[str, ...]) -> bool:
 def acronym_matches(acronym: str, tokens: tuple[str, ...]) -> bool:
     """True when the acronym is spelled by the starts of the name's words, in order: every
     distinctive word gives at least its first letter, generic words and legal forms may give
-    letters or be skipped (KOMID = KOrea MIning Development trading corporation)."""
+    letters or be skipped (KOMID = KOrea MIning Development trading corporation). Acronyms
+    shorter than five letters must be plain initials (OMM = Ocean Maritime Management)."""
     legal = legal_form_tokens(tokens)
+    longest_part = 1 if len(acronym) < MIN_SYLLABIC_ACRONYM else MAX_ACRONYM
     words = [(t, t in legal or t in GENERIC_WORDS) for t in tokens]
     if sum(1 for _, skippable in words if not skippable) < 1 or len(words) < 2:
         return False
@@ -132,7 +138,7 @@ def acronym_matches(acronym: str, tokens: tuple[str, ...]) -> bool:
         text, skippable = words[word]
         if skippable and spell(pos, word + 1):
             return True
-        for size in range(1, len(text) + 1):
+        for size in range(1, min(len(text), longest_part) + 1):
             if acronym.startswith(text[:size], pos) and spell(pos + size, word + 1):
                 return True
             if not acronym.startswith(text[:size], pos):

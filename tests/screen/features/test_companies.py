@@ -16,7 +16,9 @@ from sever.screen.features.companies import acronym_matches, compare_org_names
     [("komid", "korea mining development trading corporation", True),
      ("omm", "ocean maritime management company limited", True),
      ("kpa", "korea mining development trading corporation", False),
-     ("komid", "korea ocean mining", False)],
+     ("komid", "korea ocean mining", False),
+     ("tro", "tamils rehabilitation organisation", True),
+     ("tro", "trading ocean ltd", False)],  # short acronyms are plain initials
 )  # fmt: skip
 def test_acronyms_are_spelled_by_the_starts_of_the_words(
     acronym: str, name: str, expected: bool
