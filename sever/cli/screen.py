@@ -62,7 +62,13 @@ def _index(home: Home, quiet: bool) -> ScreeningIndex:
         err_console.status("loading the screening index…", spinner="dots") if not quiet else _null()
     ):
         ensure_loaded(home)
-        return load_index(home)
+        index = load_index(home)
+    if not quiet:
+        lists = ", ".join(
+            f"{s['dataset']} (published {s['published'] or 'undated'})" for s in index.snapshots
+        )
+        err_console.print(f"[dim]screening against {lists}[/]", highlight=False)
+    return index
 
 
 @contextmanager
