@@ -82,3 +82,29 @@ def holder_types(inputs_accounts: ir.Table | None, kinds: Sequence[str]) -> ir.T
         return None
     chosen = inputs_accounts.filter(inputs_accounts.holder_type.isin(tuple(kinds)))
     return chosen.select(kind_account=chosen.account_id, kind=chosen.holder_type)
+
+
+BUSY_PER_DAY = 10.0
+"""An account averaging more payments a day than this (over at least a week) is a business hub
+(a shop, an exchange, a payroll account), not a mule: pattern joins do not pass through it."""
+
+
+def busy_accounts(tx: ir.Table, per_day: float = BUSY_PER_DAY) -> ir.Table:
+    """Accounts too busy to be a link in a laundering chain, in one column ``busy``.
+
+    Pairing every payment in with every payment out of such an account is what would make a
+    pattern search explode; the patterns themselves move through quiet, often new accounts.
+    """
+    side = legs(tx)
+    activity = side.group_by("account").aggregate(
+        n=side.tx_id.count(), span=(side.t.max() - side.t.min()) / DAY
+    )
+    busy = activity.filter(activity.n / ibis.greatest(activity.span, 7.0) > per_day)
+    return busy.select(busy=busy.account)
+
+
+def without(table: ir.Table, key: str, accounts: ir.Table) -> ir.Table:
+    """Rows whose ``key`` account is not in ``accounts`` (a one-column table of account ids)."""
+    column = accounts.columns[0]
+    other = accounts.view()
+    return table.anti_join(other, table[key] == other[column])

@@ -122,6 +122,14 @@ class Inputs:
     hits: ir.Table | None = None
     keep: Callable[[ir.Table], ir.Table] = field(default=lambda table: table)
     """Compute an intermediate table once (rules that grow paths hop by hop use it)."""
+    busy: ir.Table | None = None
+    """Accounts too busy to be a link in a pattern (:func:`sever.monitor.flows.busy_accounts`)."""
+
+    def __post_init__(self) -> None:
+        if self.busy is None:
+            from sever.monitor.flows import busy_accounts
+
+            object.__setattr__(self, "busy", busy_accounts(self.tx))
 
 
 @dataclass(frozen=True)

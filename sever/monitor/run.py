@@ -22,9 +22,9 @@ from sever.alerts import ALERT_COLUMNS, Alert, alert_id
 from sever.home import Home
 from sever.monitor import pack
 from sever.monitor.explain import describe
-from sever.monitor.flows import DAY
+from sever.monitor.flows import DAY, busy_accounts
 from sever.monitor.inputs import prepare
-from sever.monitor.rule import Rule
+from sever.monitor.rule import Inputs, Rule
 from sever.tables.contracts import ACCOUNTS, HITS, PARTIES, TRANSACTIONS, Contract, conform
 from sever.tables.engine import Engine, connect
 from sever.tables.io import read_input, write_records
@@ -129,7 +129,8 @@ def run_pack(
         rates=rates,
         since_t=since_t,
     )
-    inputs = type(inputs)(inputs.tx, inputs.accounts, inputs.hits, keep=bound.keep)
+    inputs = Inputs(inputs.tx, inputs.accounts, inputs.hits, keep=bound.keep,
+                    busy=bound.keep(busy_accounts(inputs.tx)))  # fmt: skip
     stats = bound.to_pandas(inputs.tx.aggregate(n=inputs.tx.count(), last=inputs.tx.t.max()))
     result = MonitorResult([], bound.name, int(stats.n.iloc[0]))
     result.seconds["prepare"] = time.perf_counter() - started

@@ -110,10 +110,13 @@ class Ledger:
 
 @pytest.fixture
 def ledger() -> Ledger:
+    """A ledger with the quiet background already written."""
     book = Ledger()
     book.background()
     return book
 
 
-def alerts_of(result, rule_id: str) -> list:
-    return [alert for alert in result.alerts if alert.rule_id == rule_id]
+@pytest.fixture
+def new_ledger() -> type[Ledger]:
+    """The Ledger class, for tests that write their own background."""
+    return Ledger

@@ -43,13 +43,11 @@ needs_spark = pytest.mark.skipif(not spark_available(), reason="needs PySpark an
 
 
 @needs_spark
-def test_every_rule_gives_the_same_alerts_on_both_engines(tmp_path: Path) -> None:
+def test_every_rule_gives_the_same_alerts_on_both_engines(new_ledger) -> None:
     """A hand-made world with one planted pattern per rule family (fast: the default suite)."""
-    from conftest import Ledger
-
     from sever.monitor import run_pack
 
-    book = Ledger()
+    book = new_ledger()
     book.background(people=10, days=60)
     for i in range(10):
         book.pay("HUB", f"M{i}", 3_000, 1 + i)

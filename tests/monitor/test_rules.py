@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
-from conftest import Ledger, alerts_of
 
 from sever.monitor import run_pack
+
+if TYPE_CHECKING:
+    from conftest import Ledger
+
+
+def alerts_of(result, rule_id: str) -> list:
+    return [alert for alert in result.alerts if alert.rule_id == rule_id]
 
 
 def run(book: Ledger, rule: str, hits: pd.DataFrame | None = None, **settings):

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
-from conftest import Ledger
 from typer.testing import CliRunner
 
 from sever.cli import app
 from sever.monitor import DPRK_PACK, run_pack, write_alerts
 from sever.monitor.rule import TYPOLOGIES, RuleError
+
+if TYPE_CHECKING:
+    from conftest import Ledger
 
 
 def save(book: Ledger, folder: Path) -> dict[str, Path]:

@@ -14,7 +14,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from sever.monitor.flows import DAY, HOUR, hopping, then
+from sever.monitor.flows import DAY, HOUR, hopping, then, without
 from sever.monitor.rule import Condition, Inputs, Param, Rule
 
 
@@ -44,7 +44,7 @@ def _cash_out(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
     exchanges = inputs.accounts.filter(
         inputs.accounts.holder_type.isin(params["exchange_types"])
     ).select(exchange=inputs.accounts.account_id)
-    credits = _tainted_credits(inputs, params)
+    credits = without(_tainted_credits(inputs, params), "dst_account", inputs.busy)
     pairs = then(
         credits,
         inputs.tx,

@@ -12,7 +12,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from sever.monitor.flows import DAY, then
+from sever.monitor.flows import DAY, then, without
 from sever.monitor.rule import Condition, Inputs, Param, Rule
 
 
@@ -24,17 +24,19 @@ def _cycles(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
     """
     tx = inputs.tx.filter(inputs.tx.amount_usd >= params["min_amount"])
     tx = tx.select("tx_id", "t", "src_account", "dst_account", "amount_usd")
+    tx = without(without(tx, "src_account", inputs.busy), "dst_account", inputs.busy)
     window = int(params["window_days"] * DAY)
-    frontier = tx.select(
-        start=tx.src_account,
-        end=tx.dst_account,
-        t_first=tx.t,
-        t=tx.t,
-        first_amount=tx.amount_usd,
-        last_amount=tx.amount_usd,
-        nodes=ibis.array([tx.src_account, tx.dst_account]),
-        txs=ibis.array([tx.tx_id]),
-    ).filter(tx.src_account != tx.dst_account)
+    moving = tx.filter(tx.src_account != tx.dst_account)
+    frontier = moving.select(
+        start=moving.src_account,
+        end=moving.dst_account,
+        t_first=moving.t,
+        t=moving.t,
+        first_amount=moving.amount_usd,
+        last_amount=moving.amount_usd,
+        nodes=ibis.array([moving.src_account, moving.dst_account]),
+        txs=ibis.array([moving.tx_id]),
+    )
     closed = []
     for hops in range(2, params["max_hops"] + 1):
         step = then(frontier, tx, first_key="end", second_key="src_account", within_s=window)

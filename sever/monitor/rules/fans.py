@@ -12,7 +12,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from sever.monitor.flows import DAY, hopping, legs, then
+from sever.monitor.flows import DAY, hopping, legs, then, without
 from sever.monitor.rule import Condition, Inputs, Param, Rule
 
 WINDOW = Param(
@@ -177,7 +177,8 @@ def _scatter_gather(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
     """Money from one source reaching one destination through many intermediaries."""
     tx = inputs.tx.filter(inputs.tx.amount_usd >= params["min_amount"])
     window = int(params["window_days"] * DAY)
-    pairs = then(tx, tx, first_key="dst_account", second_key="src_account", within_s=window)
+    into_quiet = without(tx, "dst_account", inputs.busy)
+    pairs = then(into_quiet, tx, first_key="dst_account", second_key="src_account", within_s=window)
     pairs = pairs.filter(pairs.a_src_account != pairs.b_dst_account, pairs.a_tx_id != pairs.b_tx_id)
     for end in ("a_src_account", "a_dst_account", "b_dst_account"):
         pairs = _exempt(pairs, end, inputs, params["exempt_holder_types"])
@@ -225,8 +226,9 @@ SCATTER_GATHER = Rule(
 def _edges(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
     """Payments between accounts that do not fan by trade, placed in hopping windows."""
     tx = inputs.tx.filter(inputs.tx.amount_usd >= params["min_amount"])
-    tx = _exempt(tx, "src_account", inputs, params["exempt_holder_types"])
-    tx = _exempt(tx, "dst_account", inputs, params["exempt_holder_types"])
+    for end in ("src_account", "dst_account"):
+        tx = _exempt(tx, end, inputs, params["exempt_holder_types"])
+        tx = without(tx, end, inputs.busy)
     windows = hopping(tx, int(params["window_days"] * DAY))
     return windows.select("src_account", "dst_account", "phase", "window", "tx_id")
 

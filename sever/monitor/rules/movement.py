@@ -12,7 +12,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from sever.monitor.flows import DAY, HOUR, hopping, legs, then
+from sever.monitor.flows import DAY, HOUR, hopping, legs, then, without
 from sever.monitor.rule import Condition, Inputs, Param, Rule
 
 
@@ -20,6 +20,7 @@ def _pass_through(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
     """Each sizeable credit and what left the same account in the following hours, per window."""
     tx = inputs.tx
     credits = tx.filter(tx.amount_usd >= params["min_amount"])
+    credits = without(credits, "dst_account", inputs.busy)
     pairs = then(
         credits,
         tx,

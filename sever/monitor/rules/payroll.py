@@ -14,7 +14,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from sever.monitor.flows import DAY, HOUR, hopping, then
+from sever.monitor.flows import DAY, HOUR, hopping, then, without
 from sever.monitor.rule import Condition, Inputs, Param, Rule
 
 SALARY_PURPOSES = Param(
@@ -56,7 +56,7 @@ def _risky_destinations(inputs: Inputs, params: Mapping[str, Any], pairs: ir.Tab
 
 def _forwarding(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
     """Per account and period: salary received and the share forwarded on within hours."""
-    pay = salaries(inputs, params)
+    pay = without(salaries(inputs, params), "dst_account", inputs.busy)
     pairs = then(
         pay,
         inputs.tx,
