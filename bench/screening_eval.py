@@ -10,7 +10,12 @@ snapshot, read through the entity store):
 * hard negatives — common Korean and Chinese names of people who are not listed, each paired with
   the listed person whose name is closest by a neutral string measure (rapidfuzz token-sort
   ratio); different listed people whose names differ by one syllable (Kim Jong Un / Kim Jong Man);
-  the listed name with a date of birth that contradicts the list.
+  the listed name with a date of birth that contradicts the list;
+* common-name hard negatives — everyday Western, Arabic and Chinese-with-English-given-name full
+  names of unlisted people, and company names made of two generic trade words and a legal form
+  (Golden Shipping Limited), each paired with its nearest listed person or company and screened
+  against every listed person or company (their own random stream, so the other categories are
+  drawn exactly as before).
 
 A generated name counts as "not listed" only if no listed name reads as the same Korean syllables
 or has the same words: an exact homonym of a listed person is a hit any screening must raise.
@@ -106,14 +111,104 @@ CHINESE_GIVEN = (
     "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂华建国志文海玉兰红英林云飞鹏辉晓春宁龙波"
 )
 HAN_LATIN = icu.Transliterator.createInstance("Han-Latin")
+TRADE_ADJECTIVES = spelled(
+    "Global Golden Ocean Pacific Atlantic Maritime United General Royal Imperial Star Sun "
+    "Silver Blue Green Prime Alpha First New Grand Great Eastern Western Northern Southern "
+    "Asia Euro International Universal Dragon Eagle Phoenix Crown Diamond Pearl Summit "
+    "Horizon Apex Unity Victory Bright Rising Continental National Metro Capital Premier "
+    "Smart Noble Ever Fortune Lucky Harmony Sea Sky Orient Oriental Central Allied Modern "
+    "Standard Classic Dynamic"
+)
+"""First words of generic trade names."""
+TRADE_NOUNS = spelled(
+    "Energy Shipping Trading Investment Investments Holdings Group Logistics Marine Maritime "
+    "Petroleum Oil Gas Steel Metals Mining Resources Development Technology Technologies "
+    "Industries Industrial Enterprise Enterprises Commerce Commercial Imports Exports "
+    "Services Solutions Systems Finance Capital Partners Ventures Construction Engineering "
+    "Electronics Chemicals Pharma Foods Textiles Shipping Navigation Lines Tankers Freight "
+    "Cargo Transport Aviation Minerals Metal Supply Supplies Equipment Machinery Power "
+    "Consulting Management"
+)
+"""Second words of generic trade names."""
+COMPANY_FORMS = [
+    "Limited", "Ltd", "Co., Ltd", "Company", "Corporation", "Corp.", "LLC", "Inc.", "S.A.",
+    "GmbH", "FZE", "Pte Ltd", "JSC", "S.A.S.",
+]  # fmt: skip
+COMPANY_FORM_WORDS = frozenset(
+    spelled("limited ltd co company corporation corp llc inc s a sa sas gmbh fze pte jsc plc")
+)
+"""The words of legal forms (S.A.S. as s a s), to tell whether a generated company is listed."""
 LEGAL_FORMS = ["Co., Ltd", "Company Limited", "LLC", "Corp.", "Corporation", "Co", "Limited"]
 
 ENGLISH_ENDINGS = ("tion", "ing", "al", "ics", "ment", "ry", "er", "ity", "ea", "ies", "ce")
 """Endings that mark a word of a company name as English rather than Korean."""
 
+WESTERN_GIVEN = spelled(
+    "James John Robert Michael William David Richard Joseph Thomas Charles Christopher Daniel "
+    "Matthew Anthony Mark Donald Steven Paul Andrew Joshua Kenneth Kevin Brian George Timothy "
+    "Ronald Edward Jason Jeffrey Ryan Jacob Gary Nicholas Eric Jonathan Stephen Larry Justin "
+    "Scott Brandon Benjamin Samuel Frank Gregory Raymond Patrick Alexander Jack Dennis Jerry "
+    "Peter Henry Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen "
+    "Nancy Lisa Betty Margaret Sandra Ashley Emily Donna Michelle Carol Amanda Melissa "
+    "Deborah Stephanie Laura Rebecca Sharon Cynthia Kathleen Amy Anna Emma Olivia Sophie "
+    "Julia Maria Hans Klaus Jan Lars Erik Anders Pierre Jean Luc Marco Luca Giovanni Carlos "
+    "Juan Jose Luis Miguel Pedro Antonio Manuel Francisco Javier Ana Carmen Isabel Laura "
+    "Marta Sofia Lucia Claire Marie Nathalie"
+)
+"""Common given names of people in Europe and the Americas."""
+WESTERN_SURNAMES = spelled(
+    "Smith Johnson Williams Brown Jones Miller Davis Wilson Anderson Taylor Thomas Moore "
+    "Martin Jackson Thompson White Harris Clark Lewis Robinson Walker Young Allen King Wright "
+    "Scott Hill Green Adams Baker Nelson Carter Mitchell Roberts Turner Phillips Campbell "
+    "Parker Evans Edwards Collins Stewart Morris Murphy Cook Rogers Morgan Cooper Peterson "
+    "Reed Bailey Bell Kelly Howard Ward Cox Richardson Wood Watson Brooks Bennett Gray Hughes "
+    "Price Sanders Myers Long Ross Foster Muller Schmidt Schneider Fischer Weber Meyer Wagner "
+    "Becker Schulz Hoffmann Koch Richter Klein Wolf Andersson Johansson Karlsson Nilsson "
+    "Larsson Olsson Persson Hansen Jensen Nielsen Garcia Rodriguez Martinez Hernandez Lopez "
+    "Gonzalez Perez Sanchez Ramirez Torres Flores Rivera Gomez Diaz Rossi Russo Ferrari "
+    "Esposito Bianchi Romano Colombo Ricci Dubois Durand Leroy Moreau Simon Laurent Lefebvre "
+    "Michel Bernard Petit Roux Fournier Girard Bonnet"
+)
+"""Common family names in Europe and the Americas."""
+ARABIC_GIVEN = spelled(
+    "Mohammed Muhammad Mohamed Mohammad Ahmed Ahmad Ali Hassan Hasan Hussein Husain Omar Umar "
+    "Abdullah Abdallah Ibrahim Youssef Yousef Yusuf Khalid Khaled Mahmoud Mustafa Mostafa "
+    "Said Saeed Hamza Tariq Karim Kareem Nasser Nasir Salim Salem Samir Sami Walid Waleed "
+    "Yasser Yasir Ziad Rashid Faisal Fahad Fahd Majid Adel Adil Amir Ayman Bilal Imran Jamal "
+    "Kamal Nabil Osama Rami Sultan Tamer Zaid Zayed Anas Bashir Farid Hadi Hani Jalal Mansour "
+    "Marwan Mazen Munir Qasim Raed Riyad Sharif Talal Wael Fatima Aisha Maryam Mariam Khadija "
+    "Zainab Zeinab Noor Nour Layla Leila Amina Huda Hana Salma Rania Reem Sara Yasmin Dina "
+    "Lina Mona Nadia Samira"
+)
+"""Common Arabic given names, in their usual English spellings."""
+ARABIC_SURNAMES = spelled(
+    "Hassan Ali Ahmed Mohamed Ibrahim Abdullah Mahmoud Hussein Khalil Haddad Khoury Nasser "
+    "Saleh Salem Mansour Hamdan Qasim Rahman Aziz Karim Omar Yousef Farouk Hamid Rashid Saeed "
+    "Suleiman Mustafa Sharif Jaber Darwish Habib Othman Osman Zaki Fathi Amin Najjar Masri "
+    "Shami Tamimi Al-Masri Al-Shami Al-Hassan Al-Ahmad Al-Ali Al-Rashid Al-Saleh Al-Khatib "
+    "Al-Harbi Al-Otaibi Al-Qahtani Al-Ghamdi Al-Zahrani Al-Dosari Al-Mutairi Al-Shehri Al- "
+    "Amin Al-Sayed El-Sayed Abdelaziz Abdelrahman Abdelkader Benali Bensaid Belkacem Bouzid "
+    "Hamadi Trabelsi Jaziri"
+)
+"""Common Arabic family and father's names."""
+CHINESE_LATIN_SURNAMES = spelled(
+    "Li Lee Wang Wong Zhang Cheung Chang Liu Lau Chen Chan Yang Yeung Huang Wong Zhao Chiu Wu "
+    "Ng Zhou Chow Xu Tsui Sun Ma Zhu Chu Hu Wu Guo Kwok Lin Lam He Ho Gao Ko Luo Law Zheng "
+    "Cheng Liang Leung Xie Tse Song Tang Tong Han Hon Feng Fung Deng Tang Cao Tsao Peng Pang "
+    "Zeng Tsang Xiao Siu Tian Dong Pan Poon Yuan Yuen Cai Choi Jiang Chiang Yu Yue Du To Ye "
+    "Yip Cheng Wei Ngai Su So Lu Loo Ding Ting Shen Sham Yao Yiu Tan Teo Lim Goh Ong Koh Chua "
+    "Low"
+)
+"""Common Chinese family names in Pinyin, Cantonese and Hokkien spellings."""
+
 KOREAN_CATEGORIES = (
     "kr_romanization", "kr_script", "kr_order", "kr_spacing", "kr_surname_habit", "kr_typo",
     "neg_kr_common", "neg_kr_namesake", "neg_same_name_other_dob",
+)  # fmt: skip
+
+CHINESE_CATEGORIES = ("cn_order", "neg_cn_common")
+COMMON_NAME_CATEGORIES = (
+    "neg_western_common", "neg_arabic_common", "neg_cn_western_common", "neg_company_generic",
 )  # fmt: skip
 
 
@@ -486,6 +581,58 @@ def generated_chinese(rng: random.Random) -> str:
     return f"{pinyin[0].capitalize()} {''.join(pinyin[1:]).capitalize()}"
 
 
+def generated_common_people(rng: random.Random) -> tuple[str, str]:
+    """(category, name): an everyday Western, Arabic or Chinese (English given name) full name."""
+    kind = rng.random()
+    if kind < 1 / 3:
+        return "neg_western_common", f"{rng.choice(WESTERN_GIVEN)} {rng.choice(WESTERN_SURNAMES)}"
+    if kind < 2 / 3:
+        given = rng.choice(ARABIC_GIVEN)
+        family = rng.choice(ARABIC_SURNAMES + ARABIC_GIVEN)
+        return "neg_arabic_common", f"{given} {family}"
+    english = rng.choice(WESTERN_GIVEN)
+    return "neg_cn_western_common", f"{english} {rng.choice(CHINESE_LATIN_SURNAMES)}"
+
+
+def generated_company(rng: random.Random) -> str:
+    """A company name of two generic trade words and a legal form (Golden Shipping Limited)."""
+    first = rng.choice(TRADE_ADJECTIVES)
+    second = rng.choice(TRADE_NOUNS)
+    return f"{first} {second} {rng.choice(COMPANY_FORMS)}"
+
+
+def company_core(name: str) -> str:
+    """A company name's words sorted, case folded, legal forms left out."""
+    return " ".join(w for w in form_of(name).split() if w not in COMPANY_FORM_WORDS)
+
+
+def common_name_negatives(
+    listed: Listed, per_category: int, rng: random.Random
+) -> list[tuple[str, str]]:
+    """(category, name) for common full names of unlisted people and generic company names,
+    ``per_category`` of each; a company counts as listed when a listed company has the same words
+    once legal forms are set aside."""
+    cores = {
+        company_core(n)
+        for e in listed.companies
+        for n in e.get("name") + e.get("alias", quiet=True) + e.get("weakAlias", quiet=True)
+    }
+    found: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    categories = 4
+    while len(found) < categories * per_category:
+        if rng.random() < 1 / categories:
+            category, name = "neg_company_generic", generated_company(rng)
+            listed_here = company_core(name) in cores
+        else:
+            category, name = generated_common_people(rng)
+            listed_here = is_listed(name, listed)
+        if counts[category] < per_category and name not in found and not listed_here:
+            found[name] = category
+            counts[category] += 1
+    return [(c, n) for n, c in found.items()]
+
+
 def is_listed(name: str, listed: Listed) -> bool:
     """True when a listed name reads as the same Korean syllables or has the same words."""
     return bool(korean_name_key(name) & listed.korean_keys) or form_of(name) in listed.forms
@@ -504,10 +651,13 @@ def generated_negatives(listed: Listed, count: int, rng: random.Random) -> list[
     return [(c, n) for n, c in found.items()]
 
 
-def nearest_listed(names: list[str], listed: Listed) -> list[EntityProxy]:
-    """For each name, the listed person whose name is closest by rapidfuzz's token-sort ratio
-    (neutral: neither matcher's own measure)."""
-    choices = [(form_of(n), e) for e in listed.persons for n in e.get("name")]
+def nearest_listed(
+    names: list[str], listed: Listed, pool: list[EntityProxy] | None = None
+) -> list[EntityProxy]:
+    """For each name, the listed person (or member of ``pool``) whose name is closest by
+    rapidfuzz's token-sort ratio (neutral: neither matcher's own measure)."""
+    pool = listed.persons if pool is None else pool
+    choices = [(form_of(n), e) for e in pool for n in e.get("name")]
     texts = [c[0] for c in choices]
     nearest = []
     for name in names:
@@ -579,10 +729,13 @@ def run_logic_v2(pairs: list[Pair]) -> float:
     return (time.perf_counter() - started) / max(len(pairs), 1)
 
 
-def block(listed: Listed, prepared: dict[str, Prepared]) -> Callable[[Prepared], list[str]]:
-    """A plain inverted index on ``name_keys`` over listed people (for the false-positive run)."""
+def block(
+    entities: list[EntityProxy], prepared: dict[str, Prepared]
+) -> Callable[[Prepared], list[str]]:
+    """A plain inverted index on ``name_keys`` over listed entities (for the false-positive
+    run)."""
     postings: dict[str, list[str]] = defaultdict(list)
-    for entity in listed.persons:
+    for entity in entities:
         for key in name_keys(prepared[entity.id]):
             postings[key].append(entity.id)
 
@@ -600,15 +753,18 @@ def block(listed: Listed, prepared: dict[str, Prepared]) -> Callable[[Prepared],
 def screening_fpr(
     names: list[tuple[str, str]], listed: Listed, prepared: dict[str, Prepared]
 ) -> dict:
-    """Share of not-listed names for which any listed person scores at or above our threshold,
-    searching candidates through name keys."""
-    candidates = block(listed, prepared)
+    """Share of not-listed names for which any listed person (any listed company, for a company
+    name) scores at or above our threshold, searching candidates through name keys."""
+    people = block(listed.persons, prepared)
+    companies = block(listed.companies, prepared)
     hits: Counter[str] = Counter()
     totals: Counter[str] = Counter()
-    examples: list[dict] = []
+    examples: dict[str, list[dict]] = defaultdict(list)
     timings: list[float] = []
     for category, name in names:
-        query = prepare(person(name))
+        is_company = category == "neg_company_generic"
+        query = prepare(company(name) if is_company else person(name))
+        candidates = companies if is_company else people
         started = time.perf_counter()
         best = (0.0, "")
         for entity_id in candidates(query):
@@ -619,8 +775,10 @@ def screening_fpr(
         totals[category] += 1
         if best[0] >= THRESHOLD:
             hits[category] += 1
-            if len(examples) < 25:
-                examples.append({"query": name, "hit": prepared[best[1]].caption, "score": best[0]})
+            if len(examples[category]) < 10:
+                examples[category].append(
+                    {"query": name, "hit": prepared[best[1]].caption, "score": best[0]}
+                )
     timings.sort()
     return {
         "queries": sum(totals.values()),
@@ -646,8 +804,10 @@ def tabulate(pairs: list[Pair]) -> dict[str, dict]:
             groups["KOREAN"].append(pair)
         if pair.category.startswith("company"):
             groups["COMPANIES"].append(pair)
-        if pair.category.startswith(("cn_", "neg_cn")):
+        if pair.category.startswith(("cn_", "neg_cn")) and pair.category in CHINESE_CATEGORIES:
             groups["CHINESE"].append(pair)
+        if pair.category in COMMON_NAME_CATEGORIES:
+            groups["COMMON_NAMES"].append(pair)
     table = {}
     for name, members in groups.items():
         ours, theirs = Tally(), Tally()
@@ -685,14 +845,26 @@ def print_table(table: dict[str, dict]) -> None:
         )
 
 
-def build_pairs(listed: Listed, negatives: list[tuple[str, str]], rng: random.Random) -> list[Pair]:
+def build_pairs(
+    listed: Listed,
+    negatives: list[tuple[str, str]],
+    common: list[tuple[str, str]],
+    rng: random.Random,
+) -> list[Pair]:
     """True variants, generated negatives against their nearest listed person, listed namesakes
-    and same-name-other-birth-date homonyms."""
+    and same-name-other-birth-date homonyms, then common names against their nearest listed
+    person or company."""
     pairs = positive_pairs(listed, rng)
     nearest = nearest_listed([n for _, n in negatives], listed)
     pairs += [Pair(c, False, person(n), e) for (c, n), e in zip(negatives, nearest, strict=True)]
     pairs += namesake_pairs(listed, rng)
     pairs += other_dob_pairs(listed)
+    people = [(c, n) for c, n in common if c != "neg_company_generic"]
+    firms = [(c, n) for c, n in common if c == "neg_company_generic"]
+    nearest = nearest_listed([n for _, n in people], listed)
+    pairs += [Pair(c, False, person(n), e) for (c, n), e in zip(people, nearest, strict=True)]
+    nearest = nearest_listed([n for _, n in firms], listed, listed.companies)
+    pairs += [Pair(c, False, company(n), e) for (c, n), e in zip(firms, nearest, strict=True)]
     return pairs
 
 
@@ -715,6 +887,9 @@ def our_errors(pairs: list[Pair]) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--negatives", type=int, default=10000, help="generated not-listed names")
+    parser.add_argument(
+        "--common", type=int, default=2000, help="generated common names per common-name category"
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -727,7 +902,8 @@ def main() -> None:
         f"{len(listed.chinese)} Chinese), {len(listed.companies)} companies"
     )
     negatives = generated_negatives(listed, args.negatives, rng)
-    pairs = build_pairs(listed, negatives, rng)
+    common = common_name_negatives(listed, args.common, random.Random(args.seed + 1))
+    pairs = build_pairs(listed, negatives, common, rng)
     for pair in pairs:
         if pair.candidate.id not in prepared:
             prepared[pair.candidate.id] = prepare(pair.candidate)
@@ -737,7 +913,9 @@ def main() -> None:
     theirs_s = run_logic_v2(pairs)
     table = tabulate(pairs)
     print_table(table)
-    fpr = screening_fpr(negatives, listed, prepared)
+    fpr = screening_fpr(negatives + common, listed, prepared)
+    for category, row in fpr["by_category"].items():
+        print(f"  {category:24} {row['queries']:6d} queries, FPR {row['fpr']:.3%}")
     print(
         f"\n{fpr['queries']} not-listed names screened against every listed person (name-key "
         f"blocking): {fpr['false_positives']} false positives, FPR {fpr['fpr']:.3%}; "
