@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING
 
 from sever.screen.features import Observation, countries, dates, identifiers
 from sever.screen.features.companies import name_acronym, name_org_words
-from sever.screen.features.names import name_exact, name_fuzzy, name_korean_phonetic
+from sever.screen.features.names import (
+    name_commonness,
+    name_exact,
+    name_fuzzy,
+    name_korean_phonetic,
+)
 
 if TYPE_CHECKING:
     from sever.screen.prepared import Prepared
@@ -33,6 +38,7 @@ FEATURES: dict[str, tuple[str, FeatureFn]] = {
     "name_fuzzy": ("name", name_fuzzy),
     "name_org_words": ("name", name_org_words),
     "name_acronym": ("name", name_acronym),
+    "name_commonness": ("name_rarity", name_commonness),
     "birth_date_match": ("birth_date", dates.birth_date_match),
     "birth_year_match": ("birth_date", dates.birth_year_match),
     "birth_date_near": ("birth_date", dates.birth_date_near),
@@ -74,6 +80,7 @@ KOREAN_V1 = Model(
         "name_fuzzy": 7.6,
         "name_org_words": 8.0,
         "name_acronym": 7.2,
+        "name_commonness": -2.4,
         "birth_date_match": 1.5,
         "birth_year_match": 0.8,
         "birth_date_near": -0.3,
@@ -90,4 +97,6 @@ KOREAN_V1 = Model(
 """sever-korean-v1. With the name alone, the same name scores 0.93, the same Korean name in
 another romanisation or script 0.88; a given name that shares half its syllables (Kim Jong Un /
 Kim Jong Man) scores about 0.3. A contradicting date of birth takes 3.5 log-odds off, enough to
-push a same-name match below the threshold; a matching one adds 1.5."""
+push a same-name match below the threshold; a matching one adds 1.5. A name made only of very
+common names (Mohammed Ali) takes 2.4 off: the same name alone scores about 0.55, a review, and
+a matching date of birth and nationality lift it to about 0.89."""

@@ -34,6 +34,8 @@ class Prepared:
     names: tuple[PreparedName, ...]
     forms: frozenset[str]
     """Each name's words in order, and with the family name moved to the other end."""
+    common: bool
+    """At least one of its names is made only of very common given and family names."""
     birth_dates: tuple[str, ...]
     countries: tuple[str, ...]
     genders: tuple[str, ...]
@@ -52,6 +54,7 @@ def prepare(entity: EntityProxy) -> Prepared:
         is_person=entity.schema.is_a("Person"),
         names=names,
         forms=frozenset(f for n in names for f in exact_forms(n)),
+        common=any(n.common for n in names),
         birth_dates=prepare_dates(list(values_of(entity, DATE_PROPS))),
         countries=values_of(entity, COUNTRY_PROPS),
         genders=values_of(entity, ("gender",)),

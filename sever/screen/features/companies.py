@@ -33,6 +33,26 @@ GENERIC_WORDS = frozenset((
 ))  # fmt: skip
 """Words so common in DPRK-related trade names that they say little about which company it is."""
 
+TRADE_WORDS = frozenset((
+    "global", "golden", "gold", "ocean", "oceanic", "pacific", "atlantic", "maritime", "marine",
+    "sea", "sky", "star", "sun", "silver", "blue", "green", "red", "white", "black", "royal",
+    "imperial", "united", "universal", "national", "continental", "central", "eastern", "western",
+    "northern", "southern", "east", "west", "north", "south", "orient", "oriental", "asia",
+    "asian", "euro", "europe", "american", "prime", "alpha", "first", "new", "grand", "great",
+    "premier", "smart", "noble", "modern", "standard", "classic", "dynamic", "allied", "metro",
+    "capital", "crown", "diamond", "pearl", "summit", "horizon", "apex", "unity", "victory",
+    "bright", "rising", "fortune", "lucky", "harmony", "ever", "eagle", "dragon", "phoenix",
+    "energy", "power", "oil", "gas", "petroleum", "petrochemical", "chemical", "chemicals",
+    "steel", "metal", "metals", "mining", "minerals", "resources", "investment", "investments",
+    "finance", "financial", "partners", "ventures", "logistics", "transport", "freight", "cargo",
+    "lines", "line", "tankers", "tanker", "navigation", "aviation", "construction", "engineering",
+    "electronics", "electric", "systems", "solutions", "supply", "supplies", "equipment",
+    "machinery", "consulting", "foods", "food", "textiles", "textile", "pharma", "imports",
+    "exports", "agency", "agencies", "products", "goods", "network", "media", "energies",
+))  # fmt: skip
+"""Everyday words of trade names anywhere (Global, Golden, Ocean, Energy, Investment): a name
+made only of these and of GENERIC_WORDS has no distinctive word, and must agree almost exactly."""
+
 LEGAL_FORMS = frozenset((
     "corporation", "corp", "company", "co", "limited", "ltd", "incorporated", "inc", "llc", "jsc",
     "plc", "pte", "gmbh", "sa", "ag", "bv", "srl", "spa", "ooo", "zao", "oao", "pao", "fze", "fzco",
@@ -52,6 +72,13 @@ MIN_SYLLABIC_ACRONYM = 5
 """Shortest acronym that may take more than one letter from a word (KOMID = KOrea MIning
 Development). Shorter acronyms must be plain initials: otherwise 'TRO' would spell
 'TRading Ocean' as well as 'Tamils Rehabilitation Organisation'."""
+GENERIC_NAME_STRICTNESS = 2.0
+"""When either name has no distinctive word (Golden Shipping Limited), every word but the legal
+form counts in full and the agreement is raised to this power: Golden Shipping against Golden
+Enterprise Shipping agrees 0.8 by words, 0.64 once raised, well under a match."""
+MAX_SPELLING_FORM = 4
+"""Legal forms this short (Co, Ltd, LLC, Pte, FZE, S.A.) never give a letter to an acronym: Eagle
+Partners Pte Ltd does not spell EPP. Longer ones (Corporation, Company) may (KNIC)."""
 MAX_GENERIC_SKIPS = 4
 """At most this many generic words are tried left out when writing a name's initials."""
 
@@ -67,6 +94,18 @@ def legal_form_tokens(tokens: tuple[str, ...]) -> frozenset[str]:
     organisation types recognises (rigour misses Corporation and Corp on their own)."""
     kept = remove_org_types(" ".join(tokens), replacement=" ").split()
     return frozenset((set(tokens) - set(kept)) | (set(tokens) & LEGAL_FORMS))
+
+
+def is_plain_name(tokens: tuple[str, ...], legal: frozenset[str]) -> bool:
+    """True when a company name has no distinctive word: only legal forms, generic words and
+    everyday trade words (Global Energy Corporation, Golden Shipping Limited)."""
+    return all(t in legal or t in GENERIC_WORDS or t in TRADE_WORDS for t in tokens)
+
+
+def plain_word_weight(token: str, legal: frozenset[str]) -> float:
+    """How much one word weighs when one of the names has no distinctive word: every word counts
+    in full, except legal forms."""
+    return LEGAL_FORM_WEIGHT if token in legal else 1.0
 
 
 def word_weight(token: str, legal: frozenset[str]) -> float:
@@ -102,16 +141,22 @@ def compare_org_names(
     query: tuple[str, ...], candidate: tuple[str, ...]
 ) -> tuple[float, list[tuple[str, str, float]]]:
     """Weighted share of the words of two company names that found a partner, in any order, legal
-    forms and generic words counting little. Names that share only generic words score 0."""
+    forms and generic words counting little. Names that share only generic words score 0. When
+    either name has no distinctive word at all, every word counts and the names must agree almost
+    exactly (see GENERIC_NAME_STRICTNESS)."""
     legal = legal_form_tokens(query) | legal_form_tokens(candidate)
-    weights = {t: word_weight(t, legal) for t in query + candidate}
+    plain = is_plain_name(query, legal) or is_plain_name(candidate, legal)
+    weigh = plain_word_weight if plain else word_weight
+    weights = {t: weigh(t, legal) for t in query + candidate}
     alignment = align_tokens(
         query, candidate, weight=weights.__getitem__, similarity=org_word_similarity
     )
-    distinctive = [a for a in alignment.pairs if weights[a[0]] == 1.0]
-    has_distinctive = any(w == 1.0 for w in weights.values())
+    distinctive = [a for a in alignment.pairs if word_weight(a[0], legal) == 1.0]
+    has_distinctive = any(word_weight(t, legal) == 1.0 for t in weights)
     if has_distinctive and not distinctive:
         return 0.0, alignment.pairs
+    if plain:
+        return alignment.score**GENERIC_NAME_STRICTNESS, alignment.pairs
     return alignment.score, alignment.pairs
 
 
@@ -123,8 +168,9 @@ def looks_like_acronym(tokens: tuple[str, ...]) -> bool:
 def acronym_matches(acronym: str, tokens: tuple[str, ...]) -> bool:
     """True when the acronym is spelled by the starts of the name's words, in order: every
     distinctive word gives at least its first letter, generic words and legal forms may give
-    letters or be skipped (KOMID = KOrea MIning Development trading corporation). Acronyms
-    shorter than five letters must be plain initials (OMM = Ocean Maritime Management)."""
+    letters or be skipped (KOMID = KOrea MIning Development trading corporation), short legal
+    forms (Ltd, Pte, FZE) only skipped. Acronyms shorter than five letters must be plain initials
+    (OMM = Ocean Maritime Management)."""
     legal = legal_form_tokens(tokens)
     longest_part = 1 if len(acronym) < MIN_SYLLABIC_ACRONYM else MAX_ACRONYM
     words = [(t, t in legal or t in GENERIC_WORDS) for t in tokens]
@@ -138,6 +184,8 @@ def acronym_matches(acronym: str, tokens: tuple[str, ...]) -> bool:
         text, skippable = words[word]
         if skippable and spell(pos, word + 1):
             return True
+        if text in legal and len(text) <= MAX_SPELLING_FORM:
+            return False
         for size in range(1, min(len(text), longest_part) + 1):
             if acronym.startswith(text[:size], pos) and spell(pos + size, word + 1):
                 return True

@@ -21,6 +21,7 @@ from followthemoney import EntityProxy
 from rigour.names import remove_person_prefixes
 
 from sever.screen.features import Observation, korean
+from sever.screen.features.common_names import is_common_name
 from sever.screen.features.companies import acronym_keys, is_generic
 from sever.screen.features.korean import SyllableKey
 from sever.screen.features.tokens import Alignment, align_tokens
@@ -61,6 +62,16 @@ FAMILY_SHARE = 0.35
 """Share of the Korean name score carried by the family name; the given name carries the rest.
 Few family names exist (one Korean in five is a Kim), so the given name must do most of the work."""
 
+INITIALS_ONLY_CAP = 0.8
+"""Most a word-by-word agreement can be worth when either name is one full word and initials
+(Ahmed, A): the initial stands for any of thousands of family names, so the name alone reaches
+review, not a match."""
+
+COMMON_NAME_FULL_WORDS = 2
+"""A name of common words only counts fully against a match up to this many words (Mohammed
+Ali); with more (Mohammed Ali Hassan) the combination is rarer and the penalty shrinks in
+proportion."""
+
 _SPLIT = re.compile(r"[\s,;/()\[\]\"“”.]+")
 _HAN_LATIN = icu.Transliterator.createInstance("Han-Latin; Latin-ASCII; Lower")
 _ANY_LATIN = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII; Lower")
@@ -95,6 +106,9 @@ class PreparedName:
     marks: frozenset[str] = frozenset()
     """Cheap marks of its words (see :func:`word_marks`): two names without a mark in common
     cannot agree word by word, and are not compared so."""
+    common: bool = False
+    """Made only of very common given and family names (see
+    :func:`sever.screen.features.common_names.is_common_name`)."""
 
 
 def word_marks(tokens: tuple[str, ...]) -> frozenset[str]:
@@ -119,8 +133,17 @@ def _named(
     hangul: str | None = None,
     family_first: bool = False,
 ) -> PreparedName:
-    """A PreparedName with its word marks."""
-    return PreparedName(original, tokens, script, splits, hangul, family_first, word_marks(tokens))
+    """A PreparedName with its word marks and whether it is a common name."""
+    return PreparedName(
+        original,
+        tokens,
+        script,
+        splits,
+        hangul,
+        family_first,
+        word_marks(tokens),
+        is_common_name(tokens, splits),
+    )
 
 
 def _strip_titles(words: list[str]) -> list[str]:
@@ -457,10 +480,26 @@ def fuzzy_value(alignment: Alignment) -> float:
     return max(alignment.score, covered * (MISSING_PART_FLOOR + (1 - MISSING_PART_FLOOR) * partial))
 
 
+def one_word_and_initials(name: PreparedName) -> bool:
+    """True for a name of one full word and initials only (Ahmed, A; J. Smith)."""
+    full = sum(1 for t in name.tokens if len(t) > 1)
+    return full == 1 and len(name.tokens) > 1
+
+
+def _fuzzy_pair_value(q: PreparedName, c: PreparedName, alignment: Alignment) -> float:
+    """The fuzzy value of one pair of names, capped at INITIALS_ONLY_CAP when either is one word
+    and initials."""
+    value = fuzzy_value(alignment)
+    if one_word_and_initials(q) or one_word_and_initials(c):
+        return min(value, INITIALS_ONLY_CAP)
+    return value
+
+
 def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
     """The words of the names, in any order, are the same or nearly (a slip of the keyboard in a
     long word, an initial for a word, a middle name left out). Not used where both names read as
-    Korean: the Korean reading decides there."""
+    Korean: the Korean reading decides there. A name of one word and initials (Ahmed, A) supports
+    at most a review on its own."""
     if not (query.is_person or candidate.is_person):
         return None
     best: tuple[float, PreparedName, PreparedName, Alignment] | None = None
@@ -468,7 +507,7 @@ def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
         if not q.marks & c.marks or not fuzzy_comparable(q, c):
             continue
         alignment = align_tokens(q.tokens, c.tokens)
-        value = fuzzy_value(alignment)
+        value = _fuzzy_pair_value(q, c, alignment)
         if best is None or value > best[0]:
             best = (value, q, c, alignment)
     if best is None or best[0] <= 0:
@@ -476,7 +515,47 @@ def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
     value, q, c, alignment = best
     words = ", ".join(f"{a}={b}" if s == 1.0 else f"{a}≈{b}" for a, b, s in alignment.pairs)
     reason = f"'{q.original}' against '{c.original}', word by word: {words}"
+    initials = next((n for n in (c, q) if one_word_and_initials(n)), None)
+    if initials is not None:
+        reason += f" ('{initials.original}' is one name and initials: weak on its own)"
     return Observation(value, reason, q.original, c.original)
+
+
+def _agreement(q: PreparedName, c: PreparedName) -> float:
+    """How strongly two names agree, by the strongest of the name features' measures: the same
+    words, the same Korean syllables, or word by word."""
+    if exact_forms(q) & exact_forms(c):
+        return 1.0
+    if q.korean and c.korean:
+        m = compare_korean(q, c)
+        return m.score if m is not None else 0.0
+    if not q.marks & c.marks or not fuzzy_comparable(q, c):
+        return 0.0
+    return _fuzzy_pair_value(q, c, align_tokens(q.tokens, c.tokens))
+
+
+def name_commonness(query: Prepared, candidate: Prepared) -> Observation | None:
+    """The names agree only where one of them is made of very common given and family names
+    (Mohammed Ali, Emma Lee, Li Yi): a great many people are so called, so the name is weak
+    evidence on its own, and a date of birth, nationality or identifier must support it. A Korean
+    name is common only as a whole (Kim Min-jun); Kim Jong Un is not. The value is the strength of
+    that agreement, less for names of more than COMMON_NAME_FULL_WORDS words."""
+    if not (query.common or candidate.common):
+        return None
+    best = (0.0, False, query.names[0], candidate.names[0])
+    for q, c in _pairs(query, candidate):
+        value = _agreement(q, c)
+        common = q.common or c.common
+        if value > best[0] or (value == best[0] and not common):
+            best = (value, common, q, c)
+    value, common, q, c = best
+    if not common or value <= 0:
+        return None
+    name = q if q.common else c
+    size = min(1.0, COMMON_NAME_FULL_WORDS / len(name.tokens))
+    words = ", ".join(dict.fromkeys(t.capitalize() for t in name.tokens))
+    reason = f"all the names that agree are very common ({words}): weak on its own"
+    return Observation(value * size, reason, q.original, c.original)
 
 
 def exact_forms(name: PreparedName) -> set[str]:
