@@ -5,7 +5,6 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SEVER := $(VENV)/bin/sever
 DEMO_HOME ?= $(CURDIR)/.sever-demo
-DEMO_WORLD ?= $(DEMO_HOME)/world
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system demo test test-slow lint bench clean
@@ -26,8 +25,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: setup
-	$(SEVER) lists status --home $(DEMO_HOME)
-	$(SEVER) lists status --home $(DEMO_HOME) --scope dprk
+	$(SEVER) demo --home $(DEMO_HOME)
 
 test: setup
 	$(PY) -m ruff check sever tests bench

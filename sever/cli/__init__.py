@@ -15,7 +15,7 @@ app = typer.Typer(
 )
 
 # Each verb module defines ``app`` (a Typer sub-application) or ``register(root)``.
-_VERBS = ("lists", "screen", "simulate", "monitor", "serve")
+_VERBS = ("lists", "screen", "simulate", "monitor", "serve", "demo")
 
 
 def _register() -> None:
