@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sever.monitor import pack
-from sever.monitor.flows import DAY, HOUR
+from sever.monitor.flows import BUSY_PER_DAY, DAY, HOUR
 from sever.monitor.inputs import prepare
 from sever.monitor.rule import Inputs
 from sever.monitor.run import run_pack
@@ -80,12 +80,21 @@ def pandas_gather_scatter(legs: pd.DataFrame, exempt: set, p: dict) -> int:
     return int((hit & (received >= p["min_received"])).sum())
 
 
-def pandas_rapid(tx: pd.DataFrame, p: dict) -> int:
+def pandas_busy(legs: pd.DataFrame) -> set:
+    """Accounts averaging more than BUSY_PER_DAY payments a day (over at least a week)."""
+    g = legs.groupby("account").agg(n=("tx_id", "count"), lo=("t", "min"), hi=("t", "max"))
+    span = np.maximum((g.hi - g.lo) / DAY, 7.0)
+    return set(g.index[g.n / span > BUSY_PER_DAY])
+
+
+def pandas_rapid(tx: pd.DataFrame, busy: set, p: dict) -> int:
     within = int(p["within_hours"] * HOUR)
-    credits = tx[tx.amount_usd >= p["min_amount"]]
+    credits = tx[(tx.amount_usd >= p["min_amount"]) & ~tx.dst_account.isin(busy)]
     a = credits[["tx_id", "dst_account", "src_account", "t", "amount_usd"]].add_prefix("a_")
+    a["bucket"] = a.a_t // within
     b = tx[["tx_id", "src_account", "dst_account", "t", "amount_usd"]].add_prefix("b_")
-    pairs = a.merge(b, left_on="a_dst_account", right_on="b_src_account")
+    b = pd.concat([b.assign(bucket=b.b_t // within), b.assign(bucket=b.b_t // within - 1)])
+    pairs = a.merge(b, left_on=["a_dst_account", "bucket"], right_on=["b_src_account", "bucket"])
     gap = pairs.b_t - pairs.a_t
     pairs = pairs[(gap >= 0) & (gap <= within) & (pairs.a_tx_id != pairs.b_tx_id)]
     pairs = pairs[pairs.b_dst_account != pairs.a_src_account]
@@ -124,7 +133,7 @@ def run_pandas(tx: pd.DataFrame, accounts: pd.DataFrame, values: dict) -> dict[s
         else:
             direction = "out" if rule == "fan_out" else "in"
             out[rule] = pandas_fan(legs, exempt, direction, values[rule])
-    out["rapid_movement"] = pandas_rapid(tx, values["rapid_movement"])
+    out["rapid_movement"] = pandas_rapid(tx, pandas_busy(legs), values["rapid_movement"])
     out["dprk_corridor"] = pandas_corridor(tx, values["dprk_corridor"])
     return out
 
