@@ -206,26 +206,24 @@ def status_command(
                     d.snapshot.published or "undated",
                     f"{d.parties:,}",
                     f"{d.under_dprk_programs:,}",
-                    ", ".join(f"{k} {v:,}" for k, v in d.by_schema.items()),
-                    ", ".join(f"{k} {v:,}" for k, v in list(d.by_program.items())[:8]),
-                    d.snapshot.snapshot_id,
+                    f"{d.by_schema.get('CryptoWallet', 0):,}",
+                    f"#{d.snapshot.snapshot_id} ({d.history} kept)",
                 )
                 for d in status.datasets
             ]
             print_table(
                 f"Lists in service (scope: {scope})",
-                [
-                    "dataset",
-                    "source",
-                    "published",
-                    "parties",
-                    "DPRK programs",
-                    "entities",
-                    "top programs",
-                    "#",
-                ],
+                ["dataset", "source", "published", "parties", "DPRK programs", "wallets",
+                 "snapshot"],
                 rows,
-            )
+            )  # fmt: skip
+            for d in status.datasets:
+                schemata = " · ".join(f"{k} {v:,}" for k, v in d.by_schema.items())
+                programs = " · ".join(f"{k} {v:,}" for k, v in list(d.by_program.items())[:10])
+                console.print(
+                    f"[bold]{d.snapshot.dataset}[/] entities: {schemata}", highlight=False
+                )
+                console.print(f"  top programs: {programs}", highlight=False)
             if status.overlap:
                 print_table(
                     "Parties on several lists (linked, not merged)",

@@ -127,6 +127,8 @@ def diff_snapshots(store: Store, old: Snapshot, new: Snapshot) -> SnapshotDiff:
     }
     _fold_children(store, new, added, "added", changed, parents)
     _fold_children(store, old, removed, "removed", changed, parents)
+    for change in changed.values():  # what was added to a party first, its remarks text last
+        change.changes.sort(key=lambda c: c.prop == "notes")
     ordered = sorted(changed.values(), key=lambda c: c.entity_id)
     return SnapshotDiff(old, new, added, removed, ordered)
 
