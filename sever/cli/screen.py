@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -100,6 +101,16 @@ def _one_off_properties(
         props["publicKey"] = [wallet]
     implied = "CryptoWallet" if wallet else "Vessel" if imo else "Person" if birth_date else None
     return implied or "LegalEntity", props
+
+
+def _show_near_misses(screening: Screening) -> None:
+    """For a one-off check with no hit: the closest candidates and why they fell short."""
+    for hit in screening.hits[:3]:
+        console.print(
+            f"closest: [bold]{hit.entry.caption}[/] ({hit.entry.id}), below the review cutoff: "
+            f"{hit.explanation}",
+            highlight=False,
+        )
 
 
 def _show_screening(screening: Screening) -> None:
@@ -278,8 +289,11 @@ def screen_command(
                 name, birth_date, country, id_number or [], imo, wallet
             )
             query = make_query(schema or implied, props, query_id="one-off", where="query")
-            screening = screen_entity(_index(resolved, as_json), query, options)
+            index = _index(resolved, as_json)
+            screening = screen_entity(index, query, options)
             emit(screening.to_dict(), as_json, lambda: _show_screening(screening))
+            if not screening.hits and not as_json:
+                _show_near_misses(screen_entity(index, query, replace(options, cutoff=0.0)))
             found = bool(screening.matches)
         else:
             cores = workers or available_cores()

@@ -81,6 +81,8 @@ def normalise_address(written: str) -> Address | None:
     text = written.strip()
     if not text:
         return None
+    if text[:2] == "0X":  # an upper-cased EVM address: the prefix is case-insensitive too
+        text = "0x" + text[2:]
     if _EVM.match(text):
         hexpart = text[2:]
         mixed = hexpart != hexpart.lower() and hexpart != hexpart.upper()

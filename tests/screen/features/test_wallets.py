@@ -54,3 +54,9 @@ def test_a_mistyped_case_still_matches_and_says_so(
     )
     assert result.score == 1.0
     assert "EIP-55" in result.explanation
+
+
+def test_an_evm_address_written_all_upper_case_is_the_same_address() -> None:
+    upper = normalise_address(LAZARUS_ETH.upper())
+    assert upper is not None and upper.kind == "evm"
+    assert upper.key == LAZARUS_ETH.lower()
