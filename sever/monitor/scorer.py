@@ -147,10 +147,11 @@ class Scorer:
 
 
 def _plain(value: Any) -> Any:
+    """Plain Python values, floats to 4 decimals (as they are shown to the analyst)."""
     if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, float) and np.isnan(value):
-        return None
+        value = value.item()
+    if isinstance(value, float):
+        return None if np.isnan(value) else round(value, 4)
     return value
 
 
