@@ -85,13 +85,11 @@ def run_demo(home: Home, seed: int, size: int) -> dict[str, Any]:
     report["screening"] = batch.summary()
 
     _step("4. Monitoring the world's transactions with the DPRK rule pack (DuckDB)")
-    monitor_hits = pd.read_parquet(hits_path).rename(columns={"query_id": "party_id"})
-    monitor_hits["match"] = monitor_hits["decision"] == "match"
     result = run_pack(
         world / "transactions.parquet",
         accounts=world / "accounts.parquet",
         parties=world / "parties.parquet",
-        hits=monitor_hits[["party_id", "entity_id", "score", "match", "explanation"]],
+        hits=hits_path,
     )
     write_alerts(result.alerts, world / "alerts.parquet")
     alerts = result.to_frame()

@@ -52,6 +52,8 @@ class Contract:
     name: str
     key: str | None
     columns: tuple[Column, ...]
+    aliases: tuple[tuple[str, str], ...] = ()
+    """(other name, contract name): columns accepted under another tool's name, renamed on read."""
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -114,6 +116,8 @@ HITS = Contract(
         Column("match", "flag", True, "whether the screener called it a match"),
         Column("explanation", "text", help="why, in words (e.g. which alias matched)"),
     ),
+    # `sever screen FILE --out hits.parquet` writes query_id and decision (match/review).
+    aliases=(("query_id", "party_id"), ("decision", "match")),
 )
 
 _TYPES = {
@@ -130,6 +134,13 @@ def conform(table: ir.Table, contract: Contract, path: str | Path | None) -> ir.
 
     Missing optional columns are added empty so rules can refer to them; extra columns are kept.
     """
+    renames = {
+        ours: theirs
+        for theirs, ours in contract.aliases
+        if ours not in table.columns and theirs in table.columns
+    }
+    if renames:
+        table = table.rename(renames)
     missing = [name for name in contract.required if name not in table.columns]
     if missing:
         raise InputError(
@@ -176,7 +187,7 @@ def _to_kind(value: ir.Value, kind: str) -> ir.Value:
         if source.is_boolean():
             return value
         text = value.cast(dt.string).strip().lower()
-        return text.isin(("true", "1", "yes", "t", "y"))
+        return text.isin(("true", "1", "yes", "t", "y", "match"))
     raise ValueError(f"unknown column kind {kind!r}")
 
 

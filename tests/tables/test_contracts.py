@@ -102,3 +102,22 @@ def test_unknown_file_type_is_refused(tmp_path: Path) -> None:
     path.write_text("nope")
     with pytest.raises(InputError, match="unknown file type"):
         read(path)
+
+
+def test_sever_screen_hits_are_read_as_the_hits_contract(tmp_path: Path) -> None:
+    """A hits file from `sever screen --out` (query_id, decision) feeds the monitor as is."""
+    from sever.tables import HITS
+
+    path = tmp_path / "hits.parquet"
+    pd.DataFrame(
+        {
+            "query_id": ["p1", "p2"],
+            "entity_id": ["ofac-1", "ofac-2"],
+            "score": [0.93, 0.55],
+            "decision": ["match", "review"],
+            "explanation": ["same name", "close name"],
+        }
+    ).to_parquet(path)
+    engine = connect("duckdb")
+    hits = engine.to_pandas(read_input(engine, path, HITS))
+    assert hits.set_index("party_id")["match"].to_dict() == {"p1": True, "p2": False}
