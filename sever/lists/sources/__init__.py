@@ -1,4 +1,4 @@
-"""Registry of official list formats. Each module defines ``SOURCE``; the order is detection order."""
+"""Registry of official list formats: each module defines ``SOURCE``; order is detection order."""
 
 from __future__ import annotations
 

@@ -36,13 +36,13 @@ class Source:
     """One official list format, registered by name in ``sever.lists.sources.SOURCES``."""
 
     name: str
-    """Stable format name: ``ofac_csv``, ``ofac_xml``, ``ofac_cons``, ``un_xml``, ``eu_xml``, ``uk_fcdo``."""
+    """Stable format name: ``ofac_csv``, ``ofac_xml``, ``ofac_cons``, ``un_xml``, ``eu_xml``…"""
     dataset: str
     """Dataset its entities go into."""
     title: str
     """What a user calls it."""
     detect: Callable[[Path, bytes], bool]
-    """True when the file (given its path and first 64 KiB) is in this format. Content first, name second."""
+    """True when the file (path, first 64 KiB) is in this format: content first, name second."""
     parse: Callable[[Sequence[Path]], ParsedList]
     """Parse the files (one set of files of this format) into entities. Raises InputError."""
     urls: tuple[str, ...] = ()
