@@ -15,6 +15,28 @@ from typing import Any
 
 SEVERITIES = ("low", "medium", "high", "critical")
 
+TYPOLOGIES = (
+    "it_worker_payroll",
+    "laptop_farm",
+    "front_company",
+    "ownership_50pct",
+    "trade_mismatch",
+    "crypto_laundering",
+    "fan_in",
+    "fan_out",
+    "scatter_gather",
+    "gather_scatter",
+    "cycle",
+    "bipartite",
+    "stack",
+    "structuring",
+    "rapid_movement",
+    "sanctioned_alias",
+    "ship_to_ship",
+)
+"""The one vocabulary of DPRK typologies: simulate labels with it, detectors alert with it
+(docs/contracts.md)."""
+
 ALERT_COLUMNS = (
     "alert_id",
     "typology",

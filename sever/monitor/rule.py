@@ -14,28 +14,8 @@ from typing import Any
 
 import ibis.expr.types as ir
 
-from sever.alerts import SEVERITIES, Reason
+from sever.alerts import SEVERITIES, TYPOLOGIES, Reason
 from sever.errors import SeverError
-
-TYPOLOGIES = (
-    "it_worker_payroll",
-    "laptop_farm",
-    "front_company",
-    "ownership_50pct",
-    "trade_mismatch",
-    "crypto_laundering",
-    "fan_in",
-    "fan_out",
-    "scatter_gather",
-    "gather_scatter",
-    "cycle",
-    "bipartite",
-    "stack",
-    "structuring",
-    "rapid_movement",
-    "sanctioned_alias",
-    "ship_to_ship",
-)
 
 OPS: dict[str, Callable[[Any, Any], Any]] = {
     ">=": operator.ge,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
+from sever.alerts import TYPOLOGIES
 from sever.errors import InputError
 
 SIZES = {"small": 100_000, "medium": 5_000_000, "large": 50_000_000}
@@ -21,25 +22,7 @@ SIZES = {"small": 100_000, "medium": 5_000_000, "large": 50_000_000}
 MIN_SIZE = 2_000
 FORMATS = ("parquet", "csv")
 
-TYPOLOGY_NAMES = (
-    "it_worker_payroll",
-    "laptop_farm",
-    "front_company",
-    "ownership_50pct",
-    "trade_mismatch",
-    "crypto_laundering",
-    "fan_in",
-    "fan_out",
-    "scatter_gather",
-    "gather_scatter",
-    "cycle",
-    "bipartite",
-    "stack",
-    "structuring",
-    "rapid_movement",
-    "sanctioned_alias",
-    "ship_to_ship",
-)
+TYPOLOGY_NAMES = TYPOLOGIES
 """The shared vocabulary of ``docs/contracts.md``: simulate labels and monitor alerts use it."""
 
 DEFAULT_BANKS = (
