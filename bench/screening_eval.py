@@ -44,6 +44,7 @@ from followthemoney import EntityProxy, model
 from ko_pron import romanise
 from nomenklatura.matching import ScoringConfig, get_algorithm
 from rapidfuzz import fuzz, process
+from rigour.names import remove_org_types
 
 from sever.screen import THRESHOLD, name_keys, prepare, score
 from sever.screen.features import korean
@@ -135,7 +136,10 @@ COMPANY_FORMS = [
     "GmbH", "FZE", "Pte Ltd", "JSC", "S.A.S.",
 ]  # fmt: skip
 COMPANY_FORM_WORDS = frozenset(
-    spelled("limited ltd co company corporation corp llc inc s a sa sas gmbh fze pte jsc plc")
+    spelled(
+        "limited ltd co company corporation corp llc inc s a sa sas gmbh fze pte jsc plc jv sro "
+        "r o sprl sarl liability"
+    )
 )
 """The words of legal forms (S.A.S. as s a s), to tell whether a generated company is listed."""
 LEGAL_FORMS = ["Co., Ltd", "Company Limited", "LLC", "Corp.", "Corporation", "Co", "Limited"]
@@ -602,8 +606,10 @@ def generated_company(rng: random.Random) -> str:
 
 
 def company_core(name: str) -> str:
-    """A company name's words sorted, case folded, legal forms left out."""
-    return " ".join(w for w in form_of(name).split() if w not in COMPANY_FORM_WORDS)
+    """A company name's words sorted, case folded, legal forms left out (ours and those of
+    rigour's list of organisation types)."""
+    words = remove_org_types(form_of(name), replacement=" ").split()
+    return " ".join(sorted(w for w in words if w not in COMPANY_FORM_WORDS))
 
 
 def common_name_negatives(
@@ -615,7 +621,8 @@ def common_name_negatives(
     cores = {
         company_core(n)
         for e in listed.companies
-        for n in e.get("name") + e.get("alias", quiet=True) + e.get("weakAlias", quiet=True)
+        for prop in ("name", "alias", "weakAlias", "previousName")
+        for n in e.get(prop, quiet=True)
     }
     found: dict[str, str] = {}
     counts: Counter[str] = Counter()

@@ -36,6 +36,8 @@ class Prepared:
     """Each name's words in order, and with the family name moved to the other end."""
     common: bool
     """At least one of its names is made only of very common given and family names."""
+    common_forms: frozenset[str]
+    """The forms of its common names: an exact agreement on one of them is weak evidence."""
     birth_dates: tuple[str, ...]
     countries: tuple[str, ...]
     genders: tuple[str, ...]
@@ -55,6 +57,7 @@ def prepare(entity: EntityProxy) -> Prepared:
         names=names,
         forms=frozenset(f for n in names for f in exact_forms(n)),
         common=any(n.common for n in names),
+        common_forms=frozenset(f for n in names if n.common for f in exact_forms(n)),
         birth_dates=prepare_dates(list(values_of(entity, DATE_PROPS))),
         countries=values_of(entity, COUNTRY_PROPS),
         genders=values_of(entity, ("gender",)),

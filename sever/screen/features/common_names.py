@@ -188,9 +188,20 @@ KOREAN_FAMILY_KEYS = frozenset(
 KOREAN_GIVEN_KEYS = _korean_keys(KOREAN_GIVEN)
 
 
-def is_common_word(token: str) -> bool:
-    """True for a given name or family name that very many people share."""
-    return token in COMMON_WORDS
+PARTICLES = frozenset(
+    ("al", "el", "bin", "ben", "ibn", "bint", "de", "da", "di", "del", "van", "von")
+)
+"""Particles of names (Al-Ali, bin Laden, de la Cruz): common, and not words of the name for
+counting."""
+
+MAX_COMMON_WORDS = 3
+"""A name of more words than this (particles aside) is specific even when every word is common:
+Sarah Jamal Muhammad Al-Sayyid is not one of millions."""
+
+
+def name_words(tokens: tuple[str, ...]) -> int:
+    """How many words a name has, particles aside."""
+    return sum(1 for t in tokens if t not in PARTICLES)
 
 
 def _is_common_korean(
@@ -206,13 +217,13 @@ def _is_common_korean(
 
 @lru_cache(maxsize=65536)
 def is_common_name(tokens: tuple[str, ...], korean_readings: tuple) -> bool:
-    """True when a name of two or more words is made only of common words: read as Korean, a
-    common family name with a common whole given name; otherwise every word a common given or
-    family name (Mohammed Ali, Emma Lee). A name that can be read as Korean is common word by
-    word only when it has a Western, Arabic or Russian given name of four letters or more (Emma
-    Lee) or is one family name twice (Li Lee): Kim Song Nam and Yu Jin are Korean names, not
-    common words."""
-    if len(tokens) < 2:
+    """True when a name of two to MAX_COMMON_WORDS words is made only of common words: read as
+    Korean, a common family name with a common whole given name; otherwise every word a common
+    given or family name (Mohammed Ali, Emma Lee). A name that can be read as Korean is common
+    word by word only when it has a Western, Arabic or Russian given name of four letters or more
+    (Emma Lee) or is one family name twice (Li Lee): Kim Song Nam and Yu Jin are Korean names,
+    not common words."""
+    if not 2 <= name_words(tokens) <= MAX_COMMON_WORDS:
         return False
     if any(_is_common_korean(split.family, split.given) for split in korean_readings):
         return True

@@ -43,7 +43,7 @@ TRADE_WORDS = frozenset((
     "capital", "crown", "diamond", "pearl", "summit", "horizon", "apex", "unity", "victory",
     "bright", "rising", "fortune", "lucky", "harmony", "ever", "eagle", "dragon", "phoenix",
     "energy", "power", "oil", "gas", "petroleum", "petrochemical", "chemical", "chemicals",
-    "steel", "metal", "metals", "mining", "minerals", "resources", "investment", "investments",
+    "steel", "metal", "metals", "minerals", "resources", "investment", "investments",
     "finance", "financial", "partners", "ventures", "logistics", "transport", "freight", "cargo",
     "lines", "line", "tankers", "tanker", "navigation", "aviation", "construction", "engineering",
     "electronics", "electric", "systems", "solutions", "supply", "supplies", "equipment",
@@ -56,6 +56,7 @@ made only of these and of GENERIC_WORDS has no distinctive word, and must agree 
 LEGAL_FORMS = frozenset((
     "corporation", "corp", "company", "co", "limited", "ltd", "incorporated", "inc", "llc", "jsc",
     "plc", "pte", "gmbh", "sa", "ag", "bv", "srl", "spa", "ooo", "zao", "oao", "pao", "fze", "fzco",
+    "sas", "sarl", "sprl", "sro", "sal",
 ))  # fmt: skip
 """Legal forms, whichever way they are abbreviated."""
 
@@ -65,6 +66,9 @@ LEGAL_FORM_WEIGHT = 0.05
 """Weight of a legal form (Ltd, LLC, JSC, Corporation): nearly none, since fronts change them."""
 KOREAN_WORD_CREDIT = 0.95
 """How much two words that read as the same Korean syllables count (Chinyong, Jinyong)."""
+MIN_KOREAN_WORD = 4
+"""Shortest word of a company name compared by its Korean reading: shorter words read as too
+many syllables alike (Sun, Son, Shoon)."""
 MIN_ACRONYM = 3
 """Shortest acronym matched against a full name (shorter ones match too much)."""
 MAX_ACRONYM = 8
@@ -90,16 +94,38 @@ def is_generic(token: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def legal_form_tokens(tokens: tuple[str, ...]) -> frozenset[str]:
-    """The words of a name that are a legal form: ours (LEGAL_FORMS) and those rigour's list of
-    organisation types recognises (rigour misses Corporation and Corp on their own)."""
+    """The words of a name that are a legal form: ours (LEGAL_FORMS), also when written letter by
+    letter (S.A.), and those rigour's list of organisation types recognises (rigour misses
+    Corporation and Corp on their own)."""
     kept = remove_org_types(" ".join(tokens), replacement=" ").split()
-    return frozenset((set(tokens) - set(kept)) | (set(tokens) & LEGAL_FORMS))
+    return frozenset(
+        (set(tokens) - set(kept)) | (set(tokens) & LEGAL_FORMS) | _spelled_legal_forms(tokens)
+    )
+
+
+def _spelled_legal_forms(tokens: tuple[str, ...]) -> set[str]:
+    """The single letters of a legal form written letter by letter (S.A. as s, a)."""
+    found: set[str] = set()
+    run: list[str] = []
+    for token in (*tokens, ""):
+        if len(token) == 1:
+            run.append(token)
+            continue
+        if "".join(run) in LEGAL_FORMS:
+            found.update(run)
+        run = []
+    return found
+
+
+def _is_trade_word(token: str) -> bool:
+    """A generic word of DPRK trade names or an everyday trade word anywhere."""
+    return token in GENERIC_WORDS or token in TRADE_WORDS
 
 
 def is_plain_name(tokens: tuple[str, ...], legal: frozenset[str]) -> bool:
     """True when a company name has no distinctive word: only legal forms, generic words and
     everyday trade words (Global Energy Corporation, Golden Shipping Limited)."""
-    return all(t in legal or t in GENERIC_WORDS or t in TRADE_WORDS for t in tokens)
+    return all(t in legal or _is_trade_word(t) for t in tokens)
 
 
 def plain_word_weight(token: str, legal: frozenset[str]) -> float:
@@ -125,12 +151,13 @@ def _korean_reading(token: str) -> frozenset[tuple[korean.SyllableKey, ...]]:
 @lru_cache(maxsize=1 << 18)
 def org_word_similarity(a: str, b: str) -> float:
     """Two words of company names: the same word, a typo, or the same Korean syllables spelled
-    differently (Chinyong = Jinyong, Ryonbong = Ryonpong)."""
+    differently (Chinyong = Jinyong, Ryonbong = Ryonpong). Words shorter than MIN_KOREAN_WORD
+    letters are compared by spelling only (Sun is not Shoon)."""
     sim = token_similarity(a, b)
     if (
         sim < KOREAN_WORD_CREDIT
-        and len(a) > 2
-        and len(b) > 2
+        and len(a) >= MIN_KOREAN_WORD
+        and len(b) >= MIN_KOREAN_WORD
         and _korean_reading(a) & _korean_reading(b)
     ):
         return KOREAN_WORD_CREDIT
@@ -146,13 +173,13 @@ def compare_org_names(
     exactly (see GENERIC_NAME_STRICTNESS)."""
     legal = legal_form_tokens(query) | legal_form_tokens(candidate)
     plain = is_plain_name(query, legal) or is_plain_name(candidate, legal)
-    weigh = plain_word_weight if plain else word_weight
-    weights = {t: weigh(t, legal) for t in query + candidate}
+    usual = {t: word_weight(t, legal) for t in query + candidate}
+    weights = {t: plain_word_weight(t, legal) for t in usual} if plain else usual
     alignment = align_tokens(
         query, candidate, weight=weights.__getitem__, similarity=org_word_similarity
     )
-    distinctive = [a for a in alignment.pairs if word_weight(a[0], legal) == 1.0]
-    has_distinctive = any(word_weight(t, legal) == 1.0 for t in weights)
+    distinctive = [a for a in alignment.pairs if usual[a[0]] == 1.0]
+    has_distinctive = any(w == 1.0 for w in usual.values())
     if has_distinctive and not distinctive:
         return 0.0, alignment.pairs
     if plain:
@@ -169,9 +196,11 @@ def acronym_matches(acronym: str, tokens: tuple[str, ...]) -> bool:
     """True when the acronym is spelled by the starts of the name's words, in order: every
     distinctive word gives at least its first letter, generic words and legal forms may give
     letters or be skipped (KOMID = KOrea MIning Development trading corporation), short legal
-    forms (Ltd, Pte, FZE) only skipped. Acronyms shorter than five letters must be plain initials
-    (OMM = Ocean Maritime Management)."""
+    forms (Ltd, Pte, FZE) only skipped, and every legal form only skipped in a name without a
+    distinctive word (Horizon Supplies Company does not spell HOSCO). Acronyms shorter than five
+    letters must be plain initials (OMM = Ocean Maritime Management)."""
     legal = legal_form_tokens(tokens)
+    plain = is_plain_name(tokens, legal)
     longest_part = 1 if len(acronym) < MIN_SYLLABIC_ACRONYM else MAX_ACRONYM
     words = [(t, t in legal or t in GENERIC_WORDS) for t in tokens]
     if sum(1 for _, skippable in words if not skippable) < 1 or len(words) < 2:
@@ -184,7 +213,7 @@ def acronym_matches(acronym: str, tokens: tuple[str, ...]) -> bool:
         text, skippable = words[word]
         if skippable and spell(pos, word + 1):
             return True
-        if text in legal and len(text) <= MAX_SPELLING_FORM:
+        if text in legal and (plain or len(text) <= MAX_SPELLING_FORM):
             return False
         for size in range(1, min(len(text), longest_part) + 1):
             if acronym.startswith(text[:size], pos) and spell(pos + size, word + 1):
@@ -240,7 +269,9 @@ def name_org_words(query: Prepared, candidate: Prepared) -> Observation | None:
 
 def name_acronym(query: Prepared, candidate: Prepared) -> Observation | None:
     """One name is an acronym spelled by the starts of the other's words (KOMID = Korea Mining
-    Development Trading Corporation)."""
+    Development Trading Corporation). An acronym does not match a name without a distinctive
+    word: the initials of Rising Investments Limited (RIL) or Oriental Commercial (ORICO) are
+    those of a great many companies."""
     if query.is_person or candidate.is_person:
         return None
     for a, b, flipped in ((query, candidate, False), (candidate, query, True)):
@@ -248,6 +279,8 @@ def name_acronym(query: Prepared, candidate: Prepared) -> Observation | None:
             if not looks_like_acronym(short.tokens):
                 continue
             for full in b.names:
+                if is_plain_name(full.tokens, legal_form_tokens(full.tokens)):
+                    continue
                 if acronym_matches(short.tokens[0], full.tokens):
                     q, c = (
                         (full.original, short.original)

@@ -21,7 +21,7 @@ from followthemoney import EntityProxy
 from rigour.names import remove_person_prefixes
 
 from sever.screen.features import Observation, korean
-from sever.screen.features.common_names import is_common_name
+from sever.screen.features.common_names import is_common_name, name_words
 from sever.screen.features.companies import acronym_keys, is_generic
 from sever.screen.features.korean import SyllableKey
 from sever.screen.features.tokens import Alignment, align_tokens
@@ -524,12 +524,15 @@ def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
 def _agreement(q: PreparedName, c: PreparedName) -> float:
     """How strongly two names agree, by the strongest of the name features' measures: the same
     words, the same Korean syllables, or word by word."""
+    both_korean = bool(q.korean and c.korean)
+    if not both_korean and not q.marks & c.marks:
+        return 0.0
     if exact_forms(q) & exact_forms(c):
         return 1.0
-    if q.korean and c.korean:
+    if both_korean:
         m = compare_korean(q, c)
         return m.score if m is not None else 0.0
-    if not q.marks & c.marks or not fuzzy_comparable(q, c):
+    if not fuzzy_comparable(q, c):
         return 0.0
     return _fuzzy_pair_value(q, c, align_tokens(q.tokens, c.tokens))
 
@@ -540,19 +543,25 @@ def name_commonness(query: Prepared, candidate: Prepared) -> Observation | None:
     evidence on its own, and a date of birth, nationality or identifier must support it. A Korean
     name is common only as a whole (Kim Min-jun); Kim Jong Un is not. The value is the strength of
     that agreement, less for names of more than COMMON_NAME_FULL_WORDS words."""
-    if not (query.common or candidate.common):
+    if not (query.is_person or candidate.is_person) or not (query.common or candidate.common):
         return None
-    best = (0.0, False, query.names[0], candidate.names[0])
-    for q, c in _pairs(query, candidate):
-        value = _agreement(q, c)
-        common = q.common or c.common
-        if value > best[0] or (value == best[0] and not common):
-            best = (value, common, q, c)
-    value, common, q, c = best
-    if not common or value <= 0:
+    shared = query.forms & candidate.forms
+    if shared and not shared <= query.common_forms | candidate.common_forms:
+        return None
+    pairs = _pairs(query, candidate)
+    best = (0.0, query.names[0], candidate.names[0])
+    for q, c in pairs:
+        if q.common or c.common:
+            value = _agreement(q, c)
+            if value > best[0]:
+                best = (value, q, c)
+    value, q, c = best
+    if value <= 0 or any(
+        not (q2.common or c2.common) and _agreement(q2, c2) >= value for q2, c2 in pairs
+    ):
         return None
     name = q if q.common else c
-    size = min(1.0, COMMON_NAME_FULL_WORDS / len(name.tokens))
+    size = min(1.0, COMMON_NAME_FULL_WORDS / name_words(name.tokens))
     words = ", ".join(dict.fromkeys(t.capitalize() for t in name.tokens))
     reason = f"all the names that agree are very common ({words}): weak on its own"
     return Observation(value * size, reason, q.original, c.original)
