@@ -38,8 +38,13 @@ lint: setup
 	$(PY) -m ruff check sever tests bench
 	$(PY) -m ruff format --check sever tests bench
 
+# The quick benchmarks. The long ones are run by hand: simulate_bench.py --medium --large,
+# monitor_eval.py WORLD and monitor_speed.py WORLD on a medium / 10M simulated world (README).
 bench: setup
 	$(PY) bench/lists_load.py
+	$(PY) bench/simulate_bench.py
+	$(PY) bench/screening_speed.py
+	$(PY) bench/screening_eval.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .ruff_cache
