@@ -109,6 +109,8 @@ class PreparedName:
     common: bool = False
     """Made only of very common given and family names (see
     :func:`sever.screen.features.common_names.is_common_name`)."""
+    initials_only: bool = False
+    """One full word and initials only (Ahmed, A; J. Smith)."""
 
 
 def word_marks(tokens: tuple[str, ...]) -> frozenset[str]:
@@ -143,7 +145,14 @@ def _named(
         family_first,
         word_marks(tokens),
         is_common_name(tokens, splits),
+        one_word_and_initials(tokens),
     )
+
+
+def one_word_and_initials(tokens: tuple[str, ...]) -> bool:
+    """True for a name of one full word and initials only (Ahmed, A; J. Smith)."""
+    full = sum(1 for t in tokens if len(t) > 1)
+    return full == 1 and len(tokens) > 1
 
 
 def _strip_titles(words: list[str]) -> list[str]:
@@ -480,17 +489,18 @@ def fuzzy_value(alignment: Alignment) -> float:
     return max(alignment.score, covered * (MISSING_PART_FLOOR + (1 - MISSING_PART_FLOOR) * partial))
 
 
-def one_word_and_initials(name: PreparedName) -> bool:
-    """True for a name of one full word and initials only (Ahmed, A; J. Smith)."""
-    full = sum(1 for t in name.tokens if len(t) > 1)
-    return full == 1 and len(name.tokens) > 1
+@lru_cache(maxsize=1 << 16)
+def aligned_words(query: tuple[str, ...], candidate: tuple[str, ...]) -> Alignment:
+    """The word-by-word alignment of two names, kept for the next feature that compares the same
+    pair (the fuzzy name and the commonness check)."""
+    return align_tokens(query, candidate)
 
 
 def _fuzzy_pair_value(q: PreparedName, c: PreparedName, alignment: Alignment) -> float:
     """The fuzzy value of one pair of names, capped at INITIALS_ONLY_CAP when either is one word
     and initials."""
     value = fuzzy_value(alignment)
-    if one_word_and_initials(q) or one_word_and_initials(c):
+    if q.initials_only or c.initials_only:
         return min(value, INITIALS_ONLY_CAP)
     return value
 
@@ -506,7 +516,7 @@ def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
     for q, c in _pairs(query, candidate):
         if not q.marks & c.marks or not fuzzy_comparable(q, c):
             continue
-        alignment = align_tokens(q.tokens, c.tokens)
+        alignment = aligned_words(q.tokens, c.tokens)
         value = _fuzzy_pair_value(q, c, alignment)
         if best is None or value > best[0]:
             best = (value, q, c, alignment)
@@ -515,7 +525,7 @@ def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
     value, q, c, alignment = best
     words = ", ".join(f"{a}={b}" if s == 1.0 else f"{a}≈{b}" for a, b, s in alignment.pairs)
     reason = f"'{q.original}' against '{c.original}', word by word: {words}"
-    initials = next((n for n in (c, q) if one_word_and_initials(n)), None)
+    initials = next((n for n in (c, q) if n.initials_only), None)
     if initials is not None:
         reason += f" ('{initials.original}' is one name and initials: weak on its own)"
     return Observation(value, reason, q.original, c.original)
@@ -534,7 +544,7 @@ def _agreement(q: PreparedName, c: PreparedName) -> float:
         return m.score if m is not None else 0.0
     if not fuzzy_comparable(q, c):
         return 0.0
-    return _fuzzy_pair_value(q, c, align_tokens(q.tokens, c.tokens))
+    return _fuzzy_pair_value(q, c, aligned_words(q.tokens, c.tokens))
 
 
 def name_commonness(query: Prepared, candidate: Prepared) -> Observation | None:
