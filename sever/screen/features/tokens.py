@@ -28,15 +28,27 @@ class Alignment:
     pairs: list[tuple[str, str, float]]
 
 
+PATRONYMIC_ENDINGS = ("ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ichna")
+"""Endings of East Slavic patronymics (Sergeyevich, Nikolaevna)."""
+
+
+def is_patronymic(word: str) -> bool:
+    """A father's name in the Russian or Ukrainian manner: its own name part, never a surname."""
+    return len(word) > 6 and word.endswith(PATRONYMIC_ENDINGS)
+
+
 @lru_cache(maxsize=1 << 18)
 def token_similarity(a: str, b: str) -> float:
     """How alike two words are: 1.0 the same; a slip in a word of four letters or more (two in a
     word of nine or more) a little less; an initial that fits (J. for Jong) INITIAL_CREDIT;
-    otherwise 0. Words under four letters must be exact."""
+    otherwise 0. Words under four letters must be exact, and a patronymic is never a slip away
+    from a surname (Nikolaevna is not Nikolaeva)."""
     if a == b:
         return 1.0
     if len(a) == 1 or len(b) == 1:
         return INITIAL_CREDIT if a[0] == b[0] else 0.0
+    if is_patronymic(a) != is_patronymic(b):
+        return 0.0
     longest = max(len(a), len(b))
     allowed = 0 if longest < 4 else (1 if longest < 9 else 2)
     if allowed == 0 or abs(len(a) - len(b)) > allowed:

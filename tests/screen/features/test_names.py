@@ -76,3 +76,16 @@ def test_a_known_family_name_is_not_swapped(make: Callable[..., EntityProxy]) ->
     same = score(query, make("Person", name="ZHAO, Wei"))
     swapped = score(query, make("Person", name="WEI, Zhao"))
     assert same.score > swapped.score
+
+
+def test_a_surname_is_not_a_slip_away_from_a_patronymic(
+    make: Callable[..., EntityProxy],
+) -> None:
+    """Nikolaeva (a surname) is not Nikolaevna (a father's name): leaving out the listed surname
+    and writing the patronymic as a surname is a different woman."""
+    listed = make("Person", name="ZAKHAROVA, Svetlana Nikolaevna")
+    other = score(make("Person", name="Svetlana Nikolaeva"), listed)
+    same = score(make("Person", name="Svetlana Nikolaevna Zakharova"), listed)
+    slip = score(make("Person", name="Svetlana Nikolayevna Zakharova"), listed)
+    assert not other.match
+    assert same.match and slip.match
