@@ -32,6 +32,19 @@ PATRONYMIC_ENDINGS = ("ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna"
 """Endings of East Slavic patronymics (Sergeyevich, Nikolaevna)."""
 
 
+SURNAME_ENDINGS = ("ova", "eva", "ov", "ev", "ina", "in")
+"""Endings of East Slavic surnames made from a first name (Nikolaeva, Petrov, Ilyina)."""
+
+
+def patronymic_against_surname(a: str, b: str) -> bool:
+    """One word is a patronymic and the other the surname made from the same first name
+    (Nikolaevna against Nikolaeva): different name parts, however alike they look."""
+    for one, other in ((a, b), (b, a)):
+        if is_patronymic(one) and not is_patronymic(other) and other.endswith(SURNAME_ENDINGS):
+            return True
+    return False
+
+
 def is_patronymic(word: str) -> bool:
     """A father's name in the Russian or Ukrainian manner: its own name part, never a surname."""
     return len(word) > 6 and word.endswith(PATRONYMIC_ENDINGS)
@@ -47,7 +60,7 @@ def token_similarity(a: str, b: str) -> float:
         return 1.0
     if len(a) == 1 or len(b) == 1:
         return INITIAL_CREDIT if a[0] == b[0] else 0.0
-    if is_patronymic(a) != is_patronymic(b):
+    if patronymic_against_surname(a, b):
         return 0.0
     longest = max(len(a), len(b))
     allowed = 0 if longest < 4 else (1 if longest < 9 else 2)
