@@ -251,10 +251,6 @@ class Store:
         assert snapshot is not None
         return snapshot
 
-    def drop_dataset(self, dataset: str) -> None:
-        """Take a dataset out of service (its snapshots stay, for diffs and audit)."""
-        self.con.execute("DELETE FROM current_snapshots WHERE dataset = ?", [dataset])
-
     # -- snapshots --------------------------------------------------------------------------
 
     def snapshots(self, dataset: str | None = None) -> list[Snapshot]:
@@ -391,15 +387,6 @@ class Store:
             [*params, entity_id],
         ).fetchone()
         return model.get_proxy(json.loads(row[0])) if row else None
-
-    def dataset_of(self, entity_id: str) -> str | None:
-        """The dataset in service that holds an entity."""
-        row = self.con.execute(
-            """SELECT s.dataset FROM entities e JOIN current_snapshots s USING (snapshot_id)
-               WHERE e.entity_id = ? LIMIT 1""",
-            [entity_id],
-        ).fetchone()
-        return row[0] if row else None
 
     def count(self, scope: str = DEFAULT_SCOPE) -> int:
         where, params = self._scope_filter(scope)

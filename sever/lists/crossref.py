@@ -67,21 +67,6 @@ def refresh_crossrefs(store: Store) -> int:
     return int(count)
 
 
-def crossrefs_of(store: Store, entity_id: str) -> list[tuple[str, str, str]]:
-    """(other entity id, its dataset, reason) for every list entry linked to this one."""
-    if not _has_table(store):
-        return []
-    return [
-        (row[0], row[1], row[2])
-        for row in store.sql(
-            """SELECT right_id, right_dataset, reason FROM crossrefs WHERE left_id = ?
-               UNION ALL
-               SELECT left_id, left_dataset, reason FROM crossrefs WHERE right_id = ?""",
-            [entity_id, entity_id],
-        )
-    ]
-
-
 def overlap_counts(store: Store) -> list[tuple[str, str, int]]:
     """(dataset, other dataset, number of linked pairs), for ``lists status``."""
     if not _has_table(store):
