@@ -64,18 +64,33 @@ def published_from_name(paths: Sequence[Path]) -> date | None:
     return None
 
 
-def store_parsed(store: Store, parsed: ParsedList, published: date | None = None) -> Snapshot:
-    """Write a parsed list as a new snapshot of its dataset, with its DPRK scope flags."""
-    when = published or parsed.published or published_from_name(parsed.files)
-    return store.write_snapshot(
-        parsed.dataset,
-        parsed.source,
-        parsed.entities,
-        published=when,
-        files=[str(f) for f in parsed.files],
-        warnings=parsed.warnings,
-        dprk_ids=dprk_ids(parsed.entities),
-    )
+def store_parsed(
+    home: Home,
+    parsed_sets: Sequence[ParsedList],
+    published: date | None = None,
+    progress: Progress | None = None,
+) -> list[Snapshot]:
+    """Write each parsed list as a new snapshot of its dataset, with its DPRK scope flags, then
+    link the parties listed on several lists."""
+    say = progress or (lambda _msg: None)
+    snapshots = []
+    with Store.open(home) as store:
+        for parsed in parsed_sets:
+            say(f"storing {len(parsed.entities):,} entities as {parsed.dataset}")
+            snapshots.append(
+                store.write_snapshot(
+                    parsed.dataset,
+                    parsed.source,
+                    parsed.entities,
+                    published=published or parsed.published or published_from_name(parsed.files),
+                    files=[str(f) for f in parsed.files],
+                    warnings=parsed.warnings,
+                    dprk_ids=dprk_ids(parsed.entities),
+                )
+            )
+        say("linking parties listed on several lists")
+        refresh_crossrefs(store)
+    return snapshots
 
 
 def load_files(
@@ -103,14 +118,7 @@ def load_files(
         for name, group in groups.items():
             say(f"parsing {SOURCES[name].title}: {', '.join(p.name for p in group)}")
             parsed_sets.append(SOURCES[name].parse(group))
-    snapshots = []
-    with Store.open(home) as store:
-        for parsed in parsed_sets:
-            say(f"storing {len(parsed.entities):,} entities as {parsed.dataset}")
-            snapshots.append(store_parsed(store, parsed, published))
-        say("linking parties listed on several lists")
-        refresh_crossrefs(store)
-    return snapshots
+    return store_parsed(home, parsed_sets, published, progress)
 
 
 def bundled_paths() -> list[Path]:

@@ -19,10 +19,9 @@ from pathlib import Path
 
 import httpx
 
-from sever.entities import Snapshot, Store
+from sever.entities import Snapshot
 from sever.errors import DownloadError, SeverError
 from sever.home import Home
-from sever.lists.crossref import refresh_crossrefs
 from sever.lists.load import store_parsed
 from sever.lists.sources import SOURCES, Source
 
@@ -171,9 +170,7 @@ def update_source(
         result.unchanged = True
         return result
     parsed = source.parse([f.path for f in result.fetched])
-    with Store.open(home) as store:
-        result.snapshot = store_parsed(store, parsed)
-        refresh_crossrefs(store)
+    [result.snapshot] = store_parsed(home, [parsed])
     return result
 
 

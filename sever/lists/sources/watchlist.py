@@ -64,7 +64,7 @@ def _schema(path: Path, row: int, name: str) -> str:
     return schema.name
 
 
-def _from_jsonl(path: Path, dataset: str) -> list[EntityProxy]:
+def _from_jsonl(path: Path) -> list[EntityProxy]:
     entities = []
     with open(path, encoding="utf-8") as fh:
         for row, line in enumerate(fh, start=1):
@@ -86,7 +86,7 @@ def _from_jsonl(path: Path, dataset: str) -> list[EntityProxy]:
     return entities
 
 
-def _from_csv(path: Path, dataset: str) -> list[EntityProxy]:
+def _from_csv(path: Path) -> list[EntityProxy]:
     entities = []
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
@@ -130,9 +130,9 @@ def parse_watchlist(paths: Sequence[Path], dataset: str) -> ParsedList:
         if not head.strip():
             raise InputError(path, "the file is empty", offset=0)
         if head.lstrip().startswith(b"{"):
-            entities.extend(_from_jsonl(path, dataset))
+            entities.extend(_from_jsonl(path))
         elif detect_watchlist(path, head):
-            entities.extend(_from_csv(path, dataset))
+            entities.extend(_from_csv(path))
         else:
             raise InputError(
                 path,
