@@ -4,6 +4,7 @@ hand-made FtM entities copied from the OFAC SDN list (2024-05-03) for the matche
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -87,12 +88,11 @@ def watchlist_home(tmp_path: Path) -> Home:
 
 
 @pytest.fixture(scope="session")
-def bundled_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
-    """A home holding the built-in snapshot (OFAC SDN 2024-05-03 + UN 2026-02-27)."""
-    from sever.lists import ensure_loaded
-
+def bundled_home(tmp_path_factory: pytest.TempPathFactory, _bundled_store: Path) -> Home:
+    """A home holding the built-in snapshot (OFAC SDN 2024-05-03 + UN 2026-02-27): a copy of the
+    store the root conftest loads once per session."""
     home = Home.resolve(tmp_path_factory.mktemp("screen-bundled") / "home")
-    ensure_loaded(home)
+    shutil.copy(_bundled_store, home.store_path)
     return home
 
 

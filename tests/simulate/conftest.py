@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -14,8 +15,11 @@ TINY = 20_000
 
 
 @pytest.fixture(scope="session")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Home:
-    return Home.resolve(tmp_path_factory.mktemp("home"))
+def home(tmp_path_factory: pytest.TempPathFactory, _bundled_store: Path) -> Home:
+    """A home with the built-in lists (a copy of the store the root conftest loads once)."""
+    home = Home.resolve(tmp_path_factory.mktemp("home"))
+    shutil.copy(_bundled_store, home.store_path)
+    return home
 
 
 @pytest.fixture(scope="session")
