@@ -1,5 +1,6 @@
 # The two commands: `make demo` and `make test`. Each sets up everything it needs on a fresh
-# Debian machine: system packages, the virtual environment and sever itself.
+# Debian machine: system packages, the virtual environment and sever itself. Python packages are
+# pinned by constraints.txt (pip freeze of the tested environment), so CI runs the versions we tested.
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -17,11 +18,11 @@ system:
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) apt-get install -y -qq --no-install-recommends libicu-dev pkg-config g++ default-jre-headless; }
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	@$(MAKE) --no-print-directory system
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,spark]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev,spark]'
 	touch $@
 
 demo: setup

@@ -28,6 +28,14 @@ class InputError(SeverError):
         self.offset = offset
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple:
+        # Rebuilt in the parent process when a screening worker fails (pickle calls the class
+        # with ``args``, which would not match this signature).
+        return (
+            _rebuild_input_error,
+            (self.path, self.message, self.row, self.field, self.offset),
+        )
+
     def __str__(self) -> str:
         where = [self.path or "<input>"]
         if self.row is not None:
@@ -37,6 +45,12 @@ class InputError(SeverError):
         if self.field is not None:
             where.append(f"field {self.field!r}")
         return f"{', '.join(where)}: {self.message}"
+
+
+def _rebuild_input_error(
+    path: str | None, message: str, row: int | None, field: str | None, offset: int | None
+) -> InputError:
+    return InputError(path, message, row=row, field=field, offset=offset)
 
 
 class DownloadError(SeverError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,9 +14,12 @@ if TYPE_CHECKING:
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """The read-only real reference data in ``../shared/data``; skips when it is absent."""
+    """The read-only real reference data in ``../shared/data``; skips when it is absent, except
+    under CI (``CI`` set), where a missing part must fail rather than pass by skipping."""
     path = Path(__file__).resolve().parents[2] / "shared" / "data"
     if not path.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"shared reference data not found at {path} (CI must have it)")
         pytest.skip(f"shared reference data not found at {path}")
     return path
 

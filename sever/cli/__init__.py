@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from importlib import import_module
 
 import typer
@@ -36,4 +38,16 @@ _register()
 
 
 def main() -> None:
-    app()
+    """Run the command line. An error that no verb turned into a clear message is still one line
+    (exit 70) rather than a traceback; ``SEVER_DEBUG=1`` shows the traceback for a bug report."""
+    try:
+        app()
+    except Exception as exc:  # the last resort: every known error is handled in the verbs
+        if os.environ.get("SEVER_DEBUG"):
+            raise
+        message = str(exc).splitlines()[0][:300] if str(exc) else ""
+        sys.stderr.write(
+            f"error: internal error ({type(exc).__name__}: {message}); this is a bug in sever, "
+            "please report it with SEVER_DEBUG=1 output\n"
+        )
+        sys.exit(70)

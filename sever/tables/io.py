@@ -11,7 +11,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sever.errors import InputError
+from sever.tables.atomic import atomic_output
 from sever.tables.contracts import Contract, conform
+from sever.tables.csv_output import write_csv
 from sever.tables.engine import Engine
 
 _FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".gz": "csv"}
@@ -58,33 +60,31 @@ def read_column(path: str | Path, name: str) -> pa.ChunkedArray | None:
 
 
 def write_records(
-    records: Iterable[Mapping[str, Any]], path: str | Path, schema: pa.Schema
+    records: Iterable[Mapping[str, Any]], path: str | Path, schema: pa.Schema, *, raw: bool = False
 ) -> Path:
-    """Write records as Parquet, CSV or JSON lines (by the name), atomically."""
+    """Write records as Parquet, CSV or JSON lines (by the name), atomically. CSV text cells that
+    a spreadsheet would run as formulas are escaped unless ``raw``."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
+    if suffix not in (".parquet", ".pq", ".csv", ".jsonl", ".json"):
+        raise InputError(path, "unknown output type; use .parquet, .csv or .jsonl")
     rows = [_flatten(record, schema) for record in records]
     table = pa.Table.from_pylist(rows, schema=schema)
-    partial = path.with_name(path.name + ".partial")
-    suffix = path.suffix.lower()
-    if suffix in (".parquet", ".pq"):
-        pq.write_table(table, partial)
-    elif suffix == ".csv":
-        from pyarrow import csv
-
-        flat = table
-        for i, field in enumerate(flat.schema):
-            if pa.types.is_list(field.type):
-                joined = [";".join(v) if v else "" for v in flat.column(i).to_pylist()]
-                flat = flat.set_column(i, field.name, pa.array(joined, pa.string()))
-        csv.write_csv(flat, partial)
-    elif suffix in (".jsonl", ".json"):
-        with open(partial, "w", encoding="utf-8") as handle:
-            for row in table.to_pylist():
-                handle.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
-    else:
-        raise InputError(path, "unknown output type; use .parquet, .csv or .jsonl")
-    partial.replace(path)
+    if suffix == ".csv":
+        names = table.schema.names
+        listed = {f.name for f in table.schema if pa.types.is_list(f.type)}
+        flat = [
+            {k: (";".join(v) if v else "") if k in listed else v for k, v in row.items()}
+            for row in table.to_pylist()
+        ]
+        return write_csv(path, names, flat, raw=raw)
+    with atomic_output(path) as temp:
+        if suffix in (".parquet", ".pq"):
+            pq.write_table(table, temp)
+        else:
+            with open(temp, "w", encoding="utf-8") as handle:
+                for row in table.to_pylist():
+                    handle.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
     return path
 
 
