@@ -37,6 +37,9 @@ class InputError(SeverError):
         )
 
     def __str__(self) -> str:
+        if self.path is None and self.row is None and self.offset is None:
+            # An option or parameter, not a file: name it alone.
+            return f"{self.field}: {self.message}" if self.field else self.message
         where = [self.path or "<input>"]
         if self.row is not None:
             where.append(f"row {self.row}")

@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sever.errors import SeverError
+
 HOME_ENV = "SEVER_HOME"
 DEFAULT_HOME = Path("~/.sever")
 
@@ -24,7 +26,14 @@ class Home:
         """The home named by ``--home``, else ``$SEVER_HOME``, else ``~/.sever``."""
         raw = explicit or os.environ.get(HOME_ENV) or DEFAULT_HOME
         root = Path(raw).expanduser().resolve()
-        root.mkdir(parents=True, exist_ok=True)
+        if root.exists() and not root.is_dir():
+            raise SeverError(f"{root}: is a file; the sever home (--home, $SEVER_HOME) is a folder")
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SeverError(
+                f"{root}: cannot create the sever home (--home, $SEVER_HOME): {exc.strerror or exc}"
+            ) from None
         return cls(root)
 
     def _dir(self, name: str) -> Path:

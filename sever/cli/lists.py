@@ -20,13 +20,15 @@ from rich.progress import (
 from sever.cli.output import EXIT_USAGE, console, emit, err_console, print_table, user_errors
 from sever.entities import DPRK_SCOPE, Store
 from sever.entities.diff import diff_snapshots
-from sever.errors import InputError, SeverError
+from sever.errors import InputError
 from sever.home import Home
 from sever.lists import load_files
 from sever.lists.export import FORMATS, export
+from sever.lists.guard import MAX_SHRINK_PERCENT, check_max_shrink
 from sever.lists.load import ensure_loaded
 from sever.lists.status import lists_status
 from sever.lists.update import DEFAULT_SOURCES, update
+from sever.tables.atomic import atomic_output, check_output_path
 
 app = typer.Typer(
     help="Official sanctions lists (OFAC, UN, EU, UK) and your own watchlists: "
@@ -39,6 +41,22 @@ HomeOption = Annotated[
     typer.Option("--home", help="sever home directory (default: $SEVER_HOME or ~/.sever)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")]
+AllowShrinkOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-shrink",
+        help="Load even when the new list removes more than --max-shrink percent of the "
+        "entities in service (a list that really shrank).",
+    ),
+]
+MaxShrinkOption = Annotated[
+    float,
+    typer.Option(
+        "--max-shrink",
+        help="Largest share (in %) of the entities in service one load may remove without "
+        "--allow-shrink.",
+    ),
+]
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -65,6 +83,16 @@ def load_command(
         str | None,
         typer.Option(help="Publication date (YYYY-MM-DD) when the file does not state one."),
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Text encoding of a watchlist that is not UTF-8 (e.g. latin-1, cp1252); "
+            "UTF-16 is recognised by its byte-order mark.",
+        ),
+    ] = None,
+    allow_shrink: AllowShrinkOption = False,
+    max_shrink: MaxShrinkOption = MAX_SHRINK_PERCENT,
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -72,14 +100,21 @@ def load_command(
 
     Files of one format form one set: `sever lists load SDN.CSV ALT.CSV ADD.CSV` loads the OFAC
     SDN list with its aliases and addresses. A bad file stores nothing and names the row at fault.
+    A cut official file, or a load that would remove more than --max-shrink percent of the list
+    in service, is refused and the list in service is kept.
     """
     with user_errors():
-        if dataset is not None and dataset in {"default", "dprk", "all"}:
-            raise SeverError(f"{dataset!r} is a reserved scope name; choose another dataset name")
         when = _parse_date(published)
         say = (lambda _m: None) if as_json else (lambda m: err_console.print(f"[dim]{m}[/]"))
         snapshots = load_files(
-            Home.resolve(home), paths, dataset=dataset, published=when, progress=say
+            Home.resolve(home),
+            paths,
+            dataset=dataset,
+            published=when,
+            progress=say,
+            encoding=encoding,
+            max_shrink=check_max_shrink(max_shrink),
+            allow_shrink=allow_shrink,
         )
         emit(
             [s.to_dict() for s in snapshots],
@@ -127,6 +162,8 @@ def update_command(
     force: Annotated[
         bool, typer.Option(help="Load even when the files have not changed since last time.")
     ] = False,
+    allow_shrink: AllowShrinkOption = False,
+    max_shrink: MaxShrinkOption = MAX_SHRINK_PERCENT,
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -142,6 +179,7 @@ def update_command(
                 raise InputError(None, f"expected SOURCE=URL, got {item!r}", field="--url")
             overrides.setdefault(name, []).append(address)
         sources = source or [*DEFAULT_SOURCES]
+        check_max_shrink(max_shrink)
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -157,7 +195,15 @@ def update_command(
                     tasks[name] = bar.add_task(name, total=total)
                 bar.update(tasks[name], completed=done, total=total)
 
-            results = update(Home.resolve(home), sources, overrides, show, force)
+            results = update(
+                Home.resolve(home),
+                sources,
+                overrides,
+                show,
+                force,
+                max_shrink=max_shrink,
+                allow_shrink=allow_shrink,
+            )
         failed = [r for r in results if r.error]
 
         def render() -> None:
@@ -285,20 +331,34 @@ def export_command(
         str, typer.Option(help="default (all lists), dprk, or one dataset name.")
     ] = "default",
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
+        Path | None,
+        typer.Option("--out", help="Write to this file (whole or not at all) instead of stdout."),
     ] = None,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="CSV: write cells as they are, without the leading ' that keeps a spreadsheet "
+            "from running a value starting with = + - @ as a formula.",
+        ),
+    ] = False,
     home: HomeOption = None,
 ) -> None:
     """Export entities as FtM JSON lines (readable by OpenSanctions/Aleph tooling) or CSV."""
     with user_errors():
         if fmt not in FORMATS:
             raise InputError(None, f"unknown format {fmt!r}; choose {FORMATS}", field="--format")
+        if out is not None:
+            check_output_path(out)
         resolved = Home.resolve(home)
         ensure_loaded(resolved)
         with Store.open(resolved, read_only=True) as store:
             if out is None:
-                count = export(store, scope, fmt, sys.stdout)
+                count = export(store, scope, fmt, sys.stdout, raw=raw)
             else:
-                with open(out, "w", encoding="utf-8", newline="") as fh:
-                    count = export(store, scope, fmt, fh)
+                with (
+                    atomic_output(out) as temp,
+                    open(temp, "w", encoding="utf-8", newline="") as fh,
+                ):
+                    count = export(store, scope, fmt, fh, raw=raw)
                 err_console.print(f"wrote {count:,} entities to {out}")

@@ -42,6 +42,13 @@ Set = Annotated[
 Settings = Annotated[Path | None, typer.Option(help="YAML file of {rule_id: {param: value}}.")]
 Rates = Annotated[Path | None, typer.Option(help="CSV currency,usd_per_unit (adds to built-in).")]
 Out = Annotated[Path | None, typer.Option(help="Write alerts to .parquet, .csv or .jsonl.")]
+Raw = Annotated[
+    bool,
+    typer.Option(
+        "--raw",
+        help="Write CSV cells exactly as they are (no ' before text a spreadsheet would run).",
+    ),
+]
 HomeOpt = Annotated[Path | None, typer.Option("--home", help="sever home (default $SEVER_HOME).")]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 FailOnHit = Annotated[bool, typer.Option(help="Exit with code 1 when any alert is raised.")]
@@ -90,17 +97,30 @@ def _run(
     )
 
 
-def _report(result: Any, out: Path | None, as_json: bool, fail_on_hit: bool) -> None:
+def _check_out(out: Path | None) -> None:
+    """Refuse an --out that cannot be a file before any work is done."""
+    if out is None:
+        return
+    from sever.tables.atomic import check_output_path
+    from sever.tables.io import RECORD_SUFFIXES
+
+    check_output_path(out)
+    if out.suffix.lower() not in RECORD_SUFFIXES:
+        raise InputError(out, "unknown output type; use .parquet, .csv or .jsonl", field="--out")
+
+
+def _report(result: Any, out: Path | None, as_json: bool, fail_on_hit: bool, raw: bool) -> None:
     from sever.monitor import write_alerts
 
     if out is not None:
-        write_alerts(result.alerts, out)
+        write_alerts(result.alerts, out, raw=raw)
     payload = {
         "engine": result.engine,
         "transactions": result.transactions,
         "alerts": [alert.to_dict() for alert in result.alerts],
         "skipped": result.skipped,
         "watermark": result.watermark,
+        "future_payments": result.future.to_dict() if result.future else None,
         "out": str(out) if out else None,
     }
 
@@ -141,15 +161,17 @@ def run_command(
         typer.Option(help="Evaluate only payments since the last run with this name."),
     ] = None,
     out: Out = None,
+    raw: Raw = False,
     home: HomeOpt = None,
     as_json: Json = False,
     fail_on_hit: FailOnHit = False,
 ) -> None:
     """Run the DPRK rule pack over TRANSACTIONS and write the alerts with their evidence."""
     with user_errors():
+        _check_out(out)
         result = _run(transactions, accounts, parties, hits, engine, master, rules, set_,
                       settings, rates, Home.resolve(home), incremental)  # fmt: skip
-        _report(result, out, as_json, fail_on_hit)
+        _report(result, out, as_json, fail_on_hit, raw)
 
 
 @app.command("score")
@@ -161,6 +183,7 @@ def score_command(
     engine: Engine = "duckdb",
     master: Master = None,
     out: Out = None,
+    raw: Raw = False,
     home: HomeOpt = None,
     as_json: Json = False,
     fail_on_hit: FailOnHit = False,
@@ -169,13 +192,14 @@ def score_command(
     with user_errors():
         from sever.monitor.training import load_scorer
 
+        _check_out(out)
         where = Home.resolve(home)
         scorer = load_scorer(where.models)
         if scorer is None:
             raise InputError(where.models, "no trained model; run `sever monitor train` first")
         result = _run(transactions, accounts, parties, hits, engine, master, None, None, None,
                       None, where, None, scorer)  # fmt: skip
-        _report(result, out, as_json, fail_on_hit)
+        _report(result, out, as_json, fail_on_hit, raw)
 
 
 @app.command("train")
@@ -199,14 +223,12 @@ def train_command(
 ) -> None:
     """Train the scorer on labelled data (oldest data trains, newest tests) and save it."""
     with user_errors():
-        import pandas as pd
-
         from sever.monitor import run_pack
         from sever.monitor.inputs import prepare
         from sever.monitor.training import train_scorers
         from sever.tables.contracts import ACCOUNTS, HITS, PARTIES, TRANSACTIONS
         from sever.tables.engine import connect
-        from sever.tables.io import read_input
+        from sever.tables.io import label_column, read_input
 
         if world is not None:
             transactions = transactions or world / "transactions.parquet"
@@ -228,8 +250,8 @@ def train_command(
             parties=read_input(engine, parties, PARTIES) if parties else None,
             hits=read_input(engine, hits, HITS) if hits else None,
         )
-        labelled_tx = set(_column(pd, tx_labels, "tx_id"))
-        labelled_accounts = set(_column(pd, account_labels, "account_id"))
+        labelled_tx = label_column(tx_labels, "tx_id")
+        labelled_accounts = label_column(account_labels, "account_id")
         report = train_scorers(engine, inputs, result.alerts, labelled_tx, labelled_accounts,
                                where.models)  # fmt: skip
         payload = {"models": str(where.models), "tested": report}
@@ -242,13 +264,6 @@ def train_command(
                         caption=f"saved in {where.models}")  # fmt: skip
 
         emit(payload, as_json, render)
-
-
-def _column(pd: Any, path: Path, name: str) -> Any:
-    frame = pd.read_parquet(path) if path.suffix != ".csv" else pd.read_csv(path, dtype=str)
-    if name not in frame.columns:
-        raise InputError(path, f"missing column {name}", field=name)
-    return frame[name].astype(str)
 
 
 @app.command("rules")
@@ -265,7 +280,13 @@ def rules_command(as_json: Json = False) -> None:
             "source": rule.source,
             "needs": list(rule.needs),
             "parameters": [
-                {"name": p.name, "default": p.default, "unit": p.unit, "help": p.help}
+                {
+                    "name": p.name,
+                    "default": p.default,
+                    "unit": p.unit,
+                    "help": p.help,
+                    "range": None if isinstance(p.default, tuple) else list(p.bounds),
+                }
                 for p in rule.params
             ],
         }

@@ -72,6 +72,11 @@ def user_errors() -> Iterator[None]:
     except SeverError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_USAGE) from None
+    except OSError as exc:  # the machine said no: disk full, permission, a path that is a file
+        where = f"{exc.filename}: " if exc.filename else ""
+        message = f"{where}{exc.strerror or exc}"
+        err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE) from None
     except KeyboardInterrupt:
         err_console.print("[yellow]interrupted:[/] nothing partial was kept")
         raise typer.Exit(130) from None

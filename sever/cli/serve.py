@@ -9,30 +9,45 @@ import typer
 
 from sever.cli.output import err_console, user_errors
 from sever.home import Home
+from sever.serve.settings import settings_help
 
 
 def serve_command(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    port: Annotated[
+        str, typer.Option(metavar="PORT", help="TCP port, from 1 to 65535.", show_default=True)
+    ] = "8000",
     home: Annotated[
         Path | None,
         typer.Option("--home", help="sever home directory (default: $SEVER_HOME or ~/.sever)."),
     ] = None,
 ) -> None:
     """Serve the HTTP API. API keys come from SEVER_API_KEYS="key1:admin,key2:analyst"; without
-    them access is open (a warning says so). OpenAPI docs at /docs and /openapi.json.
+    them access is open (a warning says so) and /updatez works only on 127.0.0.1. OpenAPI docs
+    at /docs and /openapi.json.
 
     Request lines are not logged: /search URLs carry the names being screened."""
-    import uvicorn
-
     from sever.serve.app import create_app
+    from sever.serve.server import listen, parse_port, serve
+    from sever.serve.settings import ServeSettings
 
     with user_errors():
-        app = create_app(Home.resolve(home))
-    err_console.print(f"serving on http://{host}:{port} (docs at /docs)")
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+        number = parse_port(port)
+        settings = ServeSettings.from_env(bind_host=host)
+        sock = listen(host, number)
+        app = create_app(Home.resolve(home), settings)
+        app.state.index.reload()
+    shown = f"[{host}]" if ":" in host else host
+    err_console.print(f"serving on http://{shown}:{number} (docs at /docs)", highlight=False)
+    serve(app, sock, header_timeout_s=settings.client_timeout_s)
+
+
+def _epilog() -> str:
+    """The environment settings, for ``sever serve --help``."""
+    lines = [f"{name} (default {default}): {text}" for name, default, text in settings_help()]
+    return "Settings, from the environment:\n\n" + "\n\n".join(lines)
 
 
 def register(root: typer.Typer) -> None:
     """Add the ``serve`` command to the root CLI."""
-    root.command("serve")(serve_command)
+    root.command("serve", epilog=_epilog())(serve_command)

@@ -13,3 +13,8 @@ MAX_NAME_CHARS = 500
 
 MAX_NAMES_PER_ENTITY = 200
 """Most names (all name properties together) one entity may carry."""
+
+MAX_VALUES_PER_PROPERTY = 1_000
+"""Most values one property of one entity may carry in a user's watchlist (addresses, notes…).
+FollowTheMoney checks each new value against the ones already held, so the work to build an entity
+grows with the square of this number; the cap keeps a hostile file from stalling a load."""

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -31,6 +33,13 @@ from sever.home import Home
 
 DEFAULT_SCOPE = "default"
 DPRK_SCOPE = "dprk"
+
+STORE_WAIT_SECONDS = 60.0
+"""How long opening the store waits for another sever process that holds it (a ``lists load`` or
+``lists update`` writing a snapshot) before giving up with a clear message. The environment
+variable ``SEVER_STORE_WAIT_SECONDS`` overrides it."""
+STORE_WAIT_ENV = "SEVER_STORE_WAIT_SECONDS"
+_RETRY_PAUSE_SECONDS = 0.2
 
 _SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS snapshot_seq START 1;
@@ -150,10 +159,7 @@ class Store:
             raise NotLoadedError(
                 f"no sever store at {path}: run `sever lists load` or `sever lists update` first"
             )
-        try:
-            self.con = duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
-            raise SeverError(f"cannot open the store {path}: {exc}") from exc
+        self.con = _connect(path, read_only)
         if not read_only:
             self.con.execute(_SCHEMA)
 
@@ -396,6 +402,53 @@ class Store:
     def sql(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a read query against the store (status reports and diffs use this)."""
         return self.con.execute(query, list(params)).fetchall()
+
+
+def store_wait_seconds() -> float:
+    """The bounded wait for the store's lock: ``SEVER_STORE_WAIT_SECONDS`` or the default."""
+    raw = os.environ.get(STORE_WAIT_ENV)
+    if raw is None or not raw.strip():
+        return STORE_WAIT_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:
+        raise SeverError(
+            f"{STORE_WAIT_ENV} must be a number of seconds between 0 and 86400, not {raw!r}"
+        )
+    return seconds
+
+
+def _is_lock_conflict(exc: duckdb.Error) -> bool:
+    """True when DuckDB refused the file because another process holds its lock."""
+    message = str(exc)
+    return "Could not set lock" in message or "Conflicting lock" in message
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file, waiting while another process holds it.
+
+    DuckDB lets one process write a file, or several read it, never both: it answers a conflicting
+    open at once with an IOException instead of waiting. A ``sever screen`` started while a
+    ``lists load`` writes would then fail, so the open is retried until the lock is free or the
+    bounded wait (``store_wait_seconds``) is over."""
+    deadline = time.monotonic() + store_wait_seconds()
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_conflict(exc):
+                raise SeverError(f"cannot open the store {path}: {exc}") from None
+            if time.monotonic() >= deadline:
+                raise SeverError(
+                    f"the store {path} is held by another sever process (a list load or "
+                    f"update?); waited {store_wait_seconds():g} s, try again when it has finished "
+                    f"or raise {STORE_WAIT_ENV}"
+                ) from None
+            time.sleep(_RETRY_PAUSE_SECONDS)
+        except duckdb.Error as exc:
+            raise SeverError(f"cannot open the store {path}: {exc}") from None
 
 
 def _tables(

@@ -2,6 +2,9 @@
 
 Parsing happens fully in memory before anything is written; the write is one transaction. A bad
 file therefore stores nothing, and an interrupted load leaves the previous snapshot in service.
+Before the write, ``sever.lists.guard`` refuses what would leave the store serving less than the
+user thinks: a cut official file, an entity past the name limits, a load that would remove more
+than a set share of the list in service, a watchlist named like an official list.
 """
 
 from __future__ import annotations
@@ -17,6 +20,13 @@ from sever.entities import Snapshot, Store
 from sever.errors import InputError
 from sever.home import Home
 from sever.lists.crossref import refresh_crossrefs
+from sever.lists.guard import (
+    MAX_SHRINK_PERCENT,
+    check_complete,
+    check_dataset_name,
+    check_entity_limits,
+    check_shrink,
+)
 from sever.lists.scope import dprk_ids
 from sever.lists.sources import SOURCES, ParsedList, Source, sniff
 from sever.lists.sources.watchlist import WATCHLIST, parse_watchlist
@@ -69,12 +79,22 @@ def store_parsed(
     parsed_sets: Sequence[ParsedList],
     published: date | None = None,
     progress: Progress | None = None,
+    *,
+    max_shrink: float = MAX_SHRINK_PERCENT,
+    allow_shrink: bool = False,
 ) -> list[Snapshot]:
     """Write each parsed list as a new snapshot of its dataset, with its DPRK scope flags, then
-    link the parties listed on several lists."""
+    link the parties listed on several lists.
+
+    Every list is checked first (whole, within the name limits, not shrinking the list in service
+    by more than ``max_shrink`` percent unless ``allow_shrink``): one refusal stores nothing."""
     say = progress or (lambda _msg: None)
+    for parsed in parsed_sets:
+        check_complete(parsed)
+        check_entity_limits(parsed)
     snapshots = []
     with Store.open(home) as store:
+        check_shrink(store, parsed_sets, max_shrink, allow_shrink)
         for parsed in parsed_sets:
             say(f"storing {len(parsed.entities):,} entities as {parsed.dataset}")
             snapshots.append(
@@ -100,17 +120,28 @@ def load_files(
     dataset: str | None = None,
     published: date | None = None,
     progress: Progress | None = None,
+    encoding: str | None = None,
+    max_shrink: float = MAX_SHRINK_PERCENT,
+    allow_shrink: bool = False,
 ) -> list[Snapshot]:
     """Parse files and store each dataset they hold as a new snapshot.
 
-    With ``dataset``, the files are the user's own watchlist (FtM JSON lines or the simple CSV),
-    kept as their own dataset with the ids they came with. Without it, each file's official format
-    is detected from its content; files of one format (e.g. SDN.CSV with ALT.CSV) form one set.
+    With ``dataset``, the files are the user's own watchlist (FtM JSON lines or the simple CSV, in
+    UTF-8 unless ``encoding`` says otherwise), kept as their own dataset with the ids they came
+    with. Without it, each file's official format is detected from its content; files of one
+    format (e.g. SDN.CSV with ALT.CSV) form one set. See ``store_parsed`` for the shrink guard.
     """
     say = progress or (lambda _msg: None)
     if dataset is not None:
-        parsed_sets = [parse_watchlist(paths, dataset)]
+        parsed_sets = [parse_watchlist(paths, check_dataset_name(dataset), encoding=encoding)]
     else:
+        if encoding is not None:
+            raise InputError(
+                None,
+                "--encoding applies to your own watchlists (with --dataset); official files "
+                "are read in their published encodings",
+                field="--encoding",
+            )
         groups: dict[str, list[Path]] = defaultdict(list)
         for path in paths:
             groups[detect(path).name].append(path)
@@ -118,7 +149,14 @@ def load_files(
         for name, group in groups.items():
             say(f"parsing {SOURCES[name].title}: {', '.join(p.name for p in group)}")
             parsed_sets.append(SOURCES[name].parse(group))
-    return store_parsed(home, parsed_sets, published, progress)
+    return store_parsed(
+        home,
+        parsed_sets,
+        published,
+        progress,
+        max_shrink=max_shrink,
+        allow_shrink=allow_shrink,
+    )
 
 
 def bundled_paths() -> list[Path]:
@@ -129,8 +167,18 @@ def bundled_paths() -> list[Path]:
 def ensure_loaded(home: Home, progress: Progress | None = None) -> list[Snapshot]:
     """Make sure the store serves something: load the built-in snapshot into an empty home."""
     if home.store_path.exists():
-        with Store.open(home) as store:
-            current = store.current_snapshots()
+        current = _in_service(home)
         if current:
             return current
     return load_files(home, bundled_paths(), progress=progress)
+
+
+def _in_service(home: Home) -> list[Snapshot]:
+    """The snapshots in service, read without taking the write lock (so that many readers can
+    look at once); none when the store was created but never written."""
+    with Store.open(home, read_only=True) as store:
+        if not store.sql(
+            "SELECT 1 FROM information_schema.tables WHERE table_name = 'current_snapshots'"
+        ):
+            return []
+        return store.current_snapshots()

@@ -22,6 +22,7 @@ import httpx
 from sever.entities import Snapshot
 from sever.errors import DownloadError, SeverError
 from sever.home import Home
+from sever.lists.guard import MAX_SHRINK_PERCENT
 from sever.lists.load import store_parsed
 from sever.lists.sources import SOURCES, Source
 
@@ -159,8 +160,14 @@ def update_source(
     progress: ByteProgress | None = None,
     force: bool = False,
     retries: int = RETRIES,
+    *,
+    max_shrink: float = MAX_SHRINK_PERCENT,
+    allow_shrink: bool = False,
 ) -> SourceUpdate:
-    """Fetch every file of one source, then load them as one snapshot if anything changed."""
+    """Fetch every file of one source, then load them as one snapshot if anything changed.
+
+    The load is refused like ``lists load``'s (a cut file, or more than ``max_shrink`` percent of
+    the list in service removed without ``allow_shrink``), leaving the last good snapshot."""
     result = SourceUpdate(source.name)
     folder = home.downloads / source.name
     folder.mkdir(parents=True, exist_ok=True)
@@ -169,8 +176,17 @@ def update_source(
     if not force and not any(f.changed for f in result.fetched):
         result.unchanged = True
         return result
-    parsed = source.parse([f.path for f in result.fetched])
-    [result.snapshot] = store_parsed(home, [parsed])
+    try:
+        parsed = source.parse([f.path for f in result.fetched])
+        [result.snapshot] = store_parsed(
+            home, [parsed], max_shrink=max_shrink, allow_shrink=allow_shrink
+        )
+    except SeverError:
+        # Forget the validators of files that were not loaded, so that the next update fetches
+        # and checks them again instead of calling them unchanged.
+        for fetched in result.fetched:
+            _meta_path(fetched.path).unlink(missing_ok=True)
+        raise
     return result
 
 
@@ -181,6 +197,9 @@ def update(
     progress: ByteProgress | None = None,
     force: bool = False,
     retries: int = RETRIES,
+    *,
+    max_shrink: float = MAX_SHRINK_PERCENT,
+    allow_shrink: bool = False,
 ) -> list[SourceUpdate]:
     """Update each source independently: one failing source does not stop the others."""
     overrides = url_overrides or {}
@@ -199,7 +218,19 @@ def update(
             source = SOURCES[name]
             urls = overrides.get(name) or list(source.urls)
             try:
-                results.append(update_source(home, source, urls, client, progress, force, retries))
+                results.append(
+                    update_source(
+                        home,
+                        source,
+                        urls,
+                        client,
+                        progress,
+                        force,
+                        retries,
+                        max_shrink=max_shrink,
+                        allow_shrink=allow_shrink,
+                    )
+                )
             except SeverError as exc:
                 results.append(SourceUpdate(name, error=str(exc)))
     return results

@@ -188,7 +188,8 @@ def transaction_features(
         purpose_kind=tx.purpose.re_extract(r"^([a-z &\-]+)", 1),
         currency=tx.currency,
     )
-    frame = _compact(engine.to_pandas(base))
+    # In tx_id order: a model trained on rows in the engine's own order would differ run to run.
+    frame = _compact(engine.to_pandas(base).sort_values("tx_id", ignore_index=True))
     if raw_only:
         return frame
     carried = [c for c in SIDE_FEATURES if c in accounts.columns]

@@ -25,6 +25,7 @@ from sever.monitor.rules import (
     purpose,
     screening,
 )
+from sever.tables.text_input import read_text
 
 DPRK_PACK: tuple[Rule, ...] = (
     *payroll.RULES,
@@ -64,11 +65,19 @@ def parse_settings(items: Iterable[str]) -> dict[str, dict[str, Any]]:
 
 
 def read_settings(path: str | Path) -> dict[str, dict[str, Any]]:
-    """Settings from a YAML file: ``{rule_id: {param: value}}``."""
+    """Settings from a YAML file: ``{rule_id: {param: value}}``, read strictly (UTF-8)."""
+    text = read_text(path, what="rule settings file")
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(path, f"cannot read rule settings: {exc}") from None
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        raise InputError(
+            path,
+            f"not valid YAML: {getattr(exc, 'problem', None) or 'cannot parse'}",
+            row=where.line + 1 if where is not None else None,
+        ) from None
+    except RecursionError:  # PyYAML nests one call per level of [[[...]]]
+        raise InputError(path, "not valid rule settings: nested too deeply") from None
     if not isinstance(data, Mapping) or not all(isinstance(v, Mapping) for v in data.values()):
         raise InputError(path, "rule settings must map rule ids to {parameter: value}")
     return {str(k): dict(v) for k, v in data.items()}

@@ -7,6 +7,7 @@ its parameters, and each condition carries the label an analyst reads in the ale
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,32 +33,81 @@ class RuleError(SeverError):
     """A rule was asked for with a parameter it does not have, or a value of the wrong type."""
 
 
+UNIT_RANGES: dict[str, tuple[float, float]] = {
+    "days": (1, 3_650),
+    "h": (1, 87_600),
+    "USD": (0, 1e15),
+}
+"""What a parameter in each unit may be set to: windows from one day (hour) to ten years, amounts
+from 0 to the largest amount an input may hold. A window of 0 would divide by zero; one of a
+century would pair every payment with every other."""
+
+PLAIN_RANGE = (0, 1_000_000)
+"""The range of a number without a unit (counts, shares, ratios): never negative, never huge."""
+
+
 @dataclass(frozen=True)
 class Param:
-    """A tunable number or list: its name, default, unit and what it does, in words."""
+    """A tunable number or list: its name, default, unit and what it does, in words.
+
+    ``low`` and ``high`` bound the values a user may set; left out, they come from the unit
+    (:data:`UNIT_RANGES`, else :data:`PLAIN_RANGE`).
+    """
 
     name: str
     default: int | float | str | tuple[str, ...]
     help: str
     unit: str = ""
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The smallest and largest value this parameter accepts."""
+        low, high = UNIT_RANGES.get(self.unit, PLAIN_RANGE)
+        return (
+            low if self.low is None else self.low,
+            high if self.high is None else self.high,
+        )
 
     def coerce(self, value: Any) -> Any:
-        """The value in the parameter's own type; lists may be given as comma-separated text."""
+        """The value in the parameter's own type; lists may be given as comma-separated text.
+
+        Numbers must be finite and within :attr:`bounds`: NaN would make every comparison false
+        and silently switch the rule off.
+        """
         kind = type(self.default)
         try:
             if kind is tuple:
                 items = value.split(",") if isinstance(value, str) else value
                 return tuple(str(item).strip() for item in items if str(item).strip())
+            if isinstance(value, bool):
+                raise ValueError(value)
+            number = float(value)
             if kind is int:
-                number = float(value)
                 if not number.is_integer():
                     raise ValueError(value)
-                return int(number)
-            return kind(value)
-        except (TypeError, ValueError):
+                number = int(number)
+            elif kind is not float:
+                return kind(value)
+        except (TypeError, ValueError, OverflowError):
             raise RuleError(
-                f"parameter {self.name} takes a {kind.__name__}, not {value!r}"
+                f"parameter {self.name} takes a {kind.__name__}, not {_short(value)}"
             ) from None
+        low, high = self.bounds
+        if not (math.isfinite(number) and low <= number <= high):
+            unit = f" {self.unit}" if self.unit else ""
+            raise RuleError(
+                f"parameter {self.name} must be between {low:g} and {high:g}{unit}, "
+                f"not {_short(value)}"
+            )
+        return number
+
+
+def _short(value: Any) -> str:
+    """A value for an error message, cut short: a user may pass anything."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,20 @@
 Incremental mode keeps a watermark (the latest transaction time seen) under ``$SEVER_HOME/state``.
 The next run reads only transactions inside the longest rule window before that watermark, and
 keeps only alerts that involve at least one transaction after it: history is not recomputed.
+
+Payments dated after the run (a typo such as 9999-12-31, or a payment booked ahead) would pin the
+watermark in the future, so that every later run silently saw nothing. An incremental run leaves
+them out, of its rules and of its watermark, and says how many it left out: they are evaluated by
+the first run after their date. A full run evaluates them and reports their number too.
+
+Identical runs give identical alerts, byte for byte, whatever the engine's thread count: rows that
+come back from an engine in no particular order are put in one order before they are used.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,15 +28,18 @@ import pandas as pd
 import pyarrow as pa
 
 from sever.alerts import ALERT_COLUMNS, Alert, alert_id
+from sever.errors import InputError
 from sever.home import Home
 from sever.monitor import pack
 from sever.monitor.explain import describe
 from sever.monitor.flows import DAY, busy_accounts
 from sever.monitor.inputs import prepare
 from sever.monitor.rule import Inputs, Rule
+from sever.tables.atomic import atomic_output
 from sever.tables.contracts import ACCOUNTS, HITS, PARTIES, TRANSACTIONS, Contract, conform
 from sever.tables.engine import Engine, connect
 from sever.tables.io import read_input, write_records
+from sever.tables.text_input import read_text
 
 SEVERITY_SCORE = {"low": 0.25, "medium": 0.5, "high": 0.75, "critical": 0.95}
 """An alert's score when no trained model is present: its rule's severity as a number."""
@@ -53,6 +65,34 @@ ALERT_SCHEMA = pa.schema(
 assert tuple(ALERT_SCHEMA.names) == ALERT_COLUMNS
 
 
+@dataclass(frozen=True)
+class FuturePayments:
+    """Payments dated after the run's own time: how many, the latest, and what was done."""
+
+    count: int
+    latest: str
+    """The latest such time, as ISO text (it may lie beyond what a datetime can hold)."""
+    left_out: bool
+    """True when the run left them out (incremental runs); False when it evaluated them."""
+
+    def sentence(self) -> str:
+        what = (
+            "were left out of this run and of its watermark; they are evaluated by the first "
+            "run after their date"
+            if self.left_out
+            else "were evaluated; an incremental run would leave them out until their date"
+        )
+        return f"{self.count:,} payment(s) dated after this run (latest {self.latest}) {what}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "latest": self.latest,
+            "left_out": self.left_out,
+            "why": "dated after this run",
+        }
+
+
 @dataclass
 class MonitorResult:
     """What a run found, what it could not run and why, and how long each rule took."""
@@ -63,6 +103,8 @@ class MonitorResult:
     skipped: dict[str, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     watermark: datetime | None = None
+    future: FuturePayments | None = None
+    """Payments dated after the run, when there were any."""
 
     def summary(self) -> str:
         """A printable summary: alerts per typology and rule, skipped rules, timings."""
@@ -79,6 +121,8 @@ class MonitorResult:
             lines.append(f"  {typology:<20} {rule_id:<22} {n:>7,}")
         for rule_id, why in sorted(self.skipped.items()):
             lines.append(f"  skipped {rule_id}: {why}")
+        if self.future is not None:
+            lines.append(f"  note: {self.future.sentence()}")
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
@@ -99,26 +143,29 @@ def run_pack(
     home: Home | None = None,
     incremental: str | None = None,
     scorer: Any = None,
+    now: datetime | None = None,
 ) -> MonitorResult:
     """Evaluate the DPRK rule pack over transactions and return the alerts with their evidence.
 
     ``incremental`` names a watermark kept in ``home``: evaluate only transactions since the last
     run with that name (plus the look-back the rules need), then move the watermark forward.
     ``scorer`` (a trained :class:`~sever.monitor.scorer.Scorer`) replaces each alert's severity
-    score with the model's calibrated score and adds the features that drove it.
+    score with the model's calibrated score and adds the features that drove it. ``now`` is the
+    run's own time (the clock by default): payments dated after it never move the watermark.
     """
     chosen = pack.select(rules)
     values = pack.resolve(chosen, settings)
+    now_t = int((now or datetime.now(UTC)).timestamp())
+    last = None
+    if incremental is not None:
+        last = _read_watermark(home or Home.resolve(), check_run_name(incremental), now_t)
     bound = engine if isinstance(engine, Engine) else connect(engine, master=master)
     started = time.perf_counter()
     tx = _open(bound, transactions, TRANSACTIONS)
     since_t = None
-    last = None
-    if incremental:
-        last = _read_watermark(home or Home.resolve(), incremental)
-        if last is not None:
-            look_back = max(rule.lookback(values[rule.id]) for rule in chosen)
-            since_t = int(last - look_back * DAY)
+    if last is not None:
+        look_back = max(rule.lookback(values[rule.id]) for rule in chosen)
+        since_t = int(last - look_back * DAY)
     inputs = prepare(
         bound,
         tx,
@@ -129,10 +176,18 @@ def run_pack(
         rates=rates,
         since_t=since_t,
     )
+    incremental_run = incremental is not None
+    future = _future_payments(bound, inputs.tx, now_t, left_out=incremental_run)
+    if future is not None and incremental_run:
+        inputs = Inputs(bound.keep(inputs.tx.filter(inputs.tx.t <= now_t)), inputs.accounts,
+                        inputs.hits)  # fmt: skip
     inputs = Inputs(inputs.tx, inputs.accounts, inputs.hits, keep=bound.keep,
                     busy=bound.keep(busy_accounts(inputs.tx)))  # fmt: skip
-    stats = bound.to_pandas(inputs.tx.aggregate(n=inputs.tx.count(), last=inputs.tx.t.max()))
-    result = MonitorResult([], bound.name, int(stats.n.iloc[0]))
+    tx_t = inputs.tx.t
+    stats = bound.to_pandas(
+        inputs.tx.aggregate(n=inputs.tx.count(), last=tx_t.max(where=tx_t <= now_t))
+    )
+    result = MonitorResult([], bound.name, int(stats.n.iloc[0]), future=future)
     result.seconds["prepare"] = time.perf_counter() - started
     rows: list[tuple[Rule, dict[str, Any]]] = []
     for rule in chosen:
@@ -158,12 +213,32 @@ def run_pack(
     newest = stats["last"].iloc[0]
     if pd.notna(newest):
         result.watermark = datetime.fromtimestamp(int(newest), UTC)
-        if incremental:
+        if incremental_run:
             _write_watermark(home or Home.resolve(), incremental, int(newest), last)
     return result
 
 
 _EPOCH = datetime.fromtimestamp(0, UTC)
+
+
+def _future_payments(
+    engine: Engine, tx: Any, now_t: int, *, left_out: bool
+) -> FuturePayments | None:
+    """How many payments are dated after ``now_t`` (seconds), and the latest, if any are."""
+    later = tx.t > now_t
+    found = engine.to_pandas(
+        tx.aggregate(count=later.ifelse(1, 0).sum(), latest=tx.t.max(where=later))
+    )
+    count = int(found["count"].fillna(0).iloc[0])
+    if not count:
+        return None
+    latest = int(found["latest"].iloc[0])
+    return FuturePayments(count, _iso(latest), left_out)
+
+
+def _iso(seconds: int) -> str:
+    """A time in seconds since 1970 as ISO text in UTC."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat()
 
 
 def _open(engine: Engine, source: Source | None, contract: Contract) -> Any:
@@ -210,14 +285,16 @@ def _episodes(rows: Sequence[tuple[Rule, dict]]) -> list[_Episode]:
     """Group overlapping windows: hopping windows can see one pattern twice.
 
     The row with the most transactions leads (its numbers are the evidence); the others add
-    their transactions and accounts.
+    their transactions and accounts. Ties are broken by the rows' whole content, never by the
+    order the engine returned them in: two list entries matched to one party with the same
+    payments always give the same lead.
     """
     groups: dict[tuple[str, str], list[tuple[Rule, dict]]] = {}
     for rule, record in rows:
         groups.setdefault((rule.id, str(record["focus"])), []).append((rule, record))
     episodes: list[_Episode] = []
     for (_, focus), members in sorted(groups.items()):
-        members.sort(key=lambda m: (-len(set(m[1]["tx_ids"])), sorted(set(m[1]["tx_ids"]))))
+        members.sort(key=_lead_order)
         open_: list[_Episode] = []
         for rule, record in members:
             ids = set(record["tx_ids"])
@@ -231,6 +308,26 @@ def _episodes(rows: Sequence[tuple[Rule, dict]]) -> list[_Episode]:
                 home_episode.windows += 1
         episodes.extend(open_)
     return episodes
+
+
+def _lead_order(member: tuple[Rule, dict]) -> tuple:
+    """Most transactions first, then the smallest transaction ids, then the row's content."""
+    ids = sorted({str(tx) for tx in member[1]["tx_ids"]})
+    return (-len(ids), ids, _canonical(member[1]))
+
+
+def _canonical(record: Mapping[str, Any]) -> str:
+    """A row as text that does not depend on the order of its lists (engines collect in any
+    order)."""
+
+    def plain(value: Any) -> Any:
+        if hasattr(value, "tolist"):
+            value = value.tolist()
+        if isinstance(value, (list, tuple, set)):
+            return sorted((plain(v) for v in value), key=repr)
+        return _plain(value)
+
+    return json.dumps({k: plain(v) for k, v in record.items()}, sort_keys=True, default=str)
 
 
 def _alert(episode: _Episode, params: Mapping[str, Any], edges: dict) -> Alert:
@@ -284,29 +381,62 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def write_alerts(alerts: Iterable[Alert], path: str | Path) -> Path:
-    """Alerts as Parquet, CSV or JSON lines; evidence is stored as JSON text."""
-    return write_records((alert.to_dict() for alert in alerts), path, ALERT_SCHEMA)
+def write_alerts(alerts: Iterable[Alert], path: str | Path, *, raw: bool = False) -> Path:
+    """Alerts as Parquet, CSV or JSON lines, atomically; evidence is stored as JSON text. CSV
+    cells a spreadsheet would run as formulas are escaped unless ``raw``."""
+    return write_records((alert.to_dict() for alert in alerts), path, ALERT_SCHEMA, raw=raw)
+
+
+RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+"""An incremental run's name. It names a file under ``$SEVER_HOME/state``: no ``/``, no ``..``."""
+
+
+def check_run_name(name: str) -> str:
+    """The incremental run's name, or an InputError naming the option."""
+    if not RUN_NAME.fullmatch(name):
+        shown = name if len(name) <= 40 else name[:40] + "…"
+        raise InputError(
+            None,
+            f"{shown!r} is not a run name: use 1 to 64 letters, digits, '_' or '-', "
+            "starting with a letter or digit",
+            field="--incremental",
+        )
+    return name
 
 
 def _state_file(home: Home, name: str) -> Path:
     return home.state / f"monitor-{name}.json"
 
 
-def _read_watermark(home: Home, name: str) -> int | None:
+def _read_watermark(home: Home, name: str, now_t: int) -> int | None:
+    """The last run's watermark (seconds), or None for a first run.
+
+    A watermark after ``now_t`` (left by an older version from a payment dated in the future)
+    would hide every later payment: it is an error that says how to start over.
+    """
     path = _state_file(home, name)
     if not path.exists():
         return None
-    return int(json.loads(path.read_text(encoding="utf-8"))["last_t"])
+    try:
+        value = int(json.loads(read_text(path, what="watermark file"))["last_t"])
+        shown = _iso(value)
+    except (ValueError, KeyError, TypeError, OverflowError, OSError):
+        raise InputError(
+            path, f"is not a watermark sever wrote; delete it to run {name!r} from the start"
+        ) from None
+    if value > now_t:
+        raise InputError(
+            path,
+            f"the watermark of {name!r} ({shown}) is after this run's time ({_iso(now_t)}), "
+            "so every payment would be taken as already seen; delete the file to run from "
+            "the start",
+        )
+    return value
 
 
 def _write_watermark(home: Home, name: str, newest: int, previous: int | None) -> None:
     """Move the watermark forward only (a file of older transactions never moves it back)."""
     value = max(newest, previous or newest)
-    path = _state_file(home, name)
-    partial = path.with_suffix(".partial")
-    partial.write_text(
-        json.dumps({"last_t": value, "last": datetime.fromtimestamp(value, UTC).isoformat()}),
-        encoding="utf-8",
-    )
-    partial.replace(path)
+    home.state.mkdir(parents=True, exist_ok=True)
+    with atomic_output(_state_file(home, name)) as temp:
+        temp.write_text(json.dumps({"last_t": value, "last": _iso(value)}), encoding="utf-8")

@@ -30,11 +30,19 @@ __all__ = [
 
 # The public screening functions the CLI and the API both call.
 from sever.screen.index import ScreeningIndex, load_index
-from sever.screen.search import Hit, Screening, ScreenOptions, screen_entity, search
+from sever.screen.search import (
+    Hit,
+    Screening,
+    ScreenOptions,
+    ScreenTimeout,
+    screen_entity,
+    search,
+)
 
 __all__ += [
     "Hit",
     "ScreenOptions",
+    "ScreenTimeout",
     "Screening",
     "ScreeningIndex",
     "load_index",

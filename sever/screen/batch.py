@@ -6,18 +6,19 @@ below are matched on; every other column is carried into the hits as evidence (`
 
 A bad row is reported with its file, row and field, and the batch goes on (unless strict): a row
 without an id, a name or a known schema is skipped; an invalid value (a birth date that is not a
-date) is left out of that party's query, which is still screened on the rest.
+date) is left out of that party's query, which is still screened on the rest. CSV files are read
+strictly (:class:`~sever.tables.csv_input.CsvReader`): a row with too many or too few cells, or a
+quote that swallows the following rows, is a reported skip (an error with ``strict``), and a
+quote never closed stops the batch, since no row after it can be trusted.
 """
 
 from __future__ import annotations
 
-import csv
 import json
-import os
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,11 @@ from followthemoney import EntityProxy, model
 from sever.errors import InputError
 from sever.screen.index import ScreeningIndex
 from sever.screen.query import MAX_VALUE_CHARS, QueryError, make_query
-from sever.screen.search import MATCH, REVIEW, Hit, ScreenOptions, screen_entity
+from sever.screen.search import MATCH, REVIEW, Hit, ScreenOptions, check_filters, screen_entity
 from sever.screen.workers import map_chunks
+from sever.tables.atomic import OutputError, atomic_output, check_output_path
+from sever.tables.csv_input import CsvReader
+from sever.tables.csv_output import write_csv
 
 REQUIRED = ("party_id", "schema", "name")
 
@@ -139,9 +143,9 @@ class BatchResult:
 def count_rows(path: Path) -> int:
     """How many parties a file holds (for the progress bar), cheaply."""
     if not path.is_file():
-        raise InputError(path, "no such file")
+        raise InputError(path, "no such file" if not path.exists() else "not a file")
     if _format(path) == "parquet":
-        return int(pq.ParquetFile(path).metadata.num_rows)
+        return int(_parquet(path).metadata.num_rows)
     with open(path, "rb") as fh:
         return max(sum(1 for _ in fh) - 1, 0)
 
@@ -153,30 +157,59 @@ def _format(path: Path) -> str:
     return suffix[1:]
 
 
-def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number, cells) for each party; the CSV header is row 1, Parquet rows count from 1."""
-    if not path.exists():
-        raise InputError(path, "no such file")
-    if _format(path) == "parquet":
-        try:
-            parquet = pq.ParquetFile(path)
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise InputError(path, f"not a readable Parquet file: {exc}") from None
-        _check_header(path, parquet.schema_arrow.names)
+class PartyRows:
+    """The rows of a parties file: ``(row number, cells)``, the CSV header being row 1 and
+    Parquet rows counting from 1. Rows the CSV reader left out (when not strict) are in
+    ``skipped``, each with its reason, once the rows have been read."""
+
+    def __init__(self, path: Path, *, strict: bool = False, encoding: str | None = None) -> None:
+        self.path = path
+        self.skipped: list[InputError] = []
+        if not path.exists():
+            raise InputError(path, "no such file")
+        self._csv: CsvReader | None = None
+        self._parquet: pq.ParquetFile | None = None
+        if _format(path) == "parquet":
+            self._parquet = _parquet(path)
+            names = self._parquet.schema_arrow.names
+            twice = sorted({n for n in names if names.count(n) > 1})
+            if twice:
+                raise InputError(path, f"column {twice[0]!r} appears twice", row=1, field=twice[0])
+            _check_header(path, names)
+        else:
+            self._csv = CsvReader(
+                path, required=REQUIRED, strict=strict, encoding=encoding, what="parties file"
+            )
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        if self._csv is not None:
+            yield from self._csv
+            self.skipped = list(self._csv.skipped)
+            return
+        assert self._parquet is not None
         row = 0
-        for batch in parquet.iter_batches(batch_size=10_000):
-            for cells in batch.to_pylist():
-                row += 1
-                yield row, cells
-        return
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        _check_header(path, reader.fieldnames or [])
         try:
-            for row, cells in enumerate(reader, start=2):
-                yield row, cells
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise InputError(path, f"unreadable CSV: {exc}", row=reader.line_num) from None
+            for batch in self._parquet.iter_batches(batch_size=10_000):
+                for cells in batch.to_pylist():
+                    row += 1
+                    yield row, cells
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(
+                self.path, f"unreadable Parquet after row {row}: {_first_line(exc)}"
+            ) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__
+
+
+def _parquet(path: Path) -> pq.ParquetFile:
+    """An open Parquet file, or an InputError when it is not one (corrupt, truncated)."""
+    try:
+        return pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(path, f"not a readable Parquet file: {_first_line(exc)}") from None
 
 
 def _check_header(path: Path, columns: list[str]) -> None:
@@ -187,8 +220,16 @@ def _check_header(path: Path, columns: list[str]) -> None:
         )
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+def _cell(path: Path, row: int, column: str, value: Any) -> str:
+    """A cell as text; a Parquet value that is not a plain scalar (a list, bytes, a struct) is
+    an InputError naming the cell, rather than its Python spelling screened as a name."""
+    if value is None:
+        return ""
+    if isinstance(value, (str, int, float, bool, date)):
+        return str(value).strip()
+    raise InputError(
+        path, f"holds a {type(value).__name__}, not text or a number", row=row, field=column
+    )
 
 
 def party_from_row(
@@ -196,19 +237,22 @@ def party_from_row(
 ) -> tuple[Party, list[InputError]]:
     """A party's query from one row; raises InputError when the row cannot be screened at all,
     and returns the problems with single values that were left out."""
-    party_id = _text(cells.get("party_id"))
+    text = {column: _cell(path, row, column, cells.get(column)) for column in REQUIRED}
+    party_id = text["party_id"]
     if not party_id:
         raise InputError(path, "empty party id", row=row, field="party_id")
-    schema = model.get(_text(cells.get("schema")))
+    schema = model.get(text["schema"])
     if schema is None or not schema.matchable:
-        raise InputError(
-            path, f"unknown schema {_text(cells.get('schema'))!r}", row=row, field="schema"
-        )
+        raise InputError(path, f"unknown schema {text['schema']!r}", row=row, field="schema")
     problems: list[InputError] = []
     properties: dict[str, list[str]] = {}
     evidence: dict[str, str] = {}
     for column, raw in cells.items():
-        value = _text(raw)
+        try:
+            value = _cell(path, row, column, raw)
+        except InputError as exc:
+            problems.append(exc)
+            continue
         prop_name = PARTY_PROPERTIES.get(column)
         if prop_name is None or schema.get(prop_name) is None:
             if value and column not in REQUIRED:
@@ -228,12 +272,22 @@ def party_from_row(
                 )
             )
             continue
+        if prop_name == "birthDate" and is_future_date(clean):
+            problems.append(
+                InputError(path, f"birth date {value!r} is in the future", row=row, field=column)
+            )
+            continue
         properties.setdefault(prop_name, []).append(clean)
     try:
         query = make_query(schema.name, properties, query_id=party_id, cleaned=True)
     except QueryError as exc:
         raise InputError(path, exc.message, row=row, field="name") from None
     return Party(party_id, row, query, evidence), problems
+
+
+def is_future_date(day: str) -> bool:
+    """Whether a date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) lies after today."""
+    return day[:10] > date.today().isoformat()[: len(day[:10])]
 
 
 # -- screening ------------------------------------------------------------------------------
@@ -279,9 +333,13 @@ def _screen_chunk(
     return done
 
 
-def _chunks(path: Path) -> Iterator[list[tuple[int, dict[str, Any]]]]:
-    chunk: list[tuple[int, dict[str, Any]]] = []
-    for item in _raw_rows(path):
+Row = tuple[int, dict[str, Any]]
+"""A row number and its cells."""
+
+
+def _chunks(rows: Iterable[Row]) -> Iterator[list[Row]]:
+    chunk: list[Row] = []
+    for item in rows:
         chunk.append(item)
         if len(chunk) >= CHUNK_ROWS:
             yield chunk
@@ -299,18 +357,26 @@ def screen_file(
     progress: Progress | None = None,
     notes: Mapping[str, Mapping[str, str]] | None = None,
     workers: int = 1,
+    encoding: str | None = None,
+    rows: PartyRows | None = None,
 ) -> BatchResult:
     """Screen every party in a file; hits at or above ``options.cutoff`` are kept, in file order.
 
     ``notes`` adds columns to the hits of given entities (the delta re-screen says what
     changed on each). With ``strict``, the first bad row stops the batch with its InputError
-    (and the batch runs in this process). ``workers`` > 1 screens chunks on that many cores.
+    (and the batch runs in this process). ``workers`` > 1 screens chunks on that many cores;
+    an error in any of them stops the batch with that worker's message. ``encoding`` declares
+    a CSV file's encoding (default: UTF-8, or UTF-16/32 by byte-order mark); ``rows`` are the
+    file's rows already opened (so that a bad file is refused before the index is loaded).
     """
-    task = partial(_screen_chunk, index, path, options or ScreenOptions(), strict, notes or {})
+    opts = options or ScreenOptions()
+    check_filters(index, opts)
+    rows = rows or PartyRows(path, strict=strict, encoding=encoding)
+    task = partial(_screen_chunk, index, path, opts, strict, notes or {})
     used = 1 if strict or count_rows(path) <= CHUNK_ROWS else workers
     result = BatchResult(str(path), workers=used)
     started = time.perf_counter()
-    for part in map_chunks(task, _chunks(path), used):
+    for part in map_chunks(task, _chunks(rows), used):
         result.rows.extend(part.rows)
         result.problems.extend(
             InputError(file or None, message, row=row, field=column)
@@ -320,6 +386,9 @@ def screen_file(
         result.screened += part.screened
         if progress is not None:
             progress(part.parties)
+    result.parties += len(rows.skipped)
+    result.problems.extend(rows.skipped)
+    result.problems.sort(key=lambda p: p.row or 0)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -341,22 +410,29 @@ def hit_row(hit: Hit, party: Party, note: Mapping[str, str]) -> dict[str, Any]:
 # -- writing --------------------------------------------------------------------------------
 
 
-def write_hits(path: Path, rows: list[dict[str, Any]]) -> str:
+def check_hits_path(path: Path) -> str:
+    """The format of a hits file, checked before any work: a known suffix, and a path that can
+    be a file (not a folder, not under a file). Returns ``csv``, ``parquet`` or ``jsonl``."""
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise OutputError(path, f"unknown output format; use one of: {', '.join(FORMATS)}")
+    check_output_path(path)
+    return kind
+
+
+def write_hits(path: Path, rows: list[dict[str, Any]], *, raw: bool = False) -> str:
     """Write hit rows as CSV, Parquet or JSON lines (by suffix), atomically; returns the format.
 
     JSON lines keep each hit's feature lines; CSV and Parquet are flat (the explanation says it).
+    CSV cells a spreadsheet would run as a formula are escaped unless ``raw``.
     """
-    kind = FORMATS.get(path.suffix.lower())
-    if kind is None:
-        raise InputError(path, f"unknown output format; use one of: {', '.join(FORMATS)}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        _WRITERS[kind](Path(tmp), rows)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    kind = check_hits_path(path)
+    if kind == "csv":
+        columns, flat = _flat(rows)
+        write_csv(path, columns, flat, raw=raw)
+        return kind
+    with atomic_output(path) as temp:
+        _WRITERS[kind](temp, rows)
     return kind
 
 
@@ -365,14 +441,6 @@ def _flat(rows: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
     for row in rows:
         columns.extend(k for k in row if k not in columns and k != "features")
     return columns, [{c: row.get(c) for c in columns} for row in rows]
-
-
-def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
-    columns, flat = _flat(rows)
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(flat)
 
 
 def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -390,7 +458,6 @@ def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
 
 
 _WRITERS: dict[str, Callable[[Path, list[dict[str, Any]]], None]] = {
-    "csv": _write_csv,
     "parquet": _write_parquet,
     "jsonl": _write_jsonl,
 }

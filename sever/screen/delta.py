@@ -15,7 +15,7 @@ from sever.entities import Store
 from sever.entities.diff import SnapshotDiff, diff_snapshots
 from sever.errors import SeverError
 from sever.home import Home
-from sever.screen.batch import BatchResult, Progress, screen_file
+from sever.screen.batch import BatchResult, PartyRows, Progress, screen_file
 from sever.screen.index import ScreeningIndex, build_index, read_records
 from sever.screen.search import ScreenOptions
 
@@ -80,10 +80,13 @@ def screen_delta(
     strict: bool = False,
     progress: Progress | None = None,
     workers: int = 1,
+    encoding: str | None = None,
+    rows: PartyRows | None = None,
 ) -> DeltaResult:
     """Re-screen the parties in ``path`` against what changed from ``old_ref`` to ``new_ref``
     (snapshot references as ``sever lists status`` shows them: ``us_ofac_sdn@2022-04-12``,
-    ``us_ofac_sdn~1``, a snapshot number)."""
+    ``us_ofac_sdn~1``, a snapshot number). ``encoding`` declares a CSV file's encoding; ``rows``:
+    the file's rows already opened."""
     index, diff = delta_index(home, old_ref, new_ref)
     opts = options or ScreenOptions()
     if opts.scope not in ("default", "dprk", diff.new.dataset):
@@ -96,5 +99,7 @@ def screen_delta(
         progress=progress,
         notes=change_notes(diff),
         workers=workers,
+        encoding=encoding,
+        rows=rows,
     )
     return DeltaResult(diff, batch, len(index.entries))

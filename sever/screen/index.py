@@ -9,18 +9,17 @@ Built from the snapshots in service, it holds:
 - every entity record in service (sanctions, identifications, links included), so that the API
   can answer ``/entities/{id}`` with its adjacent entities after the store is closed.
 
-The index is persisted under ``$SEVER_HOME/indexes``, named by the checksums of the snapshots it
-was built from and a fingerprint of the matching code, and rebuilt when either changes.
+The index is persisted under ``$SEVER_HOME/indexes`` as JSON (:mod:`sever.screen.index_file`: a
+file that cannot run code when read), named by the checksums of the snapshots it was built from and
+a fingerprint of the matching code, and rebuilt when either changes or the file is unreadable.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 import json
-import os
-import pickle
-import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,11 +30,14 @@ from followthemoney import EntityProxy, model
 
 from sever.entities import Snapshot, Store
 from sever.home import Home
+from sever.screen import index_file
 from sever.screen.blocking import blocking_keys, keys_per_name, rarity
 from sever.screen.features.identifiers import id_keys
+from sever.screen.index_file import Packed
 from sever.screen.match import Prepared, prepare
+from sever.tables.atomic import OutputError
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 """Bumped when the layout of the persisted index changes."""
 
 NOT_SCREENED = frozenset({"Address", "Position"})
@@ -58,6 +60,9 @@ much with the query (by key weight), up to ``CANDIDATE_LIMIT``."""
 PRE_RANK = 50
 """Candidates, by summed key weight, that are ranked by coverage before scoring."""
 
+SCOPES_REMEMBERED = 256
+"""Filter combinations whose emptiness the index remembers (an API client can vary them)."""
+
 _WALLET_LINK = "holder"
 
 
@@ -75,9 +80,15 @@ class Entry:
     holder: str | None
     """For a wallet: the caption of the party that holds it."""
     last_change: datetime | None
-    prepared: Prepared
+    packed: Packed[Prepared]
+    """The prepared features, decoded from the saved index when first scored."""
     names: tuple[tuple[frozenset[str], float], ...] = ()
     """Each name's blocking keys and their summed weight, for ranking candidates."""
+
+    @property
+    def prepared(self) -> Prepared:
+        """What the matcher compares a query against."""
+        return self.packed.get()
 
 
 @dataclass
@@ -106,9 +117,6 @@ class Record:
     def proxy(self) -> EntityProxy:
         return model.get_proxy(self.data)
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_data": None}
-
 
 @dataclass
 class ScreeningIndex:
@@ -124,10 +132,33 @@ class ScreeningIndex:
     """For each entity id, the ids of the entities that point at it (its sanctions, wallets…)."""
     rows: dict[str, int] = field(default_factory=dict)
     key_weights: dict[str, float] = field(default_factory=dict)
+    complete: bool = True
+    """False for an index of some entities only (a delta's changes): filters that leave none of
+    its entries are then no mistake."""
+    _topics: list[str] | None = field(default=None, repr=False, compare=False)
+    _in_scope: dict[Any, bool] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def datasets(self) -> list[str]:
         return sorted({s["dataset"] for s in self.snapshots})
+
+    @property
+    def topics(self) -> list[str]:
+        """The FtM topics the indexed entities carry (``sanction``, ``poi``…)."""
+        if self._topics is None:
+            self._topics = sorted({t for entry in self.entries for t in entry.topics})
+        return self._topics
+
+    def has_entries_in(self, key: Any, keep: Callable[[Entry], bool]) -> bool:
+        """Whether any entry passes ``keep``, remembered under ``key`` (the filters it stands
+        for), so that a batch of queries with the same filters looks once."""
+        found = self._in_scope.get(key)
+        if found is None:
+            if len(self._in_scope) >= SCOPES_REMEMBERED:
+                self._in_scope.clear()
+            found = any(map(keep, self.entries))
+            self._in_scope[key] = found
+        return found
 
     def entry(self, entity_id: str) -> Entry | None:
         row = self.rows.get(entity_id)
@@ -235,7 +266,9 @@ def build_index(
 ) -> ScreeningIndex:
     """Index every screenable record (or those whose ids are in ``only``); keep all records
     for entity lookups, holders and programs."""
-    index = ScreeningIndex(fingerprint=fingerprint, snapshots=[s.to_dict() for s in snapshots])
+    index = ScreeningIndex(
+        fingerprint=fingerprint, snapshots=[s.to_dict() for s in snapshots], complete=only is None
+    )
     for record in records:
         index.records[record.data["id"]] = record
     _link_referrers(index)
@@ -282,7 +315,7 @@ def _add_entry(index: ScreeningIndex, entity_id: str, record: Record) -> None:
         topics=tuple(sorted(proxy.get("topics", quiet=True))),
         holder=_holder(index, proxy),
         last_change=record.last_change,
-        prepared=prepared,
+        packed=Packed(prepared),
     )
     row = len(index.entries)
     index.entries.append(entry)
@@ -351,7 +384,7 @@ def index_fingerprint(snapshots: Iterable[Snapshot]) -> str:
 
 
 def index_path(home: Home, fingerprint: str) -> Path:
-    return home.indexes / f"screen-{fingerprint}.pkl"
+    return home.indexes / f"screen-{fingerprint}.json"
 
 
 def read_records(store: Store, snapshot_ids: Sequence[int] | None = None) -> Iterator[Record]:
@@ -386,13 +419,10 @@ def read_records(store: Store, snapshot_ids: Sequence[int] | None = None) -> Ite
 
 
 def save_index(home: Home, index: ScreeningIndex) -> Path:
-    """Write the index atomically and remove indexes of older snapshots."""
+    """Write the index atomically and remove indexes of older snapshots (and old pickles)."""
     path = index_path(home, index.fingerprint)
-    fd, tmp = tempfile.mkstemp(dir=home.indexes, prefix=".screen-", suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
-    for old in home.indexes.glob("screen-*.pkl"):
+    index_file.save(path, index)
+    for old in [*home.indexes.glob("screen-*.json"), *home.indexes.glob("screen-*.pkl")]:
         if old != path:
             old.unlink(missing_ok=True)
     return path
@@ -418,17 +448,16 @@ def load_index(home: Home, *, rebuild: bool = False) -> ScreeningIndex:
     if stored is not None:
         return stored
     index = build_index(records or [], fingerprint, snapshots)
-    save_index(home, index)
+    with contextlib.suppress(OutputError):  # a saved index only saves time: a full disk
+        save_index(home, index)  # must not stop screening
     return index
 
 
 def _read_saved(path: Path) -> ScreeningIndex | None:
     """A saved index, or None when there is none or it cannot be read (it is then rebuilt)."""
-    if not path.exists():
+    if not path.is_file():
         return None
     try:
-        with open(path, "rb") as fh:
-            loaded = pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        return index_file.load(path, ScreeningIndex)
+    except (OSError, index_file.UnreadableIndex):
         return None
-    return loaded if isinstance(loaded, ScreeningIndex) else None

@@ -15,7 +15,7 @@ from functools import lru_cache
 from followthemoney import EntityProxy
 
 from sever.screen.algorithms import DEFAULT_ALGORITHM, get_algorithm
-from sever.screen.model import DECISIVE, FEATURES, KOREAN_V1, FeatureFn, Model
+from sever.screen.model import DECISIVE, FEATURES, KOREAN_V1, NOTES, FeatureFn, Model
 from sever.screen.prepared import Prepared, prepare, schemata_matchable
 
 THRESHOLD = KOREAN_V1.threshold
@@ -123,8 +123,9 @@ def _explain(
         f"scores {score:.2f} (threshold {threshold:.2f})."
     )
     counted = [f for f in features if f.contribution != 0]
+    noted = "".join(f" Note: {f.reason}." for f in features if f.name in NOTES)
     if not counted:
-        return head + " No name, identifier or other evidence connects them."
+        return head + " No name, identifier or other evidence connects them." + noted
     lines = []
     for f in counted:
         if f.name in DECISIVE:
@@ -132,7 +133,7 @@ def _explain(
         else:
             direction = "for" if f.contribution > 0 else "against"
             lines.append(f"{f.reason} ({direction}, {f.contribution:+.1f})")
-    return head + " " + "; ".join(lines) + "."
+    return head + " " + "; ".join(lines) + "." + noted
 
 
 def score(
@@ -165,8 +166,22 @@ def score(
         if name_feature
         else None
     )
+    features += _notes(q, c)
     text = _explain(value, decided, model.threshold, features, q, c)
     return MatchResult(value, decided, model.threshold, features, text, pair)
+
+
+def _notes(query: Prepared, candidate: Prepared) -> list[Feature]:
+    """Lines that count for nothing but tell the analyst what was set aside and why (a date of
+    birth in the year 2999). They carry weight, value and contribution 0."""
+    notes = []
+    for name, note in NOTES.items():
+        seen = note(query, candidate)
+        if seen is not None:
+            notes.append(
+                Feature(name, 0.0, 0.0, 0.0, seen.reason, seen.query_value, seen.candidate_value)
+            )
+    return notes
 
 
 __all__ = [

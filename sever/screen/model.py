@@ -53,6 +53,12 @@ FEATURES: dict[str, tuple[str, FeatureFn]] = {
 }
 """Every feature by stable name, with its group (alternatives within a group do not add up)."""
 
+NOTES: dict[str, FeatureFn] = {
+    "birth_date_ignored": dates.birth_date_ignored,
+}
+"""Lines that never count (weight 0, whatever the model) but tell the analyst what evidence was
+set aside and why: a date of birth in the future or before 1850 is no one's."""
+
 DECISIVE = frozenset({"identifier_match"})
 """Features that decide a match on their own when their weight is not 0."""
 

@@ -6,11 +6,13 @@ once per request. Scoring a pair then only compares precomputed values.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
 from followthemoney import EntityProxy, model
 
+from sever.entities.limits import MAX_NAME_CHARS, MAX_NAMES_PER_ENTITY
 from sever.screen.features.countries import (
     COUNTRY_PROPS,
     FLAG_PROPS,
@@ -20,7 +22,15 @@ from sever.screen.features.countries import (
 )
 from sever.screen.features.dates import DATE_PROPS, prepare_dates
 from sever.screen.features.identifiers import Identifiers, prepare_identifiers
-from sever.screen.features.names import PreparedName, exact_forms, prepare_names
+from sever.screen.features.names import (
+    PreparedName,
+    entity_names,
+    exact_forms,
+    prepare_name,
+    within_limits,
+)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +57,9 @@ class Prepared:
 
 
 def prepare(entity: EntityProxy) -> Prepared:
-    """Precompute what the matcher needs from one entity (a query or a listed entity)."""
-    names = prepare_names(entity)
+    """Precompute what the matcher needs from one entity (a query or a listed entity). Names
+    beyond the limits are left out of matching and reported (see :func:`matched_names`)."""
+    names = tuple(form for name in matched_names(entity) for form in prepare_name(name))
     return Prepared(
         id=entity.id,
         schema=entity.schema.name,
@@ -65,6 +76,27 @@ def prepare(entity: EntityProxy) -> Prepared:
         tonnage=prepare_tonnage(values_of(entity, TONNAGE_PROPS)),
         ids=prepare_identifiers(entity),
     )
+
+
+def matched_names(entity: EntityProxy) -> list[str]:
+    """The screened names of an entity within the documented limits. A name longer than
+    MAX_NAME_CHARS, or past the first MAX_NAMES_PER_ENTITY, is left out and reported once, as a
+    warning naming the entity, when the entity is prepared (for a listed entity: when the
+    screening index is built). List loading refuses such entries; one stored before that check
+    must not stop the index from building."""
+    kept, left_out = within_limits(entity_names(entity))
+    if left_out:
+        longest = max(len(name) for name in left_out)
+        log.warning(
+            "entity %s: %d name(s) left out of matching (names are limited to %d characters and "
+            "%d per entity; the longest left out has %d characters)",
+            entity.id,
+            len(left_out),
+            MAX_NAME_CHARS,
+            MAX_NAMES_PER_ENTITY,
+            longest,
+        )
+    return kept
 
 
 @lru_cache(maxsize=1024)

@@ -7,15 +7,17 @@ that carry their score together with the matcher's explanation and feature lines
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from followthemoney import EntityProxy, model
+from followthemoney import EntityProxy, model, registry
 
 from sever.entities import DEFAULT_SCOPE, DPRK_SCOPE
-from sever.errors import NotLoadedError
+from sever.errors import NotLoadedError, SeverError
+from sever.screen.algorithms import ALGORITHMS
 from sever.screen.index import CANDIDATE_LIMIT, MIN_SCORED, Entry, ScreeningIndex
 from sever.screen.match import (
     DEFAULT_ALGORITHM,
@@ -25,7 +27,7 @@ from sever.screen.match import (
     prepare,
     score,
 )
-from sever.screen.query import QueryError, query_schema
+from sever.screen.query import QueryError, check_name, query_schema, query_schemata
 
 REVIEW_CUTOFF = 0.5
 """Scores at or above this, and below the match threshold, are reported for review."""
@@ -35,6 +37,13 @@ REVIEW = "review"
 
 ALGORITHM_ALIASES = frozenset({"best", "default"})
 """Names yente clients send for "the recommended algorithm"."""
+
+DEADLINE_EVERY = 4
+"""The scoring loop looks at the clock after this many candidates (and before the first)."""
+
+
+class ScreenTimeout(SeverError):
+    """A screening ran past its time budget (``ScreenOptions.deadline``) and was stopped."""
 
 
 @dataclass(frozen=True)
@@ -56,32 +65,61 @@ class ScreenOptions:
     exclude_ids: frozenset[str] = frozenset()
     changed_since: datetime | None = None
     """Only entities with a value first seen at or after this time."""
+    deadline: float | None = None
+    """A ``time.monotonic()`` value past which the screening stops with ``ScreenTimeout``
+    (the API's per-request time budget); None: no limit."""
 
     @property
     def entry_filter(self) -> Callable[[Entry], bool] | None:
         """The entry filter, or None when every entry is in scope (no filter to call)."""
         unfiltered = ScreenOptions(
-            threshold=self.threshold, cutoff=self.cutoff, limit=self.limit, algorithm=self.algorithm
+            threshold=self.threshold,
+            cutoff=self.cutoff,
+            limit=self.limit,
+            algorithm=self.algorithm,
+            deadline=self.deadline,
         )
         return None if self == unfiltered else self.keeps
 
+    def check_deadline(self) -> None:
+        """Raise ScreenTimeout when the time budget is spent."""
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            raise ScreenTimeout(
+                "screening stopped: it ran past its time budget; try a shorter or more specific "
+                "query"
+            )
+
     def keeps(self, entry: Entry) -> bool:
         """Whether an index entry is inside the scope and filters."""
-        if self.scope == DPRK_SCOPE and not entry.dprk:
+        if not self.in_scope(entry):
             return False
-        if self.scope not in (DEFAULT_SCOPE, DPRK_SCOPE) and entry.dataset != self.scope:
+        if entry.id in self.exclude_ids:
             return False
-        if self.include_datasets and entry.dataset not in self.include_datasets:
+        return self.changed_since is None or (
+            entry.last_change is not None and entry.last_change >= self.changed_since
+        )
+
+    def in_scope(self, entry: Entry) -> bool:
+        """Whether an entry is inside the scope and the list, schema and topic filters (what
+        the user screens against, before the per-query exclusions and the change date)."""
+        if not _listed_in(entry, self.scope):
             return False
-        if entry.dataset in self.exclude_datasets or entry.id in self.exclude_ids:
+        if self.include_datasets and not any(_listed_in(entry, n) for n in self.include_datasets):
+            return False
+        if any(_listed_in(entry, name) for name in self.exclude_datasets):
             return False
         if entry.schema in self.exclude_schemata:
             return False
-        if self.changed_since is not None and (
-            entry.last_change is None or entry.last_change < self.changed_since
-        ):
-            return False
         return not self.topics or bool(self.topics.intersection(entry.topics))
+
+
+def _listed_in(entry: Entry, dataset: str) -> bool:
+    """Whether an entry belongs to a dataset or a group (``default``: every list; ``dprk``)."""
+    if dataset == DEFAULT_SCOPE:
+        return True
+    if dataset == DPRK_SCOPE:
+        return entry.dprk
+    return entry.dataset == dataset
 
 
 @dataclass
@@ -169,13 +207,114 @@ def check_scope(index: ScreeningIndex, scope: str) -> str:
 
 def resolve_algorithm(name: str | None) -> str:
     """The algorithm a request names (``best`` and ``default`` mean the recommended one)."""
-    from sever.screen.algorithms import ALGORITHMS
-
     if not name or name in ALGORITHM_ALIASES:
         return DEFAULT_ALGORITHM
     if name not in ALGORITHMS:
         raise QueryError(f"unknown algorithm {name!r}; use one of: {', '.join(ALGORITHMS)}")
     return name
+
+
+MAX_HITS = 10_000
+"""Most hits one query may ask for (``limit``); the API and the CLI set lower limits."""
+
+FILTER_NAMES = {
+    "scope": "dataset",
+    "include_datasets": "include_dataset",
+    "exclude_datasets": "exclude_dataset",
+    "exclude_schemata": "exclude_schema",
+    "topics": "topics",
+    "algorithm": "algorithm",
+    "threshold": "threshold",
+    "cutoff": "cutoff",
+    "limit": "limit",
+}
+"""Each option as a query names it (the API's parameter names); the CLI passes its own."""
+
+
+def check_filters(
+    index: ScreeningIndex, opts: ScreenOptions, names: dict[str, str] | None = None
+) -> None:
+    """Refuse options that would screen against less than the user asked for.
+
+    Every list, group, topic, schema and algorithm an option names must exist (QueryError
+    listing the valid ones), the numbers must be in range, and the scope and filters together
+    must leave at least one listed entity to screen against: a mistyped filter is an error,
+    never an empty result. ``names`` gives the options' names as the caller shows them
+    (``--lists``); an unknown scope is a NotLoadedError, as before.
+    """
+    label = {**FILTER_NAMES, **(names or {})}
+    check_scope(index, opts.scope)
+    _check_numbers(opts, label)
+    if opts.algorithm not in ALGORITHMS:
+        raise QueryError(
+            f"unknown algorithm {opts.algorithm!r}; use one of: {', '.join(ALGORITHMS)}",
+            label["algorithm"],
+        )
+    lists = [DEFAULT_SCOPE, DPRK_SCOPE, *index.datasets]
+    for option in ("include_datasets", "exclude_datasets"):
+        unknown = sorted(set(getattr(opts, option)).difference(lists))
+        if unknown:
+            raise QueryError(
+                f"unknown list {unknown[0]!r}; use one of: {', '.join(lists)}", label[option]
+            )
+    unknown = sorted(opts.exclude_schemata.difference(model.schemata))
+    if unknown:
+        raise QueryError(
+            f"unknown schema {unknown[0]!r}; use one of: {', '.join(query_schemata())}",
+            label["exclude_schemata"],
+        )
+    unknown = sorted(opts.topics.difference(registry.topic.names))
+    if unknown:
+        present = index.topics or sorted(registry.topic.names)
+        raise QueryError(
+            f"unknown topic {unknown[0]!r}; use one of: {', '.join(present)}", label["topics"]
+        )
+    if not index.complete or not index.entries or not _narrowed(opts):
+        return
+    if not index.has_entries_in(_scope_key(opts), opts.in_scope):
+        raise QueryError(
+            "no listed entity is inside this scope and these filters (lists: "
+            f"{_shown(opts.include_datasets)}, excluded: {_shown(opts.exclude_datasets)}, "
+            f"topics: {_shown(opts.topics)}, excluded schemata: {_shown(opts.exclude_schemata)}"
+            f", scope: {opts.scope}); nothing would be screened"
+        )
+
+
+def _check_numbers(opts: ScreenOptions, label: dict[str, str]) -> None:
+    """Scores between 0 and 1 (not NaN), and a whole number of hits up to ``MAX_HITS``."""
+    for option in ("threshold", "cutoff"):
+        value = getattr(opts, option)
+        if not isinstance(value, (int, float)) or not 0 <= value <= 1:  # NaN fails both
+            raise QueryError(f"{value!r} is not a score between 0 and 1", label[option])
+    if isinstance(opts.limit, bool) or not isinstance(opts.limit, int):
+        raise QueryError(f"{opts.limit!r} is not a whole number", label["limit"])
+    if not 0 <= opts.limit <= MAX_HITS:
+        raise QueryError(f"{opts.limit} is not between 0 and {MAX_HITS:,}", label["limit"])
+
+
+def _narrowed(opts: ScreenOptions) -> bool:
+    """Whether the scope or a list, schema or topic filter leaves anything out."""
+    return bool(
+        opts.scope != DEFAULT_SCOPE
+        or opts.include_datasets
+        or opts.exclude_datasets
+        or opts.exclude_schemata
+        or opts.topics
+    )
+
+
+def _scope_key(opts: ScreenOptions) -> tuple:
+    return (
+        opts.scope,
+        opts.include_datasets,
+        opts.exclude_datasets,
+        opts.exclude_schemata,
+        opts.topics,
+    )
+
+
+def _shown(values: frozenset[str]) -> str:
+    return ", ".join(sorted(values)) or "-"
 
 
 def screen_entity(
@@ -191,8 +330,9 @@ def screen_entity(
     ``options.limit`` of them, each decided ``match`` or ``review`` against the threshold.
     """
     opts = options or ScreenOptions()
-    check_scope(index, opts.scope)
+    check_filters(index, opts)
     prepared = prepare(query)
+    opts.check_deadline()
     candidates = index.candidates(
         prepared, opts.entry_filter, max(CANDIDATE_LIMIT, opts.limit), max(MIN_SCORED, opts.limit)
     )
@@ -207,9 +347,12 @@ def _scored(
     prepared_for: Callable[[str], Prepared],
     opts: ScreenOptions,
 ) -> list[Hit]:
-    """Score candidates against the query as prepared for each candidate's schema, best first."""
+    """Score candidates against the query as prepared for each candidate's schema, best first;
+    the clock is checked every ``DEADLINE_EVERY`` candidates (ScreenTimeout past the deadline)."""
     hits = []
-    for entry in candidates:
+    for position, entry in enumerate(candidates):
+        if position % DEADLINE_EVERY == 0:
+            opts.check_deadline()
         result = score(prepared_for(entry.schema), entry.prepared, algorithm=opts.algorithm)
         if result.score >= opts.cutoff:
             hits.append(Hit(query_id, entry, result, opts.threshold))
@@ -246,9 +389,10 @@ def search(
     candidate's own schema, among candidates of ``schema`` (``Thing``: any party or object)."""
     opts = options or ScreenOptions(limit=10)
     wanted = query_schema(schema, "schema")
-    check_scope(index, opts.scope)
+    check_filters(index, opts)
     if not text.strip() or not _name_query(wanted.name, text).get("name"):
         raise QueryError("empty search text", "q")
+    check_name(text, "q")  # no longer than a name may be, and something to match on
     within = replace(
         opts,
         exclude_schemata=opts.exclude_schemata
@@ -262,6 +406,7 @@ def search(
         return by_schema[candidate_schema]
 
     retrieval = prepare(_name_query(wanted.name, text))
+    opts.check_deadline()
     wanted_hits = opts.limit + offset
     candidates = index.candidates(
         retrieval,

@@ -7,6 +7,7 @@ never takes the server down.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,18 +17,17 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sever import __version__
 from sever.errors import NotLoadedError, SeverError
 from sever.home import Home
 from sever.screen.query import QueryError
+from sever.screen.search import ScreenTimeout
 from sever.serve.auth import keys_from_env
+from sever.serve.limits import MAX_BODY_BYTES, RequestGuard
 from sever.serve.routers import admin, entities, screen
+from sever.serve.settings import ServeSettings
 from sever.serve.state import IndexHolder
-
-MAX_BODY_BYTES = 2 * 1024 * 1024
-"""Largest request body accepted (a full /match batch of 100 queries fits in far less)."""
 
 DESCRIPTION = """
 sever screens people, companies, vessels, aircraft and crypto wallets against the official
@@ -41,45 +41,6 @@ Authenticate with `Authorization: ApiKey KEY` (or `Bearer KEY`); `/healthz` is o
 """
 
 log = logging.getLogger("sever.serve")
-
-
-class BodyLimit:
-    """Refuses request bodies over ``MAX_BODY_BYTES`` with 413, before they are read whole."""
-
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(scope, receive, send)
-            return
-        received = 0
-
-        async def counting() -> Message:
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.limit:
-                raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, counting, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        detail = f"request body over {self.limit // 1024:,} KiB; send fewer or smaller queries"
-        await JSONResponse({"detail": detail}, status_code=413)(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -105,6 +66,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def not_loaded(_: Request, exc: NotLoadedError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=404)
 
+    async def timeout(request: Request, exc: ScreenTimeout) -> JSONResponse:
+        return over_budget(request.app.state.settings)
+
     async def sever_error(_: Request, exc: SeverError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=400)
 
@@ -121,6 +85,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         (RequestValidationError, validation),
         (QueryError, query),
         (NotLoadedError, not_loaded),
+        (ScreenTimeout, timeout),
         (SeverError, sever_error),
         (StarletteHTTPException, http_error),
         (Exception, unexpected),
@@ -129,9 +94,28 @@ def _install_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(kind, handler)
 
 
-def create_app(home: Home | str | Path | None = None) -> FastAPI:
-    """The sever API over one home; API keys are read from ``SEVER_API_KEYS`` now."""
+def over_budget(settings: ServeSettings) -> JSONResponse:
+    """503 with Retry-After for a request stopped at its time budget.
+
+    503 rather than 504: 504 says a gateway gave up on an upstream server, and this server is the
+    origin. Every query reaching the matcher is already capped in size, so running out of time
+    means the server is busy, which is what 503 and Retry-After tell a client to wait out."""
+    budget = settings.request_budget_s
+    detail = (
+        f"screening stopped after its {budget:g} s budget (SEVER_REQUEST_BUDGET_S): the server "
+        "is busy, or the request holds too many queries; retry later or send fewer queries"
+    )
+    retry = str(max(1, math.ceil(budget)))
+    return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": retry})
+
+
+def create_app(
+    home: Home | str | Path | None = None, settings: ServeSettings | None = None
+) -> FastAPI:
+    """The sever API over one home. API keys are read from ``SEVER_API_KEYS`` and the limits
+    from their environment variables now, unless ``settings`` gives the limits."""
     resolved = home if isinstance(home, Home) else Home.resolve(home)
+    chosen = settings if settings is not None else ServeSettings.from_env()
     holder = IndexHolder(resolved)
 
     @asynccontextmanager
@@ -148,7 +132,14 @@ def create_app(home: Home | str | Path | None = None) -> FastAPI:
     app.state.home = resolved
     app.state.index = holder
     app.state.api_keys = keys_from_env()
-    app.add_middleware(BodyLimit)
+    app.state.settings = chosen
+    app.state.updates = admin.UpdateGate(chosen.updates_per_minute)
+    app.add_middleware(
+        RequestGuard,
+        max_bytes=MAX_BODY_BYTES,
+        idle_s=chosen.client_timeout_s,
+        total_s=chosen.body_timeout_s,
+    )
     _install_error_handlers(app)
     for module in (screen, entities, admin):
         app.include_router(module.router)

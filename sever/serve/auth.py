@@ -2,8 +2,9 @@
 
 ``SEVER_API_KEYS="key1:admin,key2:analyst"`` sets the keys when the app starts. Clients send
 ``Authorization: ApiKey KEY`` (as OpenSanctions' hosted API does) or ``Authorization: Bearer KEY``.
-With no keys configured, access is open and a warning is logged at start. A missing or unknown key
-gets 401; a known key whose role is too low for the endpoint gets 403. Keys are never logged.
+With no keys configured, access is open and a warning is logged at start, except /updatez, which
+then answers 403 unless the server listens on loopback only. A missing or unknown key gets 401; a
+known key whose role is too low for the endpoint gets 403. Keys are never logged.
 """
 
 from __future__ import annotations
@@ -108,3 +109,19 @@ def require(role: str) -> Callable[[Request], Principal]:
         return Principal(granted, f"{granted} key")
 
     return check
+
+
+_admin = require("admin")
+
+
+def require_update_right(request: Request) -> Principal:
+    """A FastAPI dependency for /updatez: an admin key; with no keys configured, a server that
+    listens on loopback only (anyone who can reach an open server must not make it rebuild)."""
+    keys: ApiKeys = request.app.state.api_keys
+    if keys.open and not request.app.state.settings.on_loopback:
+        raise HTTPException(
+            403,
+            "reloading needs an admin API key: set SEVER_API_KEYS (e.g. 'KEY:admin'), or serve "
+            "on 127.0.0.1 only",
+        )
+    return _admin(request)

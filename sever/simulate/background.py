@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sever.simulate import calendar, names
-from sever.simulate.identifiers import rng_for, tx_hashes
-from sever.simulate.world import FX_PER_USD, World, ips
+from sever.simulate.identifiers import chain_addresses, rng_for, tx_hashes
+from sever.simulate.world import CHAIN_SHARES, CHAINS, FX_PER_USD, World, ips, user_usd
 
 Columns = dict[str, np.ndarray]
 
@@ -272,94 +272,400 @@ def bank_table(world: World, cols: Columns) -> dict[str, np.ndarray]:
     }
 
 
-TRANSFER_KINDS = (
-    ("withdrawal", 0.25),
-    ("deposit", 0.25),
-    ("sweep", 0.10),
-    ("p2p", 0.20),
-    ("swap", 0.12),
-    ("bridge", 0.03),
-    ("mixer", 0.01),
-    ("otc", 0.04),
+NATIVE = {"ethereum": "ETH", "bitcoin": "BTC", "tron": "USDT"}
+"""The asset a chain's transfers move by default (TRON traffic is mostly USDT)."""
+
+MIXER_DENOMINATIONS = {"ETH": (1.0, 10.0, 100.0), "BTC": (0.1, 1.0, 10.0)}
+"""Fixed pool sizes of the mixers, in units of each chain's coin (Tornado Cash style)."""
+MIXER_MAX_DEPOSITS = 30
+MIXER_DEPOSIT_GAP_HOURS = (0.1, 3.0)
+MIXER_WAIT_HOURS = (12.0, 120.0)
+"""A mixer user waits this long after the last deposit before each withdrawal."""
+BRIDGE_FEE = 0.995
+BRIDGE_WAIT_HOURS = (0.1, 1.0)
+"""The second leg of a bridge is paid this long after the first, at ``BRIDGE_FEE`` of its value."""
+SWEEP_HOURS = (2.0, 1.0, 0.05, 72.0)
+"""Delay before an exchange sweeps a deposit to its hot wallet: lognormal median and sigma,
+clipped to a floor and a ceiling, in hours."""
+RELAY_HOURS = (0.01, 200.0)
+"""How long a fresh wallet holds funds before paying them on (log-uniform, hours)."""
+SPENDING_STEPS = 10
+CHANGE_SLICE = (0.02, 0.6)
+"""A spending wallet pays out in up to this many steps, each a slice of what is left."""
+FRESH_WHALE_SHARE = 0.5
+"""Share of flows through fresh wallets that move whale-sized sums (funds, traders, OTC)."""
+
+ROWS_PER_ENTRY = 1.12
+"""Rows written per entry of ``days``: ``run`` sizes the background by dividing by this."""
+
+FLOW_KINDS = (
+    ("withdrawal", 0.08, 1.0),
+    ("deposit", 0.13, 2.0),
+    ("p2p", 0.08, 1.0),
+    ("swap", 0.12, 2.0),
+    ("otc", 0.03, 1.0),
+    ("spending", 0.42, 14.6),
+    ("mixer", 0.08, 16.7),
+    ("bridge", 0.06, 3.5),
 )
-"""Shares of legitimate chain transfers by kind; a swap writes two transfers in one hash."""
+"""Legitimate chain flows: (kind, share of rows, rows per flow on average). Deposits come with
+their sweep; spending, mixer and bridge flows pass through fresh wallets as launderers' do."""
 
 
-def _asset(rng: np.random.Generator, chain: np.ndarray) -> np.ndarray:
-    asset = np.where(chain == "bitcoin", "BTC", np.where(chain == "tron", "USDT", "ETH")).astype(
-        object
-    )
-    stable = (chain == "ethereum") & (rng.random(len(chain)) < 0.3)
-    asset[stable] = "USDT"
-    return asset
+def mixer_deposits(units: np.ndarray, asset: str) -> tuple[np.ndarray, np.ndarray]:
+    """Pool and number of deposits (1 to ``MIXER_MAX_DEPOSITS``) for each amount of ``asset``:
+    the largest pool at most a third of the amount (else the least)."""
+    pools = np.asarray(MIXER_DENOMINATIONS[asset])
+    pick = np.searchsorted(pools, np.maximum(units / 3, pools[0]), side="right") - 1
+    denomination = pools[pick]
+    count = np.clip(units // denomination, 1, MIXER_MAX_DEPOSITS).astype(np.int64)
+    return denomination, count
+
+
+def sweep_delays(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Seconds between a deposit and its sweep to the exchange's hot wallet."""
+    median, sigma, low, high = SWEEP_HOURS
+    hours = np.clip(np.exp(rng.normal(np.log(median), sigma, n)), low, high)
+    return (hours * 3600).astype(np.int64)
+
+
+def _hours(rng: np.random.Generator, bounds: tuple[float, float], n: int) -> np.ndarray:
+    """Uniform delays within ``bounds`` hours, in seconds."""
+    return (rng.uniform(*bounds, n) * 3600).astype(np.int64)
+
+
+def _relay_delays(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Log-uniform holding times within ``RELAY_HOURS``, in seconds."""
+    low, high = np.log(RELAY_HOURS)
+    return (np.exp(rng.uniform(low, high, n)) * 3600).astype(np.int64)
+
+
+def _part(
+    rng: np.random.Generator,
+    seconds: np.ndarray,
+    frm: np.ndarray,
+    to: np.ndarray,
+    usd: np.ndarray,
+    asset: np.ndarray | str,
+    chain: str,
+) -> Columns:
+    """Transfers on one ``chain`` as columns, each with a hash of its own."""
+    n = len(seconds)
+    chains = np.full(n, chain, dtype=object)
+    return {
+        "seconds": np.asarray(seconds, dtype=np.int64),
+        "from_address": np.asarray(frm, dtype=object),
+        "to_address": np.asarray(to, dtype=object),
+        "asset": np.broadcast_to(np.asarray(asset, dtype=object), (n,)).copy(),
+        "chain": chains,
+        "usd": np.asarray(usd, dtype=np.float64),
+        "log_index": np.zeros(n, dtype=np.int32),
+        "transaction_hash": tx_hashes(rng, chains),
+    }
+
+
+Asset = np.ndarray | str
+"""One asset for all transfers of a part, or one per transfer."""
+
+
+@dataclass
+class ChainDraw:
+    """Draws shared by the flows of one chain in one chunk."""
+
+    rng: np.random.Generator
+    world: World
+    chain: str
+
+    def pick(self, kind: str, n: int) -> np.ndarray:
+        """Wallet indices of ``kind`` on this chain, by activity weight."""
+        return self.world.wallet_pops[f"{self.chain}:{kind}"].draw(self.rng, n)
+
+    def address(self, index: np.ndarray) -> np.ndarray:
+        """The addresses of wallet indices."""
+        return self.world.wallets["address"][index]
+
+    def fresh(self, n: int) -> np.ndarray:
+        """New addresses, used by one flow only (as most real addresses are)."""
+        return chain_addresses(self.rng, self.chain, n)
+
+    def usd_of(self, wallets: np.ndarray) -> np.ndarray:
+        """Amounts around each wallet's own typical transfer."""
+        return self.world.chain.usd[wallets] * np.exp(self.rng.normal(0.0, 0.6, len(wallets)))
+
+    def asset(self, n: int) -> np.ndarray:
+        """The chain's coin, or USDT for about a third of Ethereum transfers."""
+        out = np.full(n, NATIVE[self.chain], dtype=object)
+        if self.chain == "ethereum":
+            out[self.rng.random(n) < 0.3] = "USDT"
+        return out
+
+    def part(
+        self, seconds: np.ndarray, frm: np.ndarray, to: np.ndarray, usd: np.ndarray, asset: Asset
+    ) -> Columns:
+        """Transfers on this chain."""
+        return _part(self.rng, seconds, frm, to, usd, asset, self.chain)
+
+    def swept(
+        self, seconds: np.ndarray, deposits: np.ndarray, usd: np.ndarray, asset: Asset
+    ) -> Columns:
+        """Each deposit address emptied into its exchange's hot wallet after a while."""
+        hot = self.world.chain.hot[deposits]
+        later = seconds + sweep_delays(self.rng, len(seconds))
+        return self.part(later, self.address(deposits), self.address(hot), usd, asset)
+
+    def funded(
+        self, seconds: np.ndarray, usd: np.ndarray, asset: Asset
+    ) -> tuple[np.ndarray, Columns, np.ndarray]:
+        """Fresh wallets funded at ``seconds`` by an exchange withdrawal or from a user's wallet;
+        returns them, the funding transfers and when each wallet moves the funds on."""
+        n = len(seconds)
+        fresh = self.fresh(n)
+        source = np.where(
+            self.rng.random(n) < 0.7, self.pick("exchange_hot", n), self.pick("user", n)
+        )
+        funding = self.part(seconds, self.address(source), fresh, usd * 1.002, asset)
+        return fresh, funding, seconds + _relay_delays(self.rng, n) // 4
+
+    def onward(
+        self, seconds: np.ndarray, frm: np.ndarray, usd: np.ndarray, asset: Asset
+    ) -> list[Columns]:
+        """Fresh wallets pay on after a while (see ``pay_out``)."""
+        return self.pay_out(seconds + _relay_delays(self.rng, len(seconds)), frm, usd, asset)
+
+    def pay_out(
+        self, later: np.ndarray, frm: np.ndarray, usd: np.ndarray, asset: Asset
+    ) -> list[Columns]:
+        """Payments to an exchange deposit address (then swept) or to a user's wallet."""
+        n = len(later)
+        users = self.pick("user", n)
+        to_exchange = self.rng.random(n) < 0.65
+        deposits = self.pick("exchange_deposit", n)
+        target = np.where(to_exchange, deposits, users)
+        out = [self.part(later, frm, self.address(target), usd, asset)]
+        asset = np.broadcast_to(np.asarray(asset, dtype=object), (n,))
+        sub = np.flatnonzero(to_exchange)
+        out.append(self.swept(later[sub], deposits[sub], usd[sub], asset[sub]))
+        return out
+
+
+def _withdrawals(d: ChainDraw, seconds: np.ndarray) -> list[Columns]:
+    """Exchange hot wallets paying users out."""
+    users = d.pick("user", len(seconds))
+    hot = d.pick("exchange_hot", len(seconds))
+    return [d.part(seconds, d.address(hot), d.address(users), d.usd_of(users), d.asset(len(users)))]
+
+
+def _deposits(d: ChainDraw, seconds: np.ndarray) -> list[Columns]:
+    """Users paying into their own deposit address at an exchange, swept later."""
+    users = d.pick("user", len(seconds))
+    deposits = d.world.chain.deposit[users]
+    usd, asset = d.usd_of(users), d.asset(len(users))
+    paid = d.part(seconds, d.address(users), d.address(deposits), usd, asset)
+    return [paid, d.swept(seconds, deposits, usd, asset)]
+
+
+def _p2p(d: ChainDraw, seconds: np.ndarray) -> list[Columns]:
+    """Users paying one another."""
+    n = len(seconds)
+    frm, to = d.pick("user", n), d.pick("user", n)
+    same = frm == to
+    to[same] = d.pick("user", int(same.sum()))
+    return [d.part(seconds, d.address(frm), d.address(to), d.usd_of(frm), d.asset(n))]
+
+
+def _swaps(d: ChainDraw, seconds: np.ndarray) -> list[Columns]:
+    """A DeFi swap: two legs under one hash, the router's return leg next in the log."""
+    n = len(seconds)
+    users, router = d.address(d.pick("user", n)), d.address(d.pick("defi_router", n))
+    asset = np.where(d.rng.random(n) < 0.5, "ETH", "USDT").astype(object)
+    usd = d.usd_of(d.pick("user", n))
+    paid = d.part(seconds, users, router, usd, asset)
+    back = dict(paid)
+    back["from_address"], back["to_address"] = router, users
+    back["asset"] = np.where(asset == "ETH", "USDT", "ETH").astype(object)
+    back["usd"] = usd * d.rng.uniform(0.993, 0.998, n)
+    back["log_index"] = np.ones(n, dtype=np.int32)
+    return [paid, back]
+
+
+def _otc(d: ChainDraw, seconds: np.ndarray) -> list[Columns]:
+    """OTC desks settling with their clients, both ways."""
+    n = len(seconds)
+    users, desks = d.pick("user", n), d.pick("otc", n)
+    buys = d.rng.random(n) < 0.6
+    frm = d.address(np.where(buys, desks, users))
+    to = d.address(np.where(buys, users, desks))
+    return [d.part(seconds, frm, to, d.usd_of(users), d.asset(n))]
+
+
+def _spending(d: ChainDraw, seconds: np.ndarray) -> list[Columns]:
+    """A fresh wallet spends in steps, as Bitcoin wallets do: each step pays part to a user or an
+    exchange deposit address and sends the change to a new address; the last pays the rest."""
+    n = len(seconds)
+    usd, asset = user_usd(d.rng, n, FRESH_WHALE_SHARE), d.asset(n)
+    wallet, funding, when = d.funded(seconds, usd, asset)
+    out = [funding]
+    steps = d.rng.integers(1, SPENDING_STEPS + 1, n)
+    left, alive = usd, np.arange(n)
+    for step in range(1, SPENDING_STEPS + 1):
+        last = steps[alive] == step
+        pay = np.where(last, left, left * d.rng.uniform(*CHANGE_SLICE, len(alive)))
+        out += d.pay_out(when, wallet, pay, asset[alive])
+        go = ~last
+        change = d.fresh(int(go.sum()))
+        out.append(d.part(when[go] + 30, wallet[go], change, (left - pay)[go], asset[alive][go]))
+        wallet, left, alive = change, (left - pay)[go], alive[go]
+        when = when[go] + _relay_delays(d.rng, len(alive))
+    return out
+
+
+def _mixing(d: ChainDraw, seconds: np.ndarray) -> list[Columns]:
+    """Deposits into a mixer in its fixed pools; as many withdrawals to a fresh wallet later."""
+    n, coin = len(seconds), NATIVE[d.chain]
+    price = USD_PER_UNIT[coin]
+    denomination, count = mixer_deposits(user_usd(d.rng, n, FRESH_WHALE_SHARE) / price, coin)
+    usd = denomination * count * price
+    fresh_depositor = d.rng.random(n) < 0.6
+    fresh, funding, ready = d.funded(seconds, usd, coin)
+    users = d.address(d.pick("user", n))
+    depositor = np.where(fresh_depositor, fresh, users)
+    seconds = np.where(fresh_depositor, ready, seconds)
+    owner = np.repeat(np.arange(n), count)
+    first = np.r_[0, np.cumsum(count)[:-1]]
+    gaps = _hours(d.rng, MIXER_DEPOSIT_GAP_HOURS, len(owner))
+    cumulative = np.cumsum(gaps) - np.repeat(np.cumsum(gaps)[first] - gaps[first], count)
+    deposited = seconds[owner] + cumulative
+    last = np.maximum.reduceat(deposited, first)
+    mixer = d.address(d.pick("mixer", 1))[0]
+    pool_usd = (denomination * price)[owner]
+    receiver = d.fresh(n)
+    withdrawn = last[owner] + _hours(d.rng, MIXER_WAIT_HOURS, len(owner))
+    out = [
+        d.part(deposited, depositor[owner], np.full(len(owner), mixer), pool_usd, coin),
+        d.part(withdrawn, np.full(len(owner), mixer), receiver[owner], pool_usd, coin),
+        {k: v[fresh_depositor] for k, v in funding.items()},
+    ]
+    done = np.maximum.reduceat(withdrawn, first)
+    moves_on = np.flatnonzero(d.rng.random(n) < 0.7)
+    out += d.onward(done[moves_on], receiver[moves_on], usd[moves_on], coin)
+    return out
+
+
+def _bridging(rng: np.random.Generator, world: World, seconds: np.ndarray) -> list[Columns]:
+    """Coins sent into a bridge on one chain, paid out on the other within the hour."""
+    n = len(seconds)
+    to_bitcoin = rng.random(n) < 0.6
+    out: list[Columns] = []
+    for source, target, mask in (
+        ("ethereum", "bitcoin", to_bitcoin),
+        ("bitcoin", "ethereum", ~to_bitcoin),
+    ):
+        if mask.any():
+            src, dst = ChainDraw(rng, world, source), ChainDraw(rng, world, target)
+            out += _bridge_legs(src, dst, seconds[mask])
+    return out
+
+
+def _bridge_legs(src: ChainDraw, dst: ChainDraw, seconds: np.ndarray) -> list[Columns]:
+    """Both legs of bridging from ``src`` to ``dst``; senders and receivers fresh or users."""
+    n = len(seconds)
+    usd = user_usd(src.rng, n, FRESH_WHALE_SHARE)
+    fresh, funding, ready = src.funded(seconds, usd, NATIVE[src.chain])
+    fresh_sender = src.rng.random(n) < 0.5
+    sender = np.where(fresh_sender, fresh, src.address(src.pick("user", n)))
+    seconds = np.where(fresh_sender, ready, seconds)
+    bridge_in = src.address(src.pick("bridge", n))
+    paid = src.part(seconds, sender, bridge_in, usd, NATIVE[src.chain])
+    fresh_receiver = dst.rng.random(n) < 0.6
+    receiver = np.where(fresh_receiver, dst.fresh(n), dst.address(dst.pick("user", n)))
+    arrived = seconds + _hours(dst.rng, BRIDGE_WAIT_HOURS, n)
+    bridge_out = dst.address(dst.pick("bridge", n))
+    out = [
+        {k: v[fresh_sender] for k, v in funding.items()},
+        paid,
+        dst.part(arrived, bridge_out, receiver, usd * BRIDGE_FEE, NATIVE[dst.chain]),
+    ]
+    on = np.flatnonzero(fresh_receiver)
+    out += dst.onward(arrived[on], receiver[on], usd[on] * BRIDGE_FEE, NATIVE[dst.chain])
+    return out
+
+
+FLOWS: dict[str, Callable[[ChainDraw, np.ndarray], list[Columns]]] = {
+    "withdrawal": _withdrawals,
+    "deposit": _deposits,
+    "p2p": _p2p,
+    "swap": _swaps,
+    "otc": _otc,
+    "spending": _spending,
+    "mixer": _mixing,
+}
+CHAINS_OF = {"swap": ("ethereum",), "mixer": ("ethereum", "bitcoin")}
+"""Flows that only some chains carry (DeFi swaps on Ethereum; mixers on Ethereum and Bitcoin)."""
+
+
+def _flow_starts(rng: np.random.Generator, days: np.ndarray) -> dict[str, np.ndarray]:
+    """Start times of the flows of each kind, so that they write about ``ROWS_PER_ENTRY`` rows
+    per entry of ``days`` in all (days drawn from ``days``, so daily volumes keep their shape)."""
+    shares = np.array([share for _, share, _ in FLOW_KINDS])
+    rows = rng.multinomial(round(len(days) * ROWS_PER_ENTRY), shares / shares.sum())
+    starts = {}
+    for (kind, _, legs), count in zip(FLOW_KINDS, rows, strict=True):
+        flows = round(count / legs)
+        picked = days[rng.integers(0, len(days), flows)] if len(days) else days[:0]
+        starts[kind] = calendar.timestamps(rng, picked, "always", np.zeros(flows, dtype=np.int64))
+    return starts
+
+
+def _chain_flows(
+    rng: np.random.Generator, world: World, kind: str, seconds: np.ndarray
+) -> list[Columns]:
+    """Flows of one kind spread over the chains that carry it."""
+    if kind == "bridge":
+        return _bridging(rng, world, seconds)
+    chains = CHAINS_OF.get(kind, CHAINS)
+    weights = np.array([CHAIN_SHARES[CHAINS.index(c)] for c in chains])
+    which = rng.choice(len(chains), len(seconds), p=weights / weights.sum())
+    out: list[Columns] = []
+    for index, chain in enumerate(chains):
+        mine = seconds[which == index]
+        if len(mine):
+            out += FLOWS[kind](ChainDraw(rng, world, chain), mine)
+    return out
+
+
+def _owed(rng: np.random.Generator, world: World) -> list[Columns]:
+    """Sweeps that exchanges owe the planted deposit addresses (see ``ChainBook.due``)."""
+    due = world.chain.take_due()
+    out = []
+    for chain in CHAINS:
+        rows = [r for r in due if r["chain"] == chain]
+        if rows:
+            column = {k: np.array([r[k] for r in rows]) for k in rows[0]}
+            out.append(
+                _part(
+                    rng,
+                    column["seconds"],
+                    column["from_address"],
+                    column["to_address"],
+                    column["usd"],
+                    column["asset"],
+                    chain,
+                )
+            )
+    return out
 
 
 def chain_transfers(rng: np.random.Generator, world: World, days: np.ndarray) -> Columns:
-    """About one legitimate chain transfer per entry of ``days`` (swaps add a second leg)."""
-    n = len(days)
-    shares = np.array([s for _, s in TRANSFER_KINDS])
-    kind = rng.choice(len(TRANSFER_KINDS), size=n, p=shares / shares.sum())
-    chain = np.asarray(("ethereum", "bitcoin", "tron"), dtype=object)[
-        rng.choice(3, n, p=[0.6, 0.25, 0.15])
-    ]
-    names_ = [k for k, _ in TRANSFER_KINDS]
-    eth_only = np.isin(kind, [names_.index("swap"), names_.index("bridge")])
-    chain[eth_only] = "ethereum"
-    chain[(kind == names_.index("mixer")) & (chain == "tron")] = "ethereum"
-    frm = np.empty(n, dtype=object)
-    to = np.empty(n, dtype=object)
-    routes = {
-        "withdrawal": ("exchange_hot", "user"),
-        "deposit": ("user", "exchange_deposit"),
-        "sweep": ("exchange_deposit", "exchange_hot"),
-        "p2p": ("user", "user"),
-        "swap": ("user", "defi_router"),
-        "bridge": ("user", "bridge"),
-        "mixer": ("user", "mixer"),
-        "otc": ("otc", "user"),
-    }
-    address = world.wallets["address"]
-    for index, name in enumerate(names_):
-        for ch in ("ethereum", "bitcoin", "tron"):
-            mask = (kind == index) & (chain == ch)
-            count = int(mask.sum())
-            if not count:
-                continue
-            source, target = routes[name]
-            frm[mask] = address[world.wallet_pops[f"{ch}:{source}"].draw(rng, count)]
-            to[mask] = address[world.wallet_pops[f"{ch}:{target}"].draw(rng, count)]
-    same = frm == to
-    for ch in ("ethereum", "bitcoin", "tron"):
-        redo = same & (chain == ch)
-        to[redo] = address[world.wallet_pops[f"{ch}:user"].draw(rng, int(redo.sum()))]
-    asset = _asset(rng, chain)
-    usd = np.exp(rng.normal(np.log(900.0), 1.6, n))
-    mixer = kind == names_.index("mixer")
-    asset[mixer & (chain == "ethereum")] = "ETH"
-    seconds = calendar.timestamps(rng, days, "always", np.zeros(n, dtype=np.int64))
-    cols = {
-        "seconds": seconds,
-        "from_address": frm,
-        "to_address": to,
-        "asset": asset,
-        "chain": chain,
-        "usd": usd,
-        "log_index": np.zeros(n, dtype=np.int32),
-    }
-    cols["transaction_hash"] = tx_hashes(rng, chain)
-    return _with_swap_legs(rng, world, cols, kind == names_.index("swap"))
+    """About ``ROWS_PER_ENTRY`` legitimate chain transfers per entry of ``days``, as flows.
 
-
-def _with_swap_legs(
-    rng: np.random.Generator, world: World, cols: Columns, swap: np.ndarray
-) -> Columns:
-    """Add the router's return leg of every swap: same hash, next log index, the other asset."""
-    legs = {k: v[swap].copy() for k, v in cols.items()}
-    legs["from_address"], legs["to_address"] = legs["to_address"], cols["from_address"][swap]
-    legs["asset"] = np.where(legs["asset"] == "ETH", "USDT", "ETH").astype(object)
-    legs["usd"] = legs["usd"] * rng.uniform(0.993, 0.998, int(swap.sum()))
-    legs["log_index"] = legs["log_index"] + 1
-    merged = {k: np.concatenate([cols[k], legs[k]]) for k in cols}
+    Later legs of a flow (sweeps, mixer withdrawals, payments on) may fall after ``days``: the
+    writer carries them to their time. The first call also carries the sweeps of planted deposits.
+    """
+    nothing = np.zeros(0)
+    parts = [_part(rng, nothing, nothing, nothing, nothing, "ETH", "ethereum"), *_owed(rng, world)]
+    for kind, seconds in _flow_starts(rng, days).items():
+        parts += _chain_flows(rng, world, kind, seconds)
+    merged = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     usd_per_unit = np.array([USD_PER_UNIT[a] for a in merged["asset"]])
     merged["value"] = np.round(merged.pop("usd") / usd_per_unit, 8)
     return merged

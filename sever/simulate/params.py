@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -20,6 +21,12 @@ SIZES = {"small": 100_000, "medium": 5_000_000, "large": 50_000_000}
 """Named sizes: the number of bank transactions written."""
 
 MIN_SIZE = 2_000
+MAX_SIZE = 1_000_000_000
+"""The largest world written: 20 times ``large``, about 60 GiB of Parquet."""
+
+MAX_INSTANCES_PER_1000 = 5
+"""Most instances of one typology that ``--count`` may ask for per 1,000 bank transactions (at
+least 100): every scheme needs payments of its own, so more would not fit in the world."""
 FORMATS = ("parquet", "csv")
 
 TYPOLOGY_NAMES = TYPOLOGIES
@@ -74,10 +81,25 @@ class SchemeParams:
     forward_share: float = _p(0.9, "share of each salary forwarded on by an IT worker's account")
     forward_hours: int = _p(72, "hours within which IT-worker salary is forwarded")
     front_companies: tuple[int, int] = _p((3, 6), "companies in one front-company cluster")
-    split_wallets: tuple[int, int] = _p((12, 40), "wallets a stolen balance is split over")
-    peel_hops: tuple[int, int] = _p((4, 10), "hops of a peel chain")
-    laundering_days: tuple[int, int] = _p((1, 30), "days from a theft to the last cash-out")
-    theft_usd: tuple[float, float] = _p((2e6, 2e8), "size of one theft in US dollars")
+    split_wallets: tuple[int, int] = _p((2, 20), "wallets a stolen balance is split over")
+    split_usd: tuple[float, float] = _p(
+        (2e4, 2e6),
+        "US dollars each split wallet carries, drawn log-uniform per theft; the number of "
+        "wallets (the theft over this) is kept within split_wallets",
+    )
+    peel_hops: tuple[int, int] = _p((3, 8), "hops of a peel chain")
+    laundering_days: tuple[int, int] = _p(
+        (1, 60),
+        "days from a theft to the last cash-out, drawn log-uniform (slow laundering takes weeks)",
+    )
+    hop_hours: tuple[float, float] = _p(
+        (0.05, 48.0),
+        "median hours a laundering wallet holds funds before the next hop, drawn log-uniform "
+        "per theft: minutes for a fast theft, days for a slow one",
+    )
+    theft_usd: tuple[float, float] = _p(
+        (1e5, 5e8), "size of one theft in US dollars, drawn log-uniform"
+    )
     new_account_days: int = _p(30, "an account opened this recently counts as new")
 
 
@@ -129,11 +151,16 @@ def parse_size(value: str | int) -> int:
     if text in SIZES:
         return SIZES[text]
     try:
-        return int(float(text))
-    except ValueError:
+        number = float(text)
+        return int(number) if math.isfinite(number) else _not_a_size(value)
+    except (ValueError, OverflowError):
         raise InputError(
             None, f"size {value!r} is not small, medium, large or a number", field="size"
         ) from None
+
+
+def _not_a_size(value: object) -> int:
+    raise InputError(None, f"size {value!r} is not small, medium, large or a number", field="size")
 
 
 def parse_typologies(value: str | None) -> tuple[str, ...]:
@@ -169,7 +196,7 @@ def _check_range(name: str, value: Any, low: float, high: float | None = None) -
 
 def validate(params: SimulationParams) -> SimulationParams:
     """Raise ``InputError`` naming the first bad field; return the parameters unchanged."""
-    _check_range("size", params.size, MIN_SIZE)
+    _check_range("size", params.size, MIN_SIZE, MAX_SIZE)
     _check_range("seed", params.seed, 0, 2**63 - 1)
     _check_range("days", params.days, 28, 3660)
     _check_range("illicit_share", params.illicit_share, 0.0, 0.5)
@@ -180,8 +207,9 @@ def validate(params: SimulationParams) -> SimulationParams:
     _check_range("chunk_size", params.chunk_size, 10_000)
     _check_typologies(params.typologies, "typologies")
     _check_typologies(params.scheme_counts, "scheme_counts")
+    most = max(100, params.size * MAX_INSTANCES_PER_1000 // 1000)
     for name, count in params.scheme_counts.items():
-        _check_range(f"scheme_counts.{name}", count, 0)
+        _check_range(f"scheme_counts.{name}", count, 0, most)
     if params.format not in FORMATS:
         raise InputError(
             None,

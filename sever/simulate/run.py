@@ -88,6 +88,18 @@ def plant_schemes(world: World, plan: Plan, pool: SanctionedPool) -> Planted:
     return planted
 
 
+def _output_folder(out: Path) -> Path:
+    """The folder to write the world to, created; a path that is a file (or under one) is an
+    error naming it."""
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "is a file; --out names a folder to write the world to")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(out, f"cannot create the folder: {exc.strerror or exc}") from None
+    return out
+
+
 def simulate(
     params: SimulationParams,
     out: str | Path,
@@ -97,8 +109,7 @@ def simulate(
 ) -> dict[str, Any]:
     """Write a world to ``out``; returns what ``world.json`` holds (seed, parameters, counts)."""
     validate(params)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = _output_folder(Path(out))
     say = progress or (lambda _stage, _done, _total: None)
     say("cast", 0, 1)
     world = build_world(params)

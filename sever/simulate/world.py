@@ -153,6 +153,40 @@ class Accounts:
 
 
 @dataclass
+class ChainBook:
+    """What chain activity needs beyond the wallet tags: sizes, own deposit addresses, sweeps.
+
+    ``usd`` is each wallet's typical transfer; ``deposit`` the own deposit address of each user
+    wallet (-1 for others); ``hot`` a hot wallet of the exchange owning each deposit address (-1
+    for others); ``hot_of`` the hot wallet addresses of each (chain, exchange); ``due`` the sweeps
+    that exchanges owe planted deposit addresses, as transfer rows, handed once to the background
+    stream.
+    """
+
+    usd: np.ndarray
+    deposit: np.ndarray
+    hot: np.ndarray
+    hot_of: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    due: list[dict[str, object]] = field(default_factory=list)
+
+    @classmethod
+    def empty(cls) -> ChainBook:
+        """A book for a world without wallets yet."""
+        nothing = np.zeros(0, dtype=np.int64)
+        return cls(np.zeros(0), nothing, nothing)
+
+    def hot_wallet(self, rng: np.random.Generator, chain: str, exchange: str) -> str:
+        """A hot wallet address of ``exchange`` on ``chain`` (where its deposits are swept to)."""
+        choices = self.hot_of[(chain, exchange)]
+        return str(choices[int(rng.integers(0, len(choices)))])
+
+    def take_due(self) -> list[dict[str, object]]:
+        """The sweeps owed so far, emptied: the first chunk of background transfers carries them."""
+        due, self.due = self.due, []
+        return due
+
+
+@dataclass
 class World:
     """The legitimate cast, plus sampling populations for activity and for planted schemes."""
 
@@ -163,6 +197,7 @@ class World:
     employees: dict[str, np.ndarray]
     wallets: dict[str, np.ndarray]
     wallet_pops: dict[str, Population] = field(default_factory=dict)
+    chain: ChainBook = field(default_factory=ChainBook.empty)
     _by_type: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def party_ids_of(self, party_type: str) -> np.ndarray:
@@ -244,6 +279,7 @@ def build_world(params: SimulationParams) -> World:
     world.pops = _populations(rng, parties, accounts)
     world.employees = _employees(rng, params, parties, accounts, world.pops)
     world.wallets, world.wallet_pops = _wallets(rng, params, parties, n_persons)
+    world.chain = chain_book(rng, world.wallets)
     return world
 
 
@@ -462,13 +498,38 @@ def _employees(
     }
 
 
+USER_USD_MEDIAN = 900.0
+USER_USD_SIGMA = 1.8
+"""Each retail wallet's typical transfer in US dollars: lognormal around this median."""
+WHALE_SHARE = 0.1
+WHALE_USD = (2e4, 2e7)
+"""A share of wallets (traders, market makers, funds, OTC clients) move far more, log-uniform."""
+
+
+def user_usd(rng: np.random.Generator, n: int, whales: float = WHALE_SHARE) -> np.ndarray:
+    """Typical transfer sizes of ``n`` wallets (or flows) with a share ``whales`` of whales."""
+    retail = np.exp(rng.normal(np.log(USER_USD_MEDIAN), USER_USD_SIGMA, n))
+    whale = np.exp(rng.uniform(*np.log(WHALE_USD), n))
+    return np.where(rng.random(n) < whales, whale, retail)
+
+
+DEPOSITS_PER_USER = 3
+"""Exchange deposit addresses per user wallet of a chain: one the user's own, the rest others'."""
+WALLET_KINDS = ("user", "exchange_hot", "exchange_deposit", "defi_router", "bridge", "mixer", "otc")
+
+
 def _wallets(
     rng: np.random.Generator,
     params: SimulationParams,
     parties: dict[str, np.ndarray],
     n_persons: int,
 ) -> tuple[dict[str, np.ndarray], dict[str, Population]]:
-    """Chain addresses: users, exchange hot wallets and deposit addresses, DeFi, bridges, mixers."""
+    """Chain addresses: users, exchange hot wallets and deposit addresses, DeFi, bridges, mixers.
+
+    Every user has a deposit address of their own at one exchange: user ``i`` of a chain deposits
+    into the chain's ``i``-th deposit address (``chain_book``). The other deposit addresses belong
+    to customers seen once or twice (exchanges hand out millions).
+    """
     n_users = max(500, int(params.size * params.transfers_per_tx / 15))
     exchange_ids = parties["party_id"][parties["party_type"] == "exchange"]
     rows: list[tuple[np.ndarray, str, np.ndarray, str]] = []  # addresses, chain, owners, type
@@ -476,21 +537,21 @@ def _wallets(
         count = max(100, int(n_users * share))
         owners = parties["party_id"][rng.integers(0, n_persons, count)]
         rows.append((chain_addresses(rng, chain, count), chain, owners, "user"))
-        rows.append(
-            (
-                chain_addresses(rng, chain, 2 * len(exchange_ids)),
-                chain,
-                np.repeat(exchange_ids, 2),
-                "exchange_hot",
-            )
-        )
-        deposits = max(50, count // 3)
+        deposits = DEPOSITS_PER_USER * count
         rows.append(
             (
                 chain_addresses(rng, chain, deposits),
                 chain,
                 exchange_ids[rng.integers(0, len(exchange_ids), deposits)],
                 "exchange_deposit",
+            )
+        )
+        rows.append(
+            (
+                chain_addresses(rng, chain, 2 * len(exchange_ids)),
+                chain,
+                np.repeat(exchange_ids, 2),
+                "exchange_hot",
             )
         )
     rows.append(
@@ -524,15 +585,7 @@ def _wallets(
     }
     pops = {}
     for chain in CHAINS:
-        for kind in (
-            "user",
-            "exchange_hot",
-            "exchange_deposit",
-            "defi_router",
-            "bridge",
-            "mixer",
-            "otc",
-        ):
+        for kind in WALLET_KINDS:
             members = np.flatnonzero((wallets["chain"] == chain) & (wallets["wallet_type"] == kind))
             if len(members):
                 law = (
@@ -542,3 +595,23 @@ def _wallets(
                 )
                 pops[f"{chain}:{kind}"] = Population.of(members, law, wallets["chain"][members])
     return wallets, pops
+
+
+def chain_book(rng: np.random.Generator, wallets: dict[str, np.ndarray]) -> ChainBook:
+    """Typical sizes, own deposit addresses and sweep targets of the wallets (see ``_wallets``)."""
+    n = len(wallets["address"])
+    kind, chain, owner = wallets["wallet_type"], wallets["chain"], wallets["owner_id"]
+    deposit = np.full(n, -1, dtype=np.int64)
+    hot = np.full(n, -1, dtype=np.int64)
+    hot_of: dict[tuple[str, str], np.ndarray] = {}
+    for name in CHAINS:
+        users = np.flatnonzero((chain == name) & (kind == "user"))
+        deposits = np.flatnonzero((chain == name) & (kind == "exchange_deposit"))
+        deposit[users] = deposits[: len(users)]
+        hots = np.flatnonzero((chain == name) & (kind == "exchange_hot"))
+        for exchange in np.unique(owner[hots]):
+            mine = hots[owner[hots] == exchange]
+            owned = deposits[owner[deposits] == exchange]
+            hot[owned] = mine[rng.integers(0, len(mine), len(owned))]
+            hot_of[(name, str(exchange))] = wallets["address"][mine]
+    return ChainBook(user_usd(rng, n), deposit, hot, hot_of)

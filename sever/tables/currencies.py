@@ -9,10 +9,12 @@ such as "at least 10,000 USD"; supply your own with ``--rates FILE`` (CSV column
 
 from __future__ import annotations
 
-import csv
+import math
+import re
 from pathlib import Path
 
 from sever.errors import InputError
+from sever.tables.csv_input import CsvReader
 
 USD_PER_UNIT: dict[str, float] = {
     "USD": 1.0,
@@ -60,24 +62,51 @@ USD_PER_UNIT: dict[str, float] = {
 }
 
 
+MAX_RATE = 1e6
+"""The largest rate accepted (US dollars per unit); no currency is worth more than this."""
+
+CURRENCY_CODE = re.compile(r"[A-Z0-9]{2,10}")
+"""A currency code: ISO 4217 (``EUR``), or a token's ticker (``USDT``)."""
+
+
 def read_rates(path: str | Path) -> dict[str, float]:
-    """Rates from a CSV (``currency, usd_per_unit``); they add to or replace the built-in ones."""
+    """Rates from a CSV (``currency, usd_per_unit``); they add to or replace the built-in ones.
+
+    The file is read strictly (UTF-8, or UTF-16 with a byte-order mark); every rate must be a
+    positive finite number up to :data:`MAX_RATE`, and a currency may appear only once.
+    """
     rates = dict(USD_PER_UNIT)
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = {"currency", "usd_per_unit"} - set(reader.fieldnames or ())
-        if missing:
-            raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}")
-        for number, record in enumerate(reader, start=2):
-            try:
-                rate = float(record["usd_per_unit"])
-            except ValueError:
-                raise InputError(
-                    path, "usd_per_unit is not a number", row=number, field="usd_per_unit"
-                ) from None
-            if rate <= 0:
-                raise InputError(
-                    path, "usd_per_unit must be positive", row=number, field="usd_per_unit"
-                )
-            rates[record["currency"].strip().upper()] = rate
+    seen: dict[str, int] = {}
+    reader = CsvReader(path, required=("currency", "usd_per_unit"), what="rates file")
+    for line, record in reader:
+        code = record["currency"].strip().upper()
+        if not CURRENCY_CODE.fullmatch(code):
+            raise InputError(
+                path,
+                f"currency {record['currency']!r} is not a currency code (e.g. EUR, USDT)",
+                row=line,
+                field="currency",
+            )
+        if code in seen:
+            raise InputError(
+                path, f"{code} is given twice (line {seen[code]})", row=line, field="currency"
+            )
+        seen[code] = line
+        rates[code] = _rate(path, line, record["usd_per_unit"])
     return rates
+
+
+def _rate(path: str | Path, line: int, text: str) -> float:
+    """One rate: a positive finite number no larger than MAX_RATE."""
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = math.nan
+    if not math.isfinite(rate) or not 0 < rate <= MAX_RATE:
+        raise InputError(
+            path,
+            f"usd_per_unit {text!r} is not a positive number up to {MAX_RATE:,.0f}",
+            row=line,
+            field="usd_per_unit",
+        )
+    return rate

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -10,11 +12,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sever.errors import InputError
+from sever.errors import InputError, SeverError
 from sever.tables.atomic import atomic_output
 from sever.tables.contracts import Contract, conform
+from sever.tables.csv_input import CsvReader
 from sever.tables.csv_output import write_csv
-from sever.tables.engine import Engine
+from sever.tables.engine import Engine, first_line
 
 _FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".gz": "csv"}
 
@@ -37,11 +40,66 @@ def read_input(engine: Engine, path: str | Path, contract: Contract) -> Any:
         raise InputError(path, f"{contract.name} file not found")
     fmt = file_format(path)
     source = str(path / "*.parquet") if path.is_dir() else str(path)
+    header = csv_header(path) if fmt == "csv" else None
     try:
-        table = engine.read(source, fmt)
+        table = engine.read(source, fmt, header)
+        # The engines read lazily: a bad byte or a truncated file surfaces while conforming.
+        return conform(table, contract, path)
+    except SeverError:
+        raise
     except Exception as exc:  # unreadable, truncated or not the format its name says
-        raise InputError(path, f"cannot read as {fmt}: {exc}") from None
-    return conform(table, contract, path)
+        raise InputError(
+            path, f"cannot read as {fmt} on {engine.name}: {first_line(exc)}"
+        ) from None
+
+
+HEADER_BYTES = 1 << 20
+"""How much of a CSV file is read to find its header row."""
+
+
+def csv_header(path: Path) -> list[str]:
+    """The names in a CSV file's first row; an empty file, an empty name or a name given twice
+    is an InputError (an engine would rename or drop one of the two columns)."""
+    with open(path, "rb") as handle:
+        head = handle.read(HEADER_BYTES)
+    text = head.decode("utf-8-sig", errors="replace")
+    first = next(csv.reader(io.StringIO(text, newline="")), None)
+    if not first:
+        raise InputError(path, "empty file: no header row", row=1)
+    names = [name.strip() for name in first]
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        if not name:
+            raise InputError(path, f"column {position} has no name in the header row", row=1)
+        if name in seen:
+            raise InputError(
+                path,
+                f"column {name!r} appears twice in the header (columns {seen[name]} and "
+                f"{position}); rename one",
+                row=1,
+                field=name,
+            )
+        seen[name] = position
+    return first
+
+
+def label_column(path: str | Path, name: str) -> set[str]:
+    """The values of one column of a small labels file (Parquet or CSV), as text; a file that
+    cannot be read, or lacks the column, is an InputError naming it."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "labels file not found")
+    if file_format(path) == "csv":
+        reader = CsvReader(path, required=(name,), what="labels file")
+        return {row[name] for _, row in reader if row[name]}
+    try:
+        names = pq.read_schema(path).names
+        column = pq.read_table(path, columns=[name]).column(name) if name in names else None
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(path, f"cannot read as parquet: {first_line(exc)}") from None
+    if column is None:
+        raise InputError(path, f"missing column {name}", field=name)
+    return {str(value) for value in column.to_pylist() if value is not None}
 
 
 def read_column(path: str | Path, name: str) -> pa.ChunkedArray | None:
@@ -59,6 +117,10 @@ def read_column(path: str | Path, name: str) -> pa.ChunkedArray | None:
         return None
 
 
+RECORD_SUFFIXES = (".parquet", ".pq", ".csv", ".jsonl", ".json")
+"""The file types :func:`write_records` writes (``.json`` is written as JSON lines)."""
+
+
 def write_records(
     records: Iterable[Mapping[str, Any]], path: str | Path, schema: pa.Schema, *, raw: bool = False
 ) -> Path:
@@ -66,7 +128,7 @@ def write_records(
     a spreadsheet would run as formulas are escaped unless ``raw``."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in (".parquet", ".pq", ".csv", ".jsonl", ".json"):
+    if suffix not in RECORD_SUFFIXES:
         raise InputError(path, "unknown output type; use .parquet, .csv or .jsonl")
     rows = [_flatten(record, schema) for record in records]
     table = pa.Table.from_pylist(rows, schema=schema)

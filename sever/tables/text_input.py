@@ -32,9 +32,11 @@ def detect_encoding(head: bytes, declared: str | None = None) -> str:
     else UTF-8."""
     if declared:
         try:
-            return codecs.lookup(declared).name
+            info = codecs.lookup(declared)
+            b"a".decode(info.name, "ignore")  # rot13, base64, zlib… are codecs, not text encodings
         except LookupError:
-            raise InputError(None, f"unknown encoding {declared!r}") from None
+            raise InputError(None, f"unknown text encoding {declared!r}") from None
+        return info.name
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
@@ -58,7 +60,7 @@ def read_text(path: str | Path, encoding: str | None = None, *, what: str = "fil
     except InputError as exc:
         raise InputError(path, exc.message) from None
     try:
-        return data.decode(codec)
+        text = data.decode(codec)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         hint = (
@@ -72,3 +74,11 @@ def read_text(path: str | Path, encoding: str | None = None, *, what: str = "fil
             row=line,
             offset=exc.start,
         ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InputError(
+            path,
+            "holds a NUL character: a binary file, or UTF-16 text without a byte-order mark?",
+            row=text.count("\n", 0, nul) + 1,
+        )
+    return text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from followthemoney import model
@@ -149,3 +151,26 @@ def test_every_command_has_help() -> None:
         code, out = sever("lists", command, "--help")
         assert code == 0 and "--home" in out, command
         assert "--json" in out or command in ("export",), command
+
+
+_HOLD_THE_STORE = """
+import sys, time
+from sever.entities import Store
+from sever.home import Home
+with Store.open(Home.resolve(sys.argv[1])):
+    print("holding", flush=True)
+    time.sleep(2)
+"""
+
+
+def test_status_waits_for_a_load_holding_the_store(loaded_home: Home) -> None:
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_THE_STORE, str(loaded_home.root)], stdout=subprocess.PIPE
+    )
+    assert writer.stdout is not None and writer.stdout.readline().strip() == b"holding"
+    try:
+        code, out = sever("lists", "status", "--home", str(loaded_home.root), "--json")
+        assert code == 0, out
+        assert {d["dataset"] for d in json.loads(out)["datasets"]} >= {"us_ofac_sdn"}
+    finally:
+        writer.wait(timeout=30)

@@ -108,7 +108,7 @@ def test_a_delta_rescreens_against_what_changed(
         ((), "give a FILE"),
         (("nosuch.csv",), "no such file"),
         (("--name", "x", "--schema", "Starship"), "unknown schema"),
-        (("--name", ""), "give a FILE"),
+        (("--name", ""), "empty name"),
         (("--name", "Pak", "--scope", "nolist"), "unknown dataset"),
     ],
 )
@@ -119,3 +119,71 @@ def test_usage_errors_exit_2_with_one_line(
     assert code == 2
     assert message in out
     assert "Traceback" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--name", "Pak", "--birth-date", "garbage"), "--birth-date"),
+        (("--name", "Pak", "--birth-date", "2999-01-01"), "future"),
+        (("--name", "Pak", "--country", "Atlantis"), "--country"),
+        (("--name", "Pak", "--threshold", "5"), "--threshold"),
+        (("--name", "Pak", "--threshold", "nan"), "--threshold"),
+        (("--name", "Pak", "--threshold", "-1"), "--threshold"),
+        (("--name", "Pak", "--threshold", "0"), "--threshold"),
+        (("--name", "Pak", "--limit", "0"), "--limit"),
+        (("--name", "Pak", "--limit", "-3"), "--limit"),
+        (("--name", "Pak", "--limit", "99999999"), "--limit"),
+        (("--name", "Pak", "--workers", "0"), "--workers"),
+        (("--name", "Pak", "--lists", "OFAC"), "mylist"),
+        (("--name", "Pak", "--lists", ","), "--lists"),
+        (("--name", "Pak", "--algorithm", "magic"), "--algorithm"),
+        (("--name", "Pak", "--out", "hits.csv"), "--out"),
+    ],
+)
+def test_absurd_option_values_are_one_line_errors(
+    wl_home: Home, args: tuple[str, ...], message: str
+) -> None:
+    code, out = sever(wl_home, *args)
+    assert code == 2, out
+    assert message in out
+    assert "Traceback" not in out
+
+
+def test_an_unknown_list_fails_a_batch_naming_the_lists_in_service(
+    wl_home: Home, parties: Path
+) -> None:
+    code, out = sever(wl_home, str(parties), "--lists", "OFAC", "--fail-on-hit")
+    assert code == 2
+    assert "--lists" in out and "OFAC" in out and "mylist" in out
+
+
+@pytest.mark.parametrize("raw", [False, True])
+def test_hits_csv_is_formula_escaped_unless_raw(wl_home: Home, tmp_path: Path, raw: bool) -> None:
+    parties = tmp_path / "formula.csv"
+    parties.write_text("party_id,schema,name\n=cmd|' /C calc'!A0,Person,Pak Chol-su\n")
+    out = tmp_path / "hits.csv"
+    code, printed = sever(wl_home, str(parties), "--out", str(out), *(["--raw"] if raw else []))
+    assert code == 0, printed
+    row = next(csv.DictReader(out.open(encoding="utf-8")))
+    assert row["query_id"] == ("=cmd|' /C calc'!A0" if raw else "'=cmd|' /C calc'!A0")
+
+
+def test_a_bad_out_is_refused_before_screening(
+    wl_home: Home, parties: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    for out in (tmp_path, blocker / "hits.csv", tmp_path / "hits.xlsx"):
+        code, printed = sever(wl_home, str(parties), "--out", str(out))
+        assert code == 2 and str(out) in printed.replace("\n", ""), printed
+        assert "Screening summary" not in printed
+
+
+def test_a_latin1_parties_file_reads_with_encoding(wl_home: Home, tmp_path: Path) -> None:
+    parties = tmp_path / "latin.csv"
+    parties.write_bytes("party_id,schema,name\nc1,Person,Pak Chol-su Ñ\n".encode("latin-1"))
+    code, out = sever(wl_home, str(parties), "--json")
+    assert code == 2 and "latin.csv" in out
+    code, out = sever(wl_home, str(parties), "--json", "--encoding", "latin-1")
+    assert code == 0 and json.loads(out)["summary"]["screened"] == 1

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+
 import pytest
 from followthemoney import model
 
 from sever.entities import Store
-from sever.errors import NotLoadedError
+from sever.entities.store import STORE_WAIT_ENV
+from sever.errors import NotLoadedError, SeverError
 from sever.home import Home
 
 
@@ -126,3 +131,61 @@ def test_scopes_cover_default_dprk_and_each_dataset(home: Home) -> None:
 def test_a_read_only_store_must_exist(tmp_path) -> None:
     with pytest.raises(NotLoadedError, match="sever lists load"):
         Store(tmp_path / "absent.duckdb", read_only=True)
+
+
+_HOLD_THE_STORE = """
+import sys, time
+from sever.entities import Store
+from sever.home import Home
+with Store.open(Home.resolve(sys.argv[1])):
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def _hold_store(home: Home, seconds: float) -> subprocess.Popen[bytes]:
+    """Another process holding the store's write lock, as a ``lists load`` does while writing."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_THE_STORE, str(home.root), str(seconds)],
+        stdout=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == b"holding"
+    return proc
+
+
+def test_a_reader_waits_for_a_writer_in_another_process(home: Home) -> None:
+    with Store.open(home) as store:
+        store.write_snapshot("mine", "test", [person("a", "X")], published=None, files=[])
+    writer = _hold_store(home, 2.0)
+    try:
+        started = time.monotonic()
+        with Store.open(home, read_only=True) as store:  # waits instead of failing
+            assert store.count("mine") == 1
+        assert time.monotonic() - started > 0.5
+        assert writer.poll() is not None or time.monotonic() - started >= 1.5
+    finally:
+        writer.wait(timeout=30)
+
+
+def test_the_wait_is_bounded_and_says_why(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store.open(home):
+        pass
+    monkeypatch.setenv(STORE_WAIT_ENV, "0.5")
+    writer = _hold_store(home, 5.0)
+    try:
+        started = time.monotonic()
+        with pytest.raises(SeverError, match="held by another sever process"):
+            Store.open(home, read_only=True)
+        assert time.monotonic() - started < 4
+    finally:
+        writer.kill()
+        writer.wait(timeout=30)
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "nan", "1e9"])
+def test_a_bad_wait_setting_is_a_clear_error(
+    home: Home, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv(STORE_WAIT_ENV, value)
+    with pytest.raises(SeverError, match=STORE_WAIT_ENV):
+        Store.open(home)

@@ -126,3 +126,19 @@ def test_a_failed_download_keeps_the_last_good_snapshot(
 def test_official_download_addresses() -> None:
     assert SOURCES["ofac_csv"].urls[0].startswith("https://sanctionslistservice.ofac.treas.gov/")
     assert SOURCES["un_xml"].urls[0].startswith("https://scsanctions.un.org/")
+
+
+def test_an_update_that_would_shrink_the_list_is_refused_then_allowed(
+    loaded_home: Home, server: FakeOfficialServer, shared_data: Path
+) -> None:
+    with Store.open(loaded_home, read_only=True) as store:
+        in_service = store.current("us_ofac_sdn")
+    server.files["/SDN.CSV"] = (shared_data / "ofac/sdn-2022-04-12/sdn.csv").read_bytes()
+    refused = run(loaded_home, server)
+    assert refused.error is not None and "would remove 20,843 of 49,697" in refused.error
+    with Store.open(loaded_home, read_only=True) as store:
+        assert store.current("us_ofac_sdn") == in_service
+    # The refused file is not taken as "unchanged" next time: it is fetched and checked again.
+    allowed = run(loaded_home, server, allow_shrink=True)
+    assert allowed.error is None and allowed.snapshot is not None
+    assert in_service is not None and allowed.snapshot.entity_count < in_service.entity_count

@@ -87,3 +87,85 @@ def test_duckdb_and_spark_raise_identical_alerts(small_world: Path) -> None:
     assert on_duckdb.alerts, "the world should raise alerts"
     assert len({a.rule_id for a in on_duckdb.alerts}) >= 8
     assert _comparable(on_spark) == _comparable(on_duckdb)
+
+
+@needs_spark
+def test_spark_reads_sever_screen_hits_and_refuses_bad_values_like_duckdb(
+    new_ledger, tmp_path: Path
+) -> None:
+    """`monitor run --engine spark --hits hits.parquet` failed with a Spark parse error: the hits
+    file `sever screen` writes (query_id, decision, party.* columns) now gives DuckDB's alerts.
+    NaN, true/false and year-10000 values are the same InputError on Spark as on DuckDB."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from sever.errors import InputError
+    from sever.monitor import run_pack
+
+    book = new_ledger()
+    for i in range(3):
+        book.pay(f"C{i}", "LISTED", 900 + i, 2 + i)
+    tx = tmp_path / "tx.parquet"
+    book.frames()["transactions"].to_parquet(tx)
+    hits = tmp_path / "hits.parquet"
+    pd.DataFrame(
+        {
+            "query_id": ["LISTED", "LISTED", "C1"],
+            "query_name": ["Kim", "Kim", "Lee"],
+            "entity_id": ["ofac-2", "ofac-1", "un-9"],
+            "dprk": [True, True, False],
+            "score": [0.93, 0.93, 0.75],
+            "decision": ["match", "match", "review"],
+            "explanation": ["alias", "name", "close"],
+            "party.country": ["KP", "KP", None],
+        }
+    ).to_parquet(hits)
+    runs = [
+        run_pack(tx, hits=hits, rules=["screened_counterparty"], engine=engine)
+        for engine in ("duckdb", "spark")
+    ]
+    assert len(runs[0].alerts) == 3
+    assert {a.evidence["metrics"]["entity_id"] for a in runs[0].alerts} == {"ofac-1"}
+    assert _comparable(runs[1]) == _comparable(runs[0])
+
+    good = pq.read_table(tx)
+    bad_values = {
+        "amount": [pa.array([1.0, float("nan"), 2.0]), pa.array([True, False, True])],
+        "timestamp": [pa.array([0, 10**18, 0], pa.timestamp("us"))],
+    }
+    for column, arrays in bad_values.items():
+        for array in arrays:
+            path = tmp_path / f"bad-{column}.parquet"
+            pq.write_table(good.slice(0, 3).set_column(good.schema.get_field_index(column),
+                                                       column, array), path)  # fmt: skip
+            errors = []
+            for engine in ("duckdb", "spark"):
+                with pytest.raises(InputError) as caught:
+                    run_pack(path, engine=engine)
+                errors.append((caught.value.row, caught.value.field))
+            assert errors[0] == errors[1] and errors[0][1] == column
+
+
+@needs_spark
+def test_spark_refuses_the_csv_files_duckdb_refuses(tmp_path: Path) -> None:
+    """Spark would replace bytes that are not UTF-8 and pad or cut ragged rows; it refuses them."""
+    from sever.errors import InputError
+    from sever.tables import TRANSACTIONS, connect
+    from sever.tables.io import read_input
+
+    header = "tx_id,timestamp,src_account,dst_account,amount,currency\n"
+    row = "T1,2024-01-01T00:00:00Z,{},B,5,USD\n"
+    files = {
+        "latin-1": (header + row.format("Caf\xe9")).encode("latin-1"),
+        "ragged": (header + row.format("A,extra")).encode(),
+        "quote": (header + row.format('"A') + row.format("B")).encode(),
+    }
+    engines = [connect("duckdb"), connect("spark")]
+    for name, data in files.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(data)
+        for engine in engines:
+            with pytest.raises(InputError, match=r"(?i)utf-8|cells|columns|quote") as caught:
+                engine.to_pandas(read_input(engine, path, TRANSACTIONS))
+            assert caught.value.path == str(path)

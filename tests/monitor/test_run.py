@@ -126,3 +126,15 @@ def test_cli_lists_the_rules_with_their_parameters() -> None:
     assert {"name": "window_days", "default": 28, "unit": "days"}.items() <= next(
         p for p in fan_out["parameters"] if p["name"] == "window_days"
     ).items()
+
+
+def test_every_default_lies_within_its_parameter_bounds() -> None:
+    """The bounds users are held to (no NaN, no zero window, no thousand-hop loop) admit every
+    default, and are enforced."""
+    for rule in DPRK_PACK:
+        numbers = {p.name: p.default for p in rule.params if not isinstance(p.default, tuple)}
+        assert rule.settings(numbers) == rule.settings()
+    with pytest.raises(RuleError, match="between 1 and 3650 days"):
+        run_pack(pd.DataFrame(), rules=["fan_out"], settings={"fan_out": {"window_days": 0}})
+    with pytest.raises(RuleError, match="between 0 and 1e\\+06"):
+        run_pack(pd.DataFrame(), rules=["fan_out"], settings={"fan_out": {"min_one_off": "nan"}})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from followthemoney import model
 
 from sever.home import Home
@@ -51,8 +52,8 @@ def test_a_wallet_entry_reports_its_holder_and_the_holders_programs(watchlist_ho
 
 def test_the_index_is_persisted_under_the_snapshot_checksums(watchlist_home: Home) -> None:
     first = load_index(watchlist_home)
-    saved = list(watchlist_home.indexes.glob("screen-*.pkl"))
-    assert [p.name for p in saved] == [f"screen-{first.fingerprint}.pkl"]
+    saved = list(watchlist_home.indexes.glob("screen-*.json"))
+    assert [p.name for p in saved] == [f"screen-{first.fingerprint}.json"]
     assert first.fingerprint == current_fingerprint(watchlist_home)
     again = load_index(watchlist_home)
     assert again.fingerprint == first.fingerprint
@@ -69,7 +70,7 @@ def test_a_list_update_rebuilds_the_index(
     after = load_index(watchlist_home)
     assert after.fingerprint != before.fingerprint
     assert after.entry("wl-new") is not None
-    assert len(list(watchlist_home.indexes.glob("screen-*.pkl"))) == 1
+    assert len(list(watchlist_home.indexes.glob("screen-*.json"))) == 1
 
 
 def test_the_built_in_lists_are_indexed(bundled_index: ScreeningIndex) -> None:
@@ -105,3 +106,51 @@ def test_only_strong_candidates_are_scored_past_the_first_few(
 ) -> None:
     query = _query("Person", name="James Smith")
     assert len(bundled_index.candidates(query, lambda _e: True)) <= MIN_SCORED
+
+
+def test_the_saved_index_is_json_and_reads_back_the_same(watchlist_home: Home) -> None:
+    first = load_index(watchlist_home)
+    (path,) = watchlist_home.indexes.glob("screen-*.json")
+    assert path.read_bytes().startswith(b'["')  # JSON, not a pickle
+    again = load_index(watchlist_home)
+    assert again.entries == first.entries  # prepared features decoded back equal
+    assert again.records.keys() == first.records.keys()
+    assert again.records["wl-org"].data == first.records["wl-org"].data
+
+
+def test_a_pickle_planted_as_the_index_runs_no_code(watchlist_home: Home, tmp_path: Path) -> None:
+    """Someone who can write the home replaces the index with a pickle that would run a
+    command when unpickled: it is treated as unreadable and the index is rebuilt."""
+    import pickle
+
+    first = load_index(watchlist_home)
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self) -> tuple:
+            return (Path.touch, (marker,))
+
+    (path,) = watchlist_home.indexes.glob("screen-*.json")
+    path.write_bytes(pickle.dumps(Payload()))
+    rebuilt = load_index(watchlist_home)
+    assert not marker.exists()
+    assert {e.id for e in rebuilt.entries} == {e.id for e in first.entries}
+    assert path.read_bytes().startswith(b'["')
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],  # truncated
+        lambda b: b"",
+        lambda b: b'["x", 1, 2]',  # the wrong shape
+        lambda b: b.replace(b'"wl-pak"', b"12345", 1),  # a value of the wrong type
+    ],
+)
+def test_a_damaged_index_file_is_rebuilt(watchlist_home: Home, damage: Any) -> None:
+    first = load_index(watchlist_home)
+    (path,) = watchlist_home.indexes.glob("screen-*.json")
+    path.write_bytes(damage(path.read_bytes()))
+    rebuilt = load_index(watchlist_home)
+    assert {e.id for e in rebuilt.entries} == {e.id for e in first.entries}
+    assert rebuilt.entry("wl-pak") is not None

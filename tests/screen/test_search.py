@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+import time
+
 import pytest
 
 from sever.errors import NotLoadedError
 from sever.home import Home
 from sever.screen.index import ScreeningIndex, load_index
 from sever.screen.query import QueryError, make_query
-from sever.screen.search import MATCH, ScreenOptions, screen_entity, search
+from sever.screen.search import MATCH, ScreenOptions, ScreenTimeout, screen_entity, search
 
 
 def _listed_value(
@@ -107,3 +110,99 @@ def test_search_finds_by_name_and_filters_by_schema(watchlist_home: Home) -> Non
 def test_malformed_queries_get_a_clear_message(schema: str, properties: dict, message: str) -> None:
     with pytest.raises(QueryError, match=message):
         make_query(schema, properties)
+
+
+def test_a_spent_time_budget_stops_the_screening(bundled_index: ScreeningIndex) -> None:
+    query = make_query("Person", {"name": ["Kim Jong Un"]})
+    spent = ScreenOptions(deadline=time.monotonic() - 1)
+    with pytest.raises(ScreenTimeout, match="time budget"):
+        screen_entity(bundled_index, query, spent)
+    with pytest.raises(ScreenTimeout):
+        search(bundled_index, "Kim Jong Un", options=spent)
+
+
+def test_the_deadline_is_checked_while_candidates_are_scored(
+    bundled_index: ScreeningIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = iter(range(1000))
+    search_module = importlib.import_module("sever.screen.search")  # the name is also a function
+    monkeypatch.setattr(search_module.time, "monotonic", lambda: float(next(clock)))
+    query = make_query("Company", {"name": ["Korea Trading Corporation"]})
+    # the clock passes the deadline after the query is prepared: the scoring loop must stop
+    with pytest.raises(ScreenTimeout):
+        screen_entity(bundled_index, query, ScreenOptions(deadline=1.5, limit=30))
+
+
+def test_a_time_budget_not_yet_spent_changes_nothing(bundled_index: ScreeningIndex) -> None:
+    query = make_query("Person", {"name": ["Kim Jong Un"]})
+    plain = screen_entity(bundled_index, query)
+    budgeted = screen_entity(bundled_index, query, ScreenOptions(deadline=time.monotonic() + 600))
+    assert [h.entry.id for h in budgeted.hits] == [h.entry.id for h in plain.hits]
+
+
+KIM = {"name": ["Kim Jong Un"]}
+
+
+@pytest.mark.parametrize(
+    ("options", "where", "named"),
+    [
+        (ScreenOptions(include_datasets=frozenset({"us_ofac"})), "include_dataset", "us_ofac_sdn"),
+        (ScreenOptions(include_datasets=frozenset({"OFAC"})), "include_dataset", "dprk"),
+        (ScreenOptions(exclude_datasets=frozenset({"un"})), "exclude_dataset", "un_sc_sanctions"),
+        (ScreenOptions(topics=frozenset({"sanctionz"})), "topics", "sanction"),
+        (ScreenOptions(exclude_schemata=frozenset({"Persn"})), "exclude_schema", "Person"),
+        (ScreenOptions(algorithm="sever-korean-v9"), "algorithm", "sever-korean-v1"),
+    ],
+)
+def test_an_unknown_filter_value_is_an_error_naming_the_valid_ones(
+    bundled_index: ScreeningIndex, options: ScreenOptions, where: str, named: str
+) -> None:
+    query = make_query("Person", KIM)
+    with pytest.raises(QueryError, match=named) as raised:
+        screen_entity(bundled_index, query, options)
+    assert raised.value.where == where
+    with pytest.raises(QueryError, match=named):
+        search(bundled_index, "Kim Jong Un", options=options)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ScreenOptions(threshold=5),
+        ScreenOptions(threshold=float("nan")),
+        ScreenOptions(cutoff=-1),
+        ScreenOptions(limit=-1),
+        ScreenOptions(limit=10**9),
+    ],
+)
+def test_numbers_out_of_range_are_errors(
+    bundled_index: ScreeningIndex, options: ScreenOptions
+) -> None:
+    with pytest.raises(QueryError):
+        screen_entity(bundled_index, make_query("Person", KIM), options)
+
+
+def test_filters_that_leave_no_listed_entity_are_an_error(bundled_index: ScreeningIndex) -> None:
+    """Each name is valid, but together they screen against nothing."""
+    nothing = [
+        ScreenOptions(scope="us_ofac_sdn", include_datasets=frozenset({"un_sc_sanctions"})),
+        ScreenOptions(exclude_datasets=frozenset({"default"})),
+        ScreenOptions(topics=frozenset({"crime.boss"})),  # an FtM topic no listed entity has
+    ]
+    for options in nothing:
+        with pytest.raises(QueryError, match="nothing would be screened"):
+            screen_entity(bundled_index, make_query("Person", KIM), options)
+
+
+def test_group_names_and_present_topics_are_valid_filters(bundled_index: ScreeningIndex) -> None:
+    query = make_query("Person", KIM)
+    dprk = screen_entity(bundled_index, query, ScreenOptions(include_datasets=frozenset({"dprk"})))
+    assert dprk.hits and all(h.entry.dprk for h in dprk.hits)
+    topic = bundled_index.topics[0]
+    found = screen_entity(bundled_index, query, ScreenOptions(topics=frozenset({topic}), cutoff=0))
+    assert all(topic in h.entry.topics for h in found.hits)
+    no_un = ScreenOptions(exclude_datasets=frozenset({"un_sc_sanctions"}), cutoff=0)
+    assert all(
+        h.entry.dataset != "un_sc_sanctions"
+        for h in screen_entity(bundled_index, query, no_un).hits
+    )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from fastapi import HTTPException
 from fastapi.testclient import TestClient
 
 from sever.errors import SeverError
 from sever.home import Home
 from sever.serve.app import create_app
 from sever.serve.auth import parse_api_keys
+from sever.serve.routers.admin import UpdateGate
+from sever.serve.settings import ServeSettings
 
 QUERY = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Pak Chol Su"]}}}}
 
@@ -60,3 +63,62 @@ def test_without_keys_access_is_open_with_a_warning(
 def test_a_malformed_key_setting_stops_the_start() -> None:
     with pytest.raises(SeverError, match="KEY:ROLE"):
         parse_api_keys("key1:superuser")
+
+
+def _open_app(home: Home, monkeypatch: pytest.MonkeyPatch, **settings: object) -> TestClient:
+    monkeypatch.delenv("SEVER_API_KEYS", raising=False)
+    return TestClient(create_app(home, ServeSettings(**settings)))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("host", [None, "0.0.0.0", "10.1.2.3", "::"])
+def test_without_keys_updatez_is_refused_unless_on_loopback(
+    watchlist_home: Home, monkeypatch: pytest.MonkeyPatch, host: str | None
+) -> None:
+    with _open_app(watchlist_home, monkeypatch, bind_host=host) as client:
+        response = client.post("/updatez")
+        assert response.status_code == 403
+        assert "SEVER_API_KEYS" in response.json()["detail"]
+        assert client.post("/match/mylist", json=QUERY).status_code == 200
+
+
+def test_without_keys_updatez_works_on_loopback(
+    watchlist_home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _open_app(watchlist_home, monkeypatch, bind_host="127.0.0.1") as client:
+        assert client.post("/updatez").status_code == 200
+
+
+def test_updatez_is_rate_limited(watchlist_home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    with _open_app(
+        watchlist_home, monkeypatch, bind_host="localhost", updates_per_minute=2
+    ) as client:
+        assert [client.post("/updatez").status_code for _ in range(2)] == [200, 200]
+        response = client.post("/updatez")
+        assert response.status_code == 429
+        assert 1 <= int(response.headers["retry-after"]) <= 60
+        assert "SEVER_UPDATES_PER_MINUTE" in response.json()["detail"]
+
+
+def test_one_reload_at_a_time() -> None:
+    gate = UpdateGate(per_minute=10)
+    with gate.admit(), pytest.raises(HTTPException) as refused, gate.admit():
+        pass
+    assert refused.value.status_code == 429
+    assert refused.value.headers and refused.value.headers["Retry-After"]
+    with gate.admit():  # the slot is free again once the first reload is done
+        pass
+
+
+def test_the_rate_window_slides(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr("sever.serve.routers.admin.time.monotonic", lambda: clock[0])
+    gate = UpdateGate(per_minute=1)
+    with gate.admit():
+        pass
+    clock[0] += 45
+    with pytest.raises(HTTPException) as refused, gate.admit():
+        pass
+    assert refused.value.headers == {"Retry-After": "15"}
+    clock[0] += 15
+    with gate.admit():
+        pass

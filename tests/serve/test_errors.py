@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -28,8 +30,8 @@ PERSON = {"schema": "Person", "properties": {"name": ["Kim Jong Un"]}}
         ({"nothing": 1}, 400, "queries"),
         (
             {"queries": {"q": {"schema": "Person", "properties": {"name": ["x" * 900] * 50}}}},
-            200,
-            "",
+            400,
+            "at most 500",
         ),
     ],
 )
@@ -48,7 +50,7 @@ def test_invalid_json_is_named(client: TestClient) -> None:
     assert "invalid JSON" in response.json()["detail"]
 
 
-def test_a_huge_body_is_refused_before_it_is_read(client: TestClient) -> None:
+def test_a_huge_body_is_refused_with_413(client: TestClient) -> None:
     response = client.post(
         "/match/default",
         content=b"x" * (3 * 1024 * 1024),
@@ -76,3 +78,100 @@ def test_the_server_keeps_answering_after_bad_requests(client: TestClient) -> No
     client.post("/match/default", json={"queries": {"q": {"schema": 5, "properties": []}}})
     response = client.post("/match/default", json={"queries": {"q": PERSON}})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "words"),
+    [
+        ("/match/default", {"include_dataset": "us_ofac"}, ["include_dataset", "us_ofac_sdn"]),
+        ("/match/default", {"exclude_dataset": "un_sc"}, ["exclude_dataset", "un_sc_sanctions"]),
+        ("/match/default", {"topics": "sanctionz"}, ["topics", "sanction"]),
+        ("/match/default", {"exclude_schema": "Persn"}, ["exclude_schema", "Person"]),
+        ("/match/default", {"algorithm": "nosuch"}, ["algorithm"]),
+        ("/search/default", {"q": "kim", "include_dataset": "us_ofac"}, ["us_ofac_sdn"]),
+        ("/search/default", {"q": "kim", "topics": "sanctionz"}, ["topics", "sanction"]),
+        ("/search/default", {"q": "kim", "schema": "Persn"}, ["schema", "Person"]),
+        ("/search/default", {"q": "kim", "exclude_schema": "Persn"}, ["exclude_schema"]),
+    ],
+)
+def test_a_mistyped_filter_is_a_400_listing_the_valid_ones(
+    client: TestClient, path: str, params: dict, words: list[str]
+) -> None:
+    if path.startswith("/match"):
+        response = client.post(path, params=params, json={"queries": {"q": PERSON}})
+    else:
+        response = client.get(path, params=params)
+    assert response.status_code == 400, response.text
+    detail = response.json()["detail"]
+    for word in words:
+        assert word in detail, detail
+
+
+def test_an_unknown_dataset_in_the_search_path_is_404(client: TestClient) -> None:
+    response = client.get("/search/us_ofac", params={"q": "kim"})
+    assert response.status_code == 404
+    assert "us_ofac_sdn" in response.json()["detail"]
+
+
+BAD_MATCH_PARAMETERS = [
+    ({"changed_since": "2024-13-45"}, "changed_since"),
+    ({"changed_since": "2024-02-30T10"}, "changed_since"),
+    ({"changed_since": "yesterday"}, "changed_since"),
+    ({"limit": -1}, "limit"),
+    ({"limit": 0}, "limit"),
+    ({"limit": 10**9}, "limit"),
+    ({"limit": "ten"}, "limit"),
+    ({"threshold": "nan"}, "threshold"),
+    ({"threshold": "inf"}, "threshold"),
+    ({"threshold": 5}, "threshold"),
+    ({"threshold": -1}, "threshold"),
+    ({"cutoff": "nan"}, "cutoff"),
+    ({"cutoff": 2}, "cutoff"),
+    ({"exclude_entity_ids": ["x"] * 51}, "exclude_entity_ids"),
+]
+
+
+@pytest.mark.parametrize(("params", "name"), BAD_MATCH_PARAMETERS)
+def test_absurd_match_parameters_are_a_400_naming_them(
+    client: TestClient, params: dict, name: str
+) -> None:
+    response = client.post("/match/default", params=params, json={"queries": {"q": PERSON}})
+    assert response.status_code == 400, response.text
+    assert name in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"changed_since": "2024-13-45"}, "changed_since"),
+        ({"limit": -1}, "limit"),
+        ({"limit": 10**9}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"offset": 10**6}, "offset"),
+        ({"fuzzy": "banana"}, "fuzzy"),
+        ({"q": "x" * 1001}, "q"),
+    ],
+)
+def test_absurd_search_parameters_are_a_400_naming_them(
+    client: TestClient, params: dict, name: str
+) -> None:
+    response = client.get("/search/default", params={"q": "kim", **params})
+    assert response.status_code == 400, response.text
+    assert name in response.json()["detail"]
+
+
+@pytest.mark.parametrize("length", [1_000, 10_000])
+def test_a_very_long_name_is_answered_quickly_and_never_a_500(
+    client: TestClient, length: int
+) -> None:
+    name = ("Kim Jong Un Pak Chol Su " * 500)[:length]
+    started = time.monotonic()
+    match = client.post(
+        "/match/default",
+        json={"queries": {"q": {"schema": "Person", "properties": {"name": [name]}}}},
+    )
+    search = client.get("/search/default", params={"q": name})
+    took = time.monotonic() - started
+    for response in (match, search):
+        assert response.status_code in (200, 400), response.text
+    assert took < 15, f"{length} characters took {took:.1f} s"

@@ -59,7 +59,7 @@ def test_describe_prints_statistics_and_writes_a_png(tmp_path: Path, world_dir: 
 
 def test_bad_parameters_exit_2_with_one_clear_line(tmp_path: Path) -> None:
     cases = [
-        (["--size", "-5"], "size must be at least"),
+        (["--size", "-5"], "size must be between 2000 and"),
         (["--size", "huge"], "not small, medium, large"),
         (["--illicit-share", "1.5"], "illicit_share must be between"),
         (["--typologies", "fan_in,smuggling"], "unknown typology smuggling"),

@@ -223,15 +223,20 @@ def test_crypto_laundering_split_layer_consolidate_cash_out(world) -> None:
         assert {"theft", "split", "consolidation", "cash_out"} <= roles
         assert roles & {"peel", "mixer_deposit", "bridge_in"}
         theft = moves[moves["role"] == "theft"].iloc[0]
+        params = _params(world, sid)
         splits = moves[moves["role"] == "split"]
         assert (splits["from_address"] == theft["to_address"]).all()
-        assert splits["to_address"].nunique() >= DEFAULTS.split_wallets[0]
-        assert splits["block_timestamp"].max() - theft["block_timestamp"] <= pd.Timedelta(hours=6)
+        low, high = DEFAULTS.split_wallets
+        assert low <= splits["to_address"].nunique() == params["splits"] <= high
+        assert (moves["block_timestamp"] >= theft["block_timestamp"]).all()
         cash_out = moves[moves["role"] == "cash_out"]
         assert set(cash_out["to_address"].map(wallet_tags)) <= {"exchange_deposit", "otc"}
         if "bridge_in" in roles:
             assert "bitcoin" in set(moves["chain"])
-        assert moves["block_timestamp"].max() - theft["block_timestamp"] <= pd.Timedelta(days=40)
+        longest = DEFAULTS.laundering_days[1] + 30  # the last hops may outrun the planned span
+        assert moves["block_timestamp"].max() - theft["block_timestamp"] <= pd.Timedelta(
+            days=longest
+        )
         assert sid in set(world["labels/wallets"]["scheme_id"])
 
 

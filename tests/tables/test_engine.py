@@ -23,3 +23,17 @@ def test_importing_sever_and_monitor_does_not_import_spark_or_lightgbm() -> None
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_a_file_that_is_not_utf8_is_named_with_its_line_and_byte(tmp_path) -> None:
+    """Checked in chunks; a character cut by a chunk's end is still whole UTF-8."""
+    from sever.errors import InputError
+    from sever.tables.engine import UTF8_CHUNK, check_utf8
+
+    path = tmp_path / "tx.csv"
+    path.write_bytes(b"a" * (UTF8_CHUNK - 1) + "é".encode() + b"\nok\n")
+    check_utf8(path)
+    path.write_bytes(b"a" * (UTF8_CHUNK - 1) + "é".encode() + b"\n\xff\n")
+    with pytest.raises(InputError) as caught:
+        check_utf8(path)
+    assert (caught.value.row, caught.value.offset) == (2, UTF8_CHUNK + 2)

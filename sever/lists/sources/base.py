@@ -13,6 +13,8 @@ from pathlib import Path
 
 from followthemoney import EntityProxy
 
+from sever.errors import InputError
+
 
 @dataclass
 class ParsedList:
@@ -29,6 +31,10 @@ class ParsedList:
     warnings: list[str] = field(default_factory=list)
     """Things the analyst should know (e.g. a wallet address possibly cut by a 1,000-char limit)."""
     files: list[Path] = field(default_factory=list)
+    incomplete: list[InputError] = field(default_factory=list)
+    """Signs that the files are not the whole published list: a missing end-of-file marker or
+    publication date, no records, rows that refer to parties missing from the set. A load refuses
+    a list with any of them, so a cut download never replaces the list in service."""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 from followthemoney import EntityProxy, model
 from lxml import etree
 
+from sever.errors import InputError
 from sever.lists.sources.base import ParsedList, Source
 from sever.lists.sources.xml_reading import (
     XmlRecords,
@@ -60,10 +61,27 @@ def parse_eu_xml(paths: Sequence[Path]) -> ParsedList:
     parsed = ParsedList(dataset=SOURCE.dataset, source=SOURCE.name, entities=[], files=list(paths))
     for path in paths:
         records = XmlRecords(path, {"export"}, {"sanctionEntity"})
+        count = 0
         for record in records:
             parsed.entities.extend(read_entry(path, record, parsed.warnings))
-        if records.root is not None and parsed.published is None:
-            parsed.published = to_date(iso_date(records.root.get("generationDate")))
+            count += 1
+        generated = records.root.get("generationDate") if records.root is not None else None
+        if parsed.published is None:
+            parsed.published = to_date(iso_date(generated))
+        if to_date(iso_date(generated)) is None:
+            parsed.incomplete.append(
+                InputError(
+                    path,
+                    "<export> has no valid generationDate attribute (a date), which every EU "
+                    "export carries",
+                    row=1,
+                    field="generationDate",
+                )
+            )
+        if count == 0:
+            parsed.incomplete.append(
+                InputError(path, "the list holds no <sanctionEntity> record", row=1)
+            )
     return parsed
 
 

@@ -6,6 +6,12 @@ non-SDN list (``ofac_cons``, which calls ``parse_csv_set`` with its own dataset 
 Format, as OFAC documents it: no header row; ``-0-`` (often ``-0- ``) means empty; cp1252 text
 with CRLF lines; the file may end with a 0x1A end-of-file byte. Which file is which is told by
 its column count, not its name: primary 12 columns, aliases 5, addresses 6, comments 2.
+
+Whole or not: OFAC ends the primary, alias and address files with the 0x1A byte (every published
+file we hold does; only the small comments file sometimes lacks it). A file cut at a line boundary
+(``head -n 5000 sdn.csv``) parses cleanly but lacks that byte; an alias or address row naming an
+ent_num the primary file lacks shows a primary file cut short or from another day. Both are noted
+in ``ParsedList.incomplete``, and the load refuses the set.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from pathlib import Path
 from followthemoney import EntityProxy, model
 from followthemoney.types import registry
 
+from sever.entities.limits import MAX_NAMES_PER_ENTITY
 from sever.errors import InputError
 from sever.lists.sources.base import ParsedList, Source
 from sever.lists.sources.ofac_remarks import (
@@ -65,6 +72,9 @@ _FIRST_LINE_SHAPES = (
     re.compile(rb"^\d+,\d+,(-0- ?|\"[^\"]*\"),(-0- ?|\"[^\"]*\"),"),  # add
     re.compile(rb'^\d+,"'),  # comments (checked last: the primary shape also starts so)
 )
+
+MARKED_ROLES = ("primary", "alt", "add")
+"""Files OFAC always ends with the 0x1A end-of-file byte."""
 
 SCHEMA_BY_TYPE = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
 
@@ -113,6 +123,10 @@ class CsvSet:
     add: list[list[str]] = field(default_factory=list)
     comments: dict[str, str] = field(default_factory=dict)
     """Remark continuation per ent_num, joined in file order."""
+    roles: dict[str, Path] = field(default_factory=dict)
+    """The file of each role (primary, alt, add, comments)."""
+    incomplete: list[InputError] = field(default_factory=list)
+    """Signs that a file is not whole (see the module's docstring)."""
 
 
 def looks_like_csv_set_file(head: bytes) -> bool:
@@ -199,6 +213,32 @@ def read_file(path: Path) -> tuple[str, list[tuple[int, list[str]]]]:
     return role, records
 
 
+def ends_with_marker(path: Path) -> bool:
+    """True when the file's last byte, line breaks and spaces aside, is OFAC's 0x1A."""
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        fh.seek(max(0, fh.tell() - 64))
+        tail = fh.read()
+    return tail.rstrip(b"\r\n\t ").endswith(EOF_MARKER.encode())
+
+
+def check_alias_counts(path: Path, records: list[tuple[int, list[str]]]) -> None:
+    """Refuse an alias file giving one party more names than an entity may carry, before any
+    alias is added (adding them one by one would take time growing with their square)."""
+    counts: dict[str, int] = defaultdict(int)
+    for row, fields in records:
+        ent_num = fields[0].strip()
+        counts[ent_num] += 1
+        if counts[ent_num] > MAX_NAMES_PER_ENTITY:
+            raise InputError(
+                path,
+                f"ent_num {ent_num} has more than {MAX_NAMES_PER_ENTITY:,} aliases; the limit is "
+                f"{MAX_NAMES_PER_ENTITY:,} names per entity (MAX_NAMES_PER_ENTITY)",
+                row=row,
+                field="alt_name",
+            )
+
+
 def split_programs(value: str) -> list[str]:
     """``SDGT] [IRGC`` → ``["SDGT", "IRGC"]``."""
     return [code.strip(" []") for code in value.split("] [") if code.strip(" []")]
@@ -242,12 +282,26 @@ def read_csv_set(paths: Sequence[Path]) -> CsvSet:
     def rows(role: str) -> list[list[str]]:
         return [fields for _, fields in by_role[role][1]] if role in by_role else []
 
+    if "alt" in by_role:
+        check_alias_counts(*by_role["alt"])
     csv_set = CsvSet(
         files=[Path(p) for p in paths],
         primary=[primary_row(row, fields) for row, fields in by_role["primary"][1]],
         alt=[[empty_to_blank(value) for value in fields] for fields in rows("alt")],
         add=[[empty_to_blank(value) for value in fields] for fields in rows("add")],
+        roles={role: path for role, (path, _) in by_role.items()},
     )
+    for role in MARKED_ROLES:
+        if role in by_role and not ends_with_marker(by_role[role][0]):
+            path, records = by_role[role]
+            csv_set.incomplete.append(
+                InputError(
+                    path,
+                    "the file ends here without OFAC's end-of-file byte (0x1A): it is "
+                    "probably cut short",
+                    row=records[-1][0],
+                )
+            )
     for ent_num, extension in rows("comments"):
         key = ent_num.strip()
         csv_set.comments[key] = csv_set.comments.get(key, "") + extension
@@ -373,6 +427,8 @@ class Builder:
     warnings: list[str] = field(default_factory=list)
     parties: dict[str, EntityProxy] = field(default_factory=dict)
     by_name: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    orphans: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    """ent_nums of ALT or ADD rows that name no listed party, by file role."""
 
     def emit(self, entity: EntityProxy) -> None:
         assert entity.id is not None
@@ -469,17 +525,35 @@ class Builder:
         ownership.add("asset", f"ofac-{row.ent_num}")
         self.emit(ownership)
 
-    def party_for(self, ent_num: str, kind: str) -> EntityProxy | None:
+    def party_for(self, ent_num: str, role: str) -> EntityProxy | None:
+        """The listed party of an ALT or ADD row; None (and noted) when the primary file lacks
+        it, a sign that the primary file is cut short or from another day."""
         party = self.parties.get(ent_num.strip())
         if party is None:
-            self.warnings.append(f"{kind} row for ent_num {ent_num} which is not listed; skipped")
+            self.orphans[role].append(ent_num.strip())
         return party
+
+    def orphan_problems(self) -> list[InputError]:
+        """One problem per file whose rows name parties the primary file lacks."""
+        problems = []
+        primary = self.csv_set.roles.get("primary")
+        for role, ent_nums in self.orphans.items():
+            problems.append(
+                InputError(
+                    self.csv_set.roles.get(role),
+                    f"{len(ent_nums):,} row(s) refer to ent_nums missing from "
+                    f"{primary.name if primary else 'the primary file'} (first: {ent_nums[0]}); "
+                    "the files are not one consistent set, or the primary file is cut short",
+                    field="ent_num",
+                )
+            )
+        return problems
 
     def add_aliases(self) -> None:
         """ALT.CSV: aka and nka → ``alias``, fka → ``previousName``; an alias whose remarks
         call it weak → ``weakAlias``."""
         for ent_num, _alt_num, alt_type, alt_name, alt_remarks in self.csv_set.alt:
-            party = self.party_for(ent_num, "ALT")
+            party = self.party_for(ent_num, "alt")
             if party is None or not alt_name:
                 continue
             prop = "previousName" if alt_type.lower() == "fka" else "alias"
@@ -491,7 +565,7 @@ class Builder:
         """ADD.CSV: the one-line address (street, city/state/postal, country) → ``address``;
         the country → ``country``."""
         for ent_num, _add_num, street, city, country, add_remarks in self.csv_set.add:
-            party = self.party_for(ent_num, "ADD")
+            party = self.party_for(ent_num, "add")
             if party is None:
                 continue
             line = ", ".join(part for part in (street, city, country) if part)
@@ -514,6 +588,7 @@ def parse_csv_set(paths: Sequence[Path], *, dataset: str, source: str) -> Parsed
         published=None,
         warnings=builder.warnings,
         files=csv_set.files,
+        incomplete=[*csv_set.incomplete, *builder.orphan_problems()],
     )
 
 

@@ -461,8 +461,22 @@ def parse_ofac_xml(paths: Sequence[Path]) -> ParsedList:
         reader = AdvancedXml(path, parsed.warnings)
         for record in XmlRecords(path, {"Sanctions"}, _RECORDS):
             reader.read(record)
-        parsed.entities.extend(reader.finish())
+        parties = reader.finish()
+        parsed.entities.extend(parties)
         parsed.published = parsed.published or to_date(reader.published)
+        if to_date(reader.published) is None:
+            parsed.incomplete.append(
+                InputError(
+                    path,
+                    "the list has no valid <DateOfIssue> (a date), which every OFAC export carries",
+                    row=1,
+                    field="DateOfIssue",
+                )
+            )
+        if not parties:
+            parsed.incomplete.append(
+                InputError(path, "the list holds no <DistinctParty> record", row=1)
+            )
     return parsed
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from followthemoney import EntityProxy, model
 from lxml import etree
 
+from sever.errors import InputError
 from sever.lists.sources.base import ParsedList, Source
 from sever.lists.sources.xml_reading import (
     XmlRecords,
@@ -62,11 +63,29 @@ def parse_uk_fcdo(paths: Sequence[Path]) -> ParsedList:
     parsed = ParsedList(dataset=SOURCE.dataset, source=SOURCE.name, entities=[], files=list(paths))
     dated = {"DateGenerated", "PublicationDate"}
     for path in paths:
+        count = 0
+        stamped = False
         for record in XmlRecords(path, {"Designations"}, {"Designation", *dated}):
             if record.tag in dated:
-                parsed.published = parsed.published or to_date(day_month_year(text(record)))
+                day = day_month_year(text(record))
+                stamped = stamped or to_date(day) is not None
+                parsed.published = parsed.published or to_date(day)
                 continue
             parsed.entities.extend(read_designation(path, record, parsed.warnings))
+            count += 1
+        if not stamped:
+            parsed.incomplete.append(
+                InputError(
+                    path,
+                    "the list has no valid <DateGenerated> (a date), which every UK export carries",
+                    row=1,
+                    field="DateGenerated",
+                )
+            )
+        if count == 0:
+            parsed.incomplete.append(
+                InputError(path, "the list holds no <Designation> record", row=1)
+            )
     return parsed
 
 

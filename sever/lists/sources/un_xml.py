@@ -17,6 +17,7 @@ from pathlib import Path
 from followthemoney import EntityProxy, model
 from lxml import etree
 
+from sever.errors import InputError
 from sever.lists.sources.base import ParsedList, Source
 from sever.lists.sources.xml_reading import (
     XmlRecords,
@@ -54,11 +55,38 @@ def parse_un_xml(paths: Sequence[Path]) -> ParsedList:
     parsed = ParsedList(dataset=SOURCE.dataset, source=SOURCE.name, entities=[], files=list(paths))
     for path in paths:
         records = XmlRecords(path, {"CONSOLIDATED_LIST"}, {"INDIVIDUAL", "ENTITY"})
+        count = 0
         for record in records:
             parsed.entities.extend(read_party(path, record, parsed.warnings))
+            count += 1
         if records.root is not None and parsed.published is None:
             parsed.published = to_date(iso_date(records.root.get("dateGenerated")))
+        parsed.incomplete.extend(whole_list_problems(path, records.root, count))
     return parsed
+
+
+def whole_list_problems(path: Path, root: etree._Element | None, count: int) -> list[InputError]:
+    """What shows a file is not the whole published list: the UN stamps every export with
+    ``dateGenerated`` and always writes both ``INDIVIDUALS`` and ``ENTITIES``, with records."""
+    problems = []
+    if root is None or to_date(iso_date(root.get("dateGenerated"))) is None:
+        problems.append(
+            InputError(
+                path,
+                "<CONSOLIDATED_LIST> has no valid dateGenerated attribute (a date), which every "
+                "UN export carries",
+                row=1,
+                field="dateGenerated",
+            )
+        )
+    for part in ("INDIVIDUALS", "ENTITIES"):
+        if root is not None and root.find(part) is None:
+            problems.append(
+                InputError(path, f"the list has no <{part}> section", row=1, field=part)
+            )
+    if count == 0:
+        problems.append(InputError(path, "the list holds no INDIVIDUAL or ENTITY record", row=1))
+    return problems
 
 
 def read_party(path: Path, record: etree._Element, warnings: list[str]) -> list[EntityProxy]:

@@ -198,10 +198,14 @@ def day_month_year(value: str | None) -> str | None:
 
 
 def to_date(value: str | None) -> date | None:
-    """A full ISO date string as a ``datetime.date``; None when it is partial or absent."""
+    """A full ISO date string as a ``datetime.date``; None when it is partial, absent or not a
+    day of the calendar (``2026-02-31``)."""
     if value is None or len(value) != 10:
         return None
-    return date.fromisoformat(value)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def looks_like_company(name: str | None) -> bool:

@@ -15,6 +15,9 @@ import ibis.expr.types as ir
 from sever.monitor.flows import DAY, then, without
 from sever.monitor.rule import Condition, Inputs, Param, Rule
 
+MAX_HOPS = 12
+"""The longest loop that may be searched: each hop is one more join, so this bounds the work."""
+
 
 def _cycles(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
     """Time-ordered paths that return to where they began, each hop keeping most of the money.
@@ -88,8 +91,8 @@ CYCLE = Rule(
     ),
     severity="high",
     params=(
-        Param("min_hops", 3, "fewest payments in the loop"),
-        Param("max_hops", 8, "most payments in the loop that are searched"),
+        Param("min_hops", 3, "fewest payments in the loop", low=2, high=MAX_HOPS),
+        Param("max_hops", 8, "most payments in the loop that are searched", low=2, high=MAX_HOPS),
         Param("window_days", 21, "longest time from the first payment to the last", "days"),
         Param("min_amount", 1_000.0, "smallest payment followed", "USD"),
         Param("min_kept", 0.7, "each hop passes on at least this share of the one before"),

@@ -9,7 +9,7 @@ an acronym matches the name it abbreviates.
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import combinations
 from typing import TYPE_CHECKING
 
@@ -205,24 +205,28 @@ def acronym_matches(acronym: str, tokens: tuple[str, ...]) -> bool:
     words = [(t, t in legal or t in GENERIC_WORDS) for t in tokens]
     if sum(1 for _, skippable in words if not skippable) < 1 or len(words) < 2:
         return False
+    # spells[pos]: the words after the current one can spell the acronym from ``pos`` on. Worked
+    # out from the last word back to the first, so that no recursion grows with the name.
+    spells = [pos == len(acronym) for pos in range(len(acronym) + 1)]
+    for text, skippable in reversed(words):
+        gives_letters = not (text in legal and (plain or len(text) <= MAX_SPELLING_FORM))
+        spells = [
+            (skippable and spells[pos])
+            or (gives_letters and _spells_from(acronym, pos, text[:longest_part], spells))
+            for pos in range(len(acronym) + 1)
+        ]
+    return spells[0]
 
-    @cache
-    def spell(pos: int, word: int) -> bool:
-        if word == len(words):
-            return pos == len(acronym)
-        text, skippable = words[word]
-        if skippable and spell(pos, word + 1):
-            return True
-        if text in legal and (plain or len(text) <= MAX_SPELLING_FORM):
+
+def _spells_from(acronym: str, pos: int, word: str, after: list[bool]) -> bool:
+    """True when the acronym continues at ``pos`` with the first letters of ``word`` (one or
+    more) and the words after it spell the rest (``after``)."""
+    for size in range(1, len(word) + 1):
+        if not acronym.startswith(word[:size], pos):
             return False
-        for size in range(1, min(len(text), longest_part) + 1):
-            if acronym.startswith(text[:size], pos) and spell(pos + size, word + 1):
-                return True
-            if not acronym.startswith(text[:size], pos):
-                break
-        return False
-
-    return spell(0, 0)
+        if after[pos + size]:
+            return True
+    return False
 
 
 def acronym_keys(tokens: tuple[str, ...]) -> set[str]:

@@ -2,11 +2,14 @@
 
 Lists often give only a year, or a range of years (OFAC's "DOB 01 Jan 1967 to 31 Dec 1969" becomes
 one value per year); customers give a full date. A date that fits at the precision both sides have
-counts for the match; dates years apart count strongly against it.
+counts for the match; dates years apart count strongly against it. A date of birth in the future or
+before EARLIEST_BIRTH_YEAR is no one's: it is set aside on either side, counts neither for nor
+against, and a line of its own says so.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sever.screen.features import Observation
@@ -22,9 +25,44 @@ YEAR_TOLERANCE = 1
 rather than contradicting."""
 
 
+EARLIEST_BIRTH_YEAR = 1850
+"""Dates of birth before this year are set aside: no one alive was born then, so such a value is a
+slip or a placeholder (0001-01-01, 1800-01-01), not evidence."""
+
+
 def prepare_dates(values: list[str]) -> tuple[str, ...]:
     """Dates as FtM writes them (YYYY, YYYY-MM or YYYY-MM-DD), cut to the day."""
     return tuple(sorted({v[:10] for v in values if len(v) >= 4 and v[:4].isdigit()}))
+
+
+def implausible(value: str, today: date | None = None) -> str | None:
+    """Why a date of birth is no one's (in the future, or before EARLIEST_BIRTH_YEAR), or None
+    when it may be someone's. A date given only to the year or month is in the future when
+    that year or month is."""
+    now = (today or date.today()).isoformat()
+    if value > now[: len(value)]:
+        return "it is in the future"
+    if int(value[:4]) < EARLIEST_BIRTH_YEAR:
+        return f"it is before {EARLIEST_BIRTH_YEAR}"
+    return None
+
+
+def _usable(dates: tuple[str, ...]) -> tuple[str, ...]:
+    """The dates of birth that may be someone's."""
+    return tuple(d for d in dates if implausible(d) is None)
+
+
+def birth_date_ignored(query: Prepared, candidate: Prepared) -> Observation | None:
+    """A date of birth in the future or before EARLIEST_BIRTH_YEAR, on either side, was set aside:
+    it counts neither for nor against the match. None when every date was used."""
+    notes = []
+    for side, dates in (("the query's", query.birth_dates), ("the listed", candidate.birth_dates)):
+        notes += [
+            f"{side} date of birth {d} is ignored: {why}, so it is no one's"
+            for d in dates
+            if (why := implausible(d))
+        ]
+    return Observation(0.0, "; ".join(notes)) if notes else None
 
 
 def _fits(a: str, b: str) -> bool:
@@ -40,7 +78,7 @@ def _swapped(a: str, b: str) -> bool:
 
 def birth_date_match(query: Prepared, candidate: Prepared) -> Observation | None:
     """The query's date of birth is the listed one, to the day."""
-    qv, cv = query.birth_dates, candidate.birth_dates
+    qv, cv = _usable(query.birth_dates), _usable(candidate.birth_dates)
     for q in qv:
         for c in cv:
             if q == c and len(q) == 10:
@@ -63,7 +101,7 @@ def birth_year_match(query: Prepared, candidate: Prepared) -> Observation | None
     """The dates of birth agree as far as the less precise one goes (the list gives only 1955 and
     the query 1955-03-02, or the same year and month), or the query's date falls within the
     listed range of dates."""
-    qv, cv = query.birth_dates, candidate.birth_dates
+    qv, cv = _usable(query.birth_dates), _usable(candidate.birth_dates)
     for q in qv:
         for c in cv:
             if _fits(q, c) and not (q == c and len(q) == 10):
@@ -79,7 +117,7 @@ def birth_year_match(query: Prepared, candidate: Prepared) -> Observation | None
 def birth_date_near(query: Prepared, candidate: Prepared) -> Observation | None:
     """The dates of birth do not agree but are close: at most YEAR_TOLERANCE years apart, or day and
     month swapped. Weak evidence against: an estimate or a slip, or another person."""
-    qv, cv = query.birth_dates, candidate.birth_dates
+    qv, cv = _usable(query.birth_dates), _usable(candidate.birth_dates)
     for q in qv:
         for c in cv:
             if _swapped(q, c):
@@ -94,7 +132,7 @@ def birth_date_near(query: Prepared, candidate: Prepared) -> Observation | None:
 def birth_date_mismatch(query: Prepared, candidate: Prepared) -> Observation | None:
     """Both give a date of birth and none of the query's is within YEAR_TOLERANCE years of a listed
     one: most likely a different person with a similar name."""
-    qv, cv = query.birth_dates, candidate.birth_dates
+    qv, cv = _usable(query.birth_dates), _usable(candidate.birth_dates)
     if not qv or not cv:
         return None
     for q in qv:

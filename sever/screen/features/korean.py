@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
+from operator import itemgetter
 
 import hanja
 from ko_pron import romanise
@@ -149,6 +150,10 @@ ISO 9 (Чен → Cen), which loses ㅈ."""
 
 MAX_READINGS = 8
 """At most this many syllable readings are kept per written word (Jongun: jong-un or jon-gun)."""
+MAX_WORD_LETTERS = 48
+"""Longest word read as Korean, in letters. A Korean name run together is a few syllables of at
+most eight letters each (Kimjongun); the longest listed word that reads as Korean has 15 letters.
+A longer word is not a Korean name, and trying every reading of it is wasted work."""
 CYRILLIC_AMBIGUITIES = {"e": ("e", "o"), "n": ("n", "ng")}
 """Letters of a Cyrillic spelling that stand for two Korean sounds."""
 MAX_CYRILLIC_SPELLINGS = 64
@@ -234,28 +239,54 @@ def _drop_silent_h(text: str) -> str:
     return "".join(out)
 
 
+_Tail = tuple[int, SyllableKey, int, int]
+"""One reading of a word's letters from some position to the end: its number of syllables, its
+first syllable, the position where that syllable ends, and which of the readings kept at that
+position follows it."""
+
+
 @lru_cache(maxsize=65536)
 def read_romanised(word: str) -> tuple[tuple[SyllableKey, ...], ...]:
     """All readings of one romanised word as Korean syllables, fewest syllables first.
 
     ``word`` is ASCII lower case without breves or apostrophes (Jŏng → jong). Returns no reading
-    when the word cannot be Korean (Lazarus, Wei). Jongun gives (jong, un) and (jon, kun)."""
+    when the word cannot be Korean (Lazarus, Wei) or is longer than MAX_WORD_LETTERS. Jongun gives
+    (jong, un) and (jon, kun)."""
     text = _drop_silent_h(word)
-    if not text or not text.isalpha():
+    if not text or not text.isalpha() or len(text) > MAX_WORD_LETTERS:
         return ()
-    memo: dict[int, list[tuple[SyllableKey, ...]]] = {len(text): [()]}
+    tails = _reading_tails(text)
+    return tuple(dict.fromkeys(_spelled_out(tails, choice) for choice in range(len(tails[0]))))
 
-    def read_from(start: int) -> list[tuple[SyllableKey, ...]]:
-        if start in memo:
-            return memo[start]
-        readings: list[tuple[SyllableKey, ...]] = []
-        for key, end in _latin_syllables(text, start):
-            readings.extend((key, *rest) for rest in read_from(end))
-        readings.sort(key=len)
-        memo[start] = readings[:MAX_READINGS]
-        return memo[start]
 
-    return tuple(dict.fromkeys(read_from(0)))
+def _reading_tails(text: str) -> list[list[_Tail]]:
+    """For each position of a word, its readings from there to the end, fewest syllables first
+    and at most MAX_READINGS of them. Worked out from the last letter back to the first, each
+    position from the positions after it, so that the work grows with the word's length, never
+    with its number of readings, and no recursion grows with it either."""
+    end_of_word: _Tail = (0, ("", "", ""), len(text), 0)
+    tails: list[list[_Tail]] = [[] for _ in text]
+    tails.append([end_of_word])
+    for start in range(len(text) - 1, -1, -1):
+        found = [
+            (rest[0] + 1, key, end, choice)
+            for key, end in _latin_syllables(text, start)
+            for choice, rest in enumerate(tails[end])
+        ]
+        found.sort(key=itemgetter(0))  # stable: equal lengths keep the order they were read in
+        tails[start] = found[:MAX_READINGS]
+    return tails
+
+
+def _spelled_out(tails: list[list[_Tail]], choice: int) -> tuple[SyllableKey, ...]:
+    """The syllables of one reading of a whole word, following its tails from the first letter."""
+    keys: list[SyllableKey] = []
+    start, last = 0, len(tails) - 1
+    while start < last:
+        _, key, end, next_choice = tails[start][choice]
+        keys.append(key)
+        start, choice = end, next_choice
+    return tuple(keys)
 
 
 def read_surname(word: str) -> tuple[SyllableKey, ...]:
@@ -296,6 +327,8 @@ def cyrillic_readings(word: str) -> tuple[tuple[SyllableKey, ...], ...]:
     """Readings of a Cyrillic-written word: Russian spelling writes ㅓ as е or о and a final ㅇ as
     н, so each е may be ŏ and each н may be ng (Чен: jŏn, jŏng, jen or jeng)."""
     latin = cyrillic_to_latin(word)
+    if len(latin) > MAX_WORD_LETTERS:
+        return ()
     options = [CYRILLIC_AMBIGUITIES.get(ch, (ch,)) for ch in latin]
     readings: list[tuple[SyllableKey, ...]] = []
     for count, spelled in enumerate(product(*options)):

@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations, product
+from itertools import islice, product
 from typing import TYPE_CHECKING
 
 import icu
 from followthemoney import EntityProxy
 from rigour.names import remove_person_prefixes
 
+from sever.entities.limits import MAX_NAME_CHARS, MAX_NAMES_PER_ENTITY
 from sever.screen.features import Observation, korean
 from sever.screen.features.common_names import is_common_name, name_words
 from sever.screen.features.companies import acronym_keys, is_generic
@@ -71,6 +72,12 @@ COMMON_NAME_FULL_WORDS = 2
 """A name of common words only counts fully against a match up to this many words (Mohammed
 Ali); with more (Mohammed Ali Hassan) the combination is rarer and the penalty shrinks in
 proportion."""
+
+MAX_KOREAN_SYLLABLES = 20
+"""A name is read as Korean only in readings of at most this many syllables. Korean names have two
+to five; the longest reading of a listed name is 13 syllables (DEL ROSARIO PUENTE, Ramon Antonio,
+which is not Korean at all). Longer readings come from long foreign names or from junk, and
+comparing two of them syllable by syllable costs the product of their lengths."""
 
 _SPLIT = re.compile(r"[\s,;/()\[\]\"“”.]+")
 _HAN_LATIN = icu.Transliterator.createInstance("Han-Latin; Latin-ASCII; Lower")
@@ -136,6 +143,7 @@ def _named(
     family_first: bool = False,
 ) -> PreparedName:
     """A PreparedName with its word marks and whether it is a common name."""
+    splits = within_korean_length(splits)
     return PreparedName(
         original,
         tokens,
@@ -147,6 +155,18 @@ def _named(
         is_common_name(tokens, splits),
         one_word_and_initials(tokens),
     )
+
+
+def within_korean_length(splits: tuple[KoreanSplit, ...]) -> tuple[KoreanSplit, ...]:
+    """The Korean readings of a name that are no longer than MAX_KOREAN_SYLLABLES syllables; a
+    name left with none is not read as Korean."""
+    kept = []
+    for split in splits:
+        room = MAX_KOREAN_SYLLABLES - min((len(f) for f in split.family), default=0)
+        given = tuple(g for g in split.given if len(g) <= room)
+        if given:
+            kept.append(KoreanSplit(split.family, given))
+    return tuple(kept)
 
 
 def one_word_and_initials(tokens: tuple[str, ...]) -> bool:
@@ -181,6 +201,12 @@ def _tokens(words: list[str]) -> tuple[str, ...]:
     return tuple(_strip_titles([t for t in tokens if t]))
 
 
+MAX_JOINED_TRIED = 64
+"""At most this many combinations of the words' readings are tried when reading several words (or
+a word's hyphenated parts) one after the other: enough to find the first MAX_READINGS distinct
+readings of any real name, and the same bound however many words a name has."""
+
+
 def _word_readings(word: str) -> tuple[tuple[SyllableKey, ...], ...]:
     """Korean readings of one romanised word, its hyphenated parts read one by one."""
     parts = [korean.strip_marks(p) for p in word.split("-") if korean.strip_marks(p)]
@@ -189,17 +215,23 @@ def _word_readings(word: str) -> tuple[tuple[SyllableKey, ...], ...]:
     per_part = [korean.read_word(p) for p in parts]
     if not all(per_part):
         return ()
-    joined = [tuple(k for r in combo for k in r) for combo in product(*per_part)]
-    return tuple(dict.fromkeys(joined))[: korean.MAX_READINGS]
+    return _joined_readings(per_part)
 
 
-def _given_readings(
+def _joined_readings(
     words: list[tuple[tuple[SyllableKey, ...], ...]],
 ) -> tuple[tuple[SyllableKey, ...], ...]:
-    """Readings of the given-name words taken together, in written order (성남 and 남성 are two
-    different names)."""
-    readings = [tuple(k for r in combo for k in r) for combo in product(*words)]
-    return tuple(dict.fromkeys(readings))[: korean.MAX_READINGS]
+    """The first MAX_READINGS distinct readings of several words (or of a word's hyphenated
+    parts) read one after the other in written order (성남 and 남성 are two different names),
+    each word's likeliest readings first. Combinations are made one at a time and only until enough
+    are found (at most MAX_JOINED_TRIED): twenty words of two readings each have a million
+    combinations, and making them all first would never end."""
+    found: dict[tuple[SyllableKey, ...], None] = {}
+    for combo in islice(product(*words), MAX_JOINED_TRIED):
+        found.setdefault(tuple(k for reading in combo for k in reading), None)
+        if len(found) == korean.MAX_READINGS:
+            break
+    return tuple(found)
 
 
 def _korean_splits(
@@ -221,7 +253,7 @@ def _korean_splits(
         if not family:
             continue
         rest = [r for i, r in enumerate(readings) if i != pos]
-        splits.append(KoreanSplit(family, _given_readings(rest)))
+        splits.append(KoreanSplit(family, _joined_readings(rest)))
     return tuple(splits)
 
 
@@ -294,12 +326,20 @@ def entity_names(entity: EntityProxy) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def within_limits(names: list[str]) -> tuple[list[str], list[str]]:
+    """The names that are matched, and those left out: names longer than MAX_NAME_CHARS, and
+    names past the first MAX_NAMES_PER_ENTITY. List loading refuses such entries; this keeps an
+    entry stored before that check (or a query built without it) from costing unbounded work."""
+    fitting = [name for name in names if len(name) <= MAX_NAME_CHARS]
+    kept = fitting[:MAX_NAMES_PER_ENTITY]
+    kept_set = set(kept)
+    return kept, [name for name in names if name not in kept_set]
+
+
 def prepare_names(entity: EntityProxy) -> tuple[PreparedName, ...]:
-    """Every comparable form of every screened name of an entity."""
-    prepared: list[PreparedName] = []
-    for name in entity_names(entity):
-        prepared.extend(prepare_name(name))
-    return tuple(prepared)
+    """Every comparable form of every screened name of an entity, within the limits."""
+    kept, _ = within_limits(entity_names(entity))
+    return tuple(form for name in kept for form in prepare_name(name))
 
 
 def sequence_similarity(a: tuple[SyllableKey, ...], b: tuple[SyllableKey, ...]) -> float:
@@ -310,13 +350,24 @@ def sequence_similarity(a: tuple[SyllableKey, ...], b: tuple[SyllableKey, ...]) 
     if len(a) == len(b):
         return sum(korean.syllable_similarity(x, y) for x, y in zip(a, b, strict=True)) / len(a)
     short, long = (a, b) if len(a) < len(b) else (b, a)
-    best = 0.0
-    for positions in combinations(range(len(long)), len(short)):
-        total = sum(
-            korean.syllable_similarity(s, long[p]) for s, p in zip(short, positions, strict=True)
-        )
-        best = max(best, total)
-    return best / len(long)
+    return _best_in_order(short, long) / len(long)
+
+
+def _best_in_order(short: tuple[SyllableKey, ...], long: tuple[SyllableKey, ...]) -> float:
+    """The most credit the shorter sequence's syllables earn when each is set against a syllable
+    of the longer one, in the same order (Jong Un within Kim Jong Un: 2.0). Worked out syllable
+    by syllable, keeping for each stretch of the longer sequence the best so far, so that the
+    work is the product of the two lengths rather than the number of ways to pick positions
+    (which grows as fast as a binomial coefficient)."""
+    # best[j]: the most credit for the short syllables placed so far, all within long[:j]
+    best = [0.0] * (len(long) + 1)
+    for i, syllable in enumerate(short):
+        placed = [-1.0] * (len(long) + 1)
+        for j in range(i + 1, len(long) - len(short) + i + 2):
+            here = best[j - 1] + korean.syllable_similarity(syllable, long[j - 1])
+            placed[j] = max(placed[j - 1], here)
+        best = placed
+    return best[len(long)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -559,6 +610,8 @@ def name_commonness(query: Prepared, candidate: Prepared) -> Observation | None:
     if shared and not shared <= query.common_forms | candidate.common_forms:
         return None
     pairs = _pairs(query, candidate)
+    if not pairs:
+        return None
     best = (0.0, query.names[0], candidate.names[0])
     for q, c in pairs:
         if q.common or c.common:

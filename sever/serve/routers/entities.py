@@ -55,7 +55,11 @@ def nested_properties(index: ScreeningIndex, record: Record) -> dict[str, list[A
     summary="Fetch an entity",
     response_model=EntityResponse,
     response_model_by_alias=True,
-    responses={404: {"model": ErrorResponse, "description": "Entity not found"}},
+    responses={
+        400: {"model": ErrorResponse, "description": "Invalid entity ID"},
+        401: {"model": ErrorResponse, "description": "Missing or unknown API key"},
+        404: {"model": ErrorResponse, "description": "Entity not found"},
+    },
     dependencies=[Depends(require("viewer"))],
 )
 def fetch_entity(

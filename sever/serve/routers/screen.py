@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from followthemoney import model
@@ -16,6 +17,7 @@ from sever.screen.search import (
     REVIEW_CUTOFF,
     Hit,
     ScreenOptions,
+    check_filters,
     check_scope,
     resolve_algorithm,
     screen_entity,
@@ -42,10 +44,17 @@ MAX_LIMIT = 500
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$"
 
 router = APIRouter(tags=["Matching"])
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "Invalid query"},
     401: {"model": ErrorResponse, "description": "Missing or unknown API key"},
     404: {"model": ErrorResponse, "description": "Unknown dataset"},
+    408: {"model": ErrorResponse, "description": "Request body sent too slowly"},
+    413: {"model": ErrorResponse, "description": "Request body over 2 MiB"},
+    503: {
+        "model": ErrorResponse,
+        "description": "Screening ran past the request's time budget; retry after "
+        "`Retry-After` seconds or send fewer queries",
+    },
 }
 
 Dataset = Annotated[
@@ -64,7 +73,18 @@ def _index(request: Request) -> ScreeningIndex:
 
 
 def _since(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+    """``changed_since`` as a time; a date that does not exist (2024-13-45) is a QueryError."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise QueryError(f"{value!r} is not a date (YYYY-MM-DD)", "changed_since") from None
+
+
+def _deadline(request: Request) -> float:
+    """When this request's screening must stop: now plus ``SEVER_REQUEST_BUDGET_S``."""
+    return time.monotonic() + request.app.state.settings.request_budget_s
 
 
 @router.post(
@@ -102,6 +122,7 @@ def match(
     against one dataset. Each result carries its score, whether it is a match at the
     threshold, and an explanation per feature. Request and response follow yente's `/match`.
     """
+    deadline = _deadline(request)
     index = _index(request)
     check_scope(index, dataset)
     if len(body.queries) > MAX_QUERIES:
@@ -122,7 +143,9 @@ def match(
         topics=frozenset(topics),
         exclude_ids=frozenset(exclude_entity_ids),
         changed_since=_since(changed_since),
+        deadline=deadline,
     )
+    check_filters(index, options)
     queries = {
         name: make_query(
             example.schema_,
@@ -165,9 +188,18 @@ def search_endpoint(
     topics: Annotated[list[str], Query(title="Only entities with any of these topics")] = [],  # noqa: B006
     limit: Annotated[int, Query(ge=0, le=MAX_LIMIT, title="Number of results to return")] = 10,
     offset: Annotated[int, Query(ge=0, le=9499, title="Start at result with given offset")] = 0,
+    fuzzy: Annotated[
+        bool,
+        Query(
+            title="Accepted for yente compatibility",
+            description="sever always compares names tolerantly (spelling, transliteration, "
+            "word order), so this changes nothing.",
+        ),
+    ] = False,
 ) -> SearchResponse:
     """Look entities up by name, best first: for user-facing search boxes. For screening a
     party, use `/match`, which weighs birth dates, countries and identifiers too."""
+    deadline = _deadline(request)
     index = _index(request)
     check_scope(index, dataset)
     options = ScreenOptions(
@@ -178,7 +210,9 @@ def search_endpoint(
         exclude_schemata=frozenset(exclude_schema),
         topics=frozenset(topics),
         changed_since=_since(changed_since),
+        deadline=deadline,
     )
+    check_filters(index, options)
     found = search(index, q, schema=schema, options=options, offset=offset)
     return SearchResponse(
         limit=limit,

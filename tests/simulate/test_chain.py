@@ -1,0 +1,140 @@
+"""Chain traffic does not give the planted laundering away (issue 11 item 5, DESIGN.md
+"Evaluation"): legitimate users of the same mixers and bridges, every exchange deposit address
+swept, thefts of every size and pace, and a shallow model that cannot pick out the planted wallets.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sever.simulate import SimulationParams, simulate
+from sever.simulate.background import (
+    BRIDGE_FEE,
+    BRIDGE_WAIT_HOURS,
+    MIXER_DENOMINATIONS,
+    SWEEP_HOURS,
+    USD_PER_UNIT,
+)
+from sever.simulate.run import Plan, plant_schemes
+from sever.simulate.sanctioned import SanctionedPool
+from sever.simulate.world import build_world
+from tests.simulate.shortcut import shortcut_f1, wallet_aggregates
+
+SHORTCUT_F1_CEILING = 0.3
+
+
+def _kinds(world) -> pd.Series:
+    return world["wallets"].set_index("address")["wallet_type"]
+
+
+def _planted_hashes(world) -> set[str]:
+    labels = world["labels/transactions"]
+    return set(labels[labels["table"] == "transfers"]["tx_id"])
+
+
+def _legitimate(world) -> pd.DataFrame:
+    transfers = world["transfers"]
+    return transfers[~transfers["transaction_hash"].isin(_planted_hashes(world))]
+
+
+def _usd(transfers: pd.DataFrame) -> pd.Series:
+    return transfers["value"] * transfers["asset"].map(USD_PER_UNIT)
+
+
+def test_legitimate_users_deposit_into_and_withdraw_from_mixers(world) -> None:
+    legit, kinds = _legitimate(world), _kinds(world)
+    into = legit[legit["to_address"].map(kinds) == "mixer"]
+    out_of = legit[legit["from_address"].map(kinds) == "mixer"]
+    assert len(into) > 20 and len(out_of) > 20
+    pools = {(a, v) for a, values in MIXER_DENOMINATIONS.items() for v in values}
+    assert set(zip(into["asset"], into["value"], strict=True)) <= pools
+    assert set(zip(out_of["asset"], out_of["value"], strict=True)) <= pools
+
+
+def test_planted_mixer_use_is_in_the_same_pools(world) -> None:
+    transfers = world["transfers"].set_index("transaction_hash")
+    labels = world["labels/transactions"].query("typology == 'crypto_laundering'")
+    mixed = labels[labels["role"].isin(["mixer_deposit", "mixer_withdrawal"])]["tx_id"]
+    if mixed.empty:
+        pytest.skip("this world's theft took no mixer path")
+    values = set(transfers.loc[mixed, "value"])
+    assert values <= set(MIXER_DENOMINATIONS["ETH"])
+
+
+def test_legitimate_bridge_traffic_runs_both_ways_with_paired_legs(world) -> None:
+    legit, kinds = _legitimate(world), _kinds(world)
+    into = legit[legit["to_address"].map(kinds) == "bridge"]
+    out_of = legit[legit["from_address"].map(kinds) == "bridge"]
+    assert {"ethereum", "bitcoin"} <= set(into["chain"])
+    assert {"ethereum", "bitcoin"} <= set(out_of["chain"])
+    sent_at = into["block_timestamp"].to_numpy()[None, :]
+    paid_at = out_of["block_timestamp"].to_numpy()[:, None]
+    delay = (paid_at - sent_at) / np.timedelta64(1, "h")
+    ratio = _usd(out_of).to_numpy()[:, None] / _usd(into).to_numpy()[None, :]
+    other_chain = out_of["chain"].to_numpy()[:, None] != into["chain"].to_numpy()[None, :]
+    paired = (
+        other_chain
+        & (delay >= BRIDGE_WAIT_HOURS[0] - 1e-3)
+        & (delay <= BRIDGE_WAIT_HOURS[1] + 1e-3)
+        & (np.abs(ratio - BRIDGE_FEE) < 1e-4)
+    )
+    assert paired.any(axis=1).all(), "every bridge payout has its first leg 0.1-1 h before"
+
+
+def test_every_deposit_address_is_swept_to_its_exchange(world) -> None:
+    transfers, wallets = world["transfers"], world["wallets"].set_index("address")
+    kinds, owners = wallets["wallet_type"], wallets["owner_id"]
+    deposits = transfers[transfers["to_address"].map(kinds) == "exchange_deposit"]
+    sweeps = transfers[transfers["from_address"].map(kinds) == "exchange_deposit"]
+    assert (sweeps["to_address"].map(kinds) == "exchange_hot").all()
+    assert (sweeps["to_address"].map(owners) == sweeps["from_address"].map(owners)).all()
+    last = transfers["block_timestamp"].max() - pd.Timedelta(hours=SWEEP_HOURS[3])
+    due = deposits[deposits["block_timestamp"] < last]
+    received = due.groupby("to_address").size()
+    swept = sweeps.groupby("from_address").size().reindex(received.index, fill_value=0)
+    assert (swept >= received).all(), "a deposit address was left unswept"
+    planted = set(world["labels/wallets"].query("role == 'cash_out_deposit'")["address"])
+    assert planted & set(sweeps["from_address"]), "planted deposit addresses are swept too"
+    assert not set(sweeps["transaction_hash"]) & _planted_hashes(world), "sweeps are not labelled"
+
+
+def test_legitimate_wallets_also_pass_funds_through_fresh_addresses(world) -> None:
+    frame = wallet_aggregates(world.root)
+    legit = frame[~frame["planted"]]
+    short = legit[(legit["transfers"] <= 3) & (legit["span_hours"] <= 24)]
+    assert len(short) > 10 * frame["planted"].sum()
+
+
+def test_thefts_vary_widely_in_size_pace_and_duration() -> None:
+    params = SimulationParams(size=100_000, seed=4, typologies=("crypto_laundering",))
+    world = build_world(params)
+    planted = plant_schemes(world, Plan({"crypto_laundering": 40}), SanctionedPool())
+    thefts = [json.loads(s["params"]) for s in planted.schemes]
+    stolen = np.array([t["stolen_usd"] for t in thefts])
+    pace = np.array([t["pace_hours"] for t in thefts])
+    days = np.array([(s["end"] - s["start"]) / 86_400 for s in planted.schemes])
+    splits = np.array([t["splits"] for t in thefts])
+    assert stolen.max() / stolen.min() > 100
+    assert pace.max() / pace.min() > 100
+    assert days.min() < 4 and days.max() > 21, "from days to slow laundering over weeks"
+    assert splits.min() < 5 < 15 < splits.max()
+    assert len({tuple(sorted(t["paths"].items())) for t in thefts}) > 20
+
+
+@pytest.fixture(scope="module")
+def small_world(tmp_path_factory: pytest.TempPathFactory, home) -> Path:
+    """The small preset (only the crypto scheme planted: the chain side is the same)."""
+    out = tmp_path_factory.mktemp("small")
+    simulate(SimulationParams(seed=1, typologies=("crypto_laundering",)), out, home=home)
+    return out
+
+
+def test_a_shallow_tree_on_plain_wallet_aggregates_cannot_find_the_planted(small_world) -> None:
+    frame = wallet_aggregates(small_world)
+    assert frame["planted"].sum() >= 10
+    assert shortcut_f1(frame) <= SHORTCUT_F1_CEILING
