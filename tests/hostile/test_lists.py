@@ -182,6 +182,9 @@ def test_every_list_reader_refuses_bad_files_in_one_line_and_keeps_the_store(
         except AssertionError as failure:
             raise AssertionError(f"case {name!r}: {failure}") from None
     assert served(loaded_cli_home) == before
+    found = run_sever("screen", "--name", "Lazarus Group", "--json", home=loaded_cli_home)
+    assert found.code == 0, str(found)
+    assert "ofac-27307" in found.stdout, "after the refused load, Lazarus Group is still a hit"
 
 
 def test_the_worst_cases_as_a_user_runs_them(loaded_cli_home: Path, shared_data: Path) -> None:
@@ -204,6 +207,9 @@ def test_the_worst_cases_as_a_user_runs_them(loaded_cli_home: Path, shared_data:
         except AssertionError as failure:
             raise AssertionError(f"case {name!r}: {failure}") from None
     assert served(loaded_cli_home) == before
+    found = run_sever("screen", "--name", "Lazarus Group", "--json", home=loaded_cli_home)
+    assert found.code == 0, str(found)
+    assert "ofac-27307" in found.stdout, "after the refused load, Lazarus Group is still a hit"
 
 
 def test_allow_shrink_loads_a_list_that_really_shrank(

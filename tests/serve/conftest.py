@@ -51,6 +51,8 @@ def bundled_index(bundled_home: Home) -> ScreeningIndex:
 @pytest.fixture(scope="session")
 def yente() -> dict[str, Any]:
     if not YENTE_SPEC.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"yente spec not found at {YENTE_SPEC} (CI must have ../shared/specs)")
         pytest.skip(f"yente spec not found at {YENTE_SPEC}")
     return json.loads(YENTE_SPEC.read_text())
 
