@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from Crypto.Hash import keccak  # pycryptodome: hashlib's sha3_256 is not Ethereum's Keccak-256
+from sever.entities.addresses import eip55_checksum
 
 WALLET_PROPS = ("publicKey", "cryptoAddress")
 _EVM = re.compile(r"^0x[0-9a-fA-F]{40}$")
@@ -36,16 +36,6 @@ class Address:
     written: str
     checksum_ok: bool | None
     """True or False where the format has a checksum to check; None where it has none."""
-
-
-def eip55_checksum(address: str) -> str:
-    """The EIP-55 mixed-case spelling of an EVM address."""
-    hexpart = address[2:].lower()
-    digest = keccak.new(digest_bits=256, data=hexpart.encode()).hexdigest()
-    return "0x" + "".join(
-        ch.upper() if ch.isalpha() and int(digest[i], 16) >= 8 else ch
-        for i, ch in enumerate(hexpart)
-    )
 
 
 def _base58check_ok(address: str) -> bool:

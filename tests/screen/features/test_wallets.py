@@ -8,8 +8,9 @@ from collections.abc import Callable
 import pytest
 from followthemoney import EntityProxy
 
+from sever.entities.addresses import eip55_checksum
 from sever.screen import score
-from sever.screen.features.wallets import eip55_checksum, normalise_address
+from sever.screen.features.wallets import normalise_address
 
 LAZARUS_ETH = "0x098B716B8Aaf21512996dC57EB0615e2383E2f96"
 

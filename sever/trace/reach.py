@@ -1,0 +1,151 @@
+"""Which addresses funds from the sources can reach, hop by hop, in time order, on the engine.
+
+A frontier expansion: the sources start with their start time; at each hop, every transfer out
+of a frontier address that leaves at or after the time funds first arrived there carries them
+on, and its receiver's arrival time is the earliest such transfer. An address joins the next
+frontier when it is new or is reached earlier than before (an earlier arrival opens more of its
+transfers). Funds cannot leave before they arrive, so a transfer made before an address was first
+reached is never followed. Absorbing services (exchanges, OTC desks) are reached but not expanded.
+
+This answers reachability only; how much value moves is the taint methods' work, done afterwards
+over the transfers this step found (see :mod:`sever.trace.taint`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+
+from sever.tables.engine import Engine
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How far a trace goes: hops, a time window (epoch seconds) and the smallest value followed."""
+
+    hops: int = 20
+    since: int | None = None
+    until: int | None = None
+    min_value: float = 0.0
+    """In native units, per transfer: smaller transfers are not followed by reachability."""
+
+
+def reach(
+    engine: Engine,
+    transfers: ir.Table,
+    starts: pd.DataFrame,
+    absorbing: Iterable[str],
+    bounds: Bounds,
+) -> pd.DataFrame:
+    """``address, arrival, min_hops`` of every address reached from ``starts`` (the same
+    columns: where the trace starts, from when, at which hop) within the bounds. The search runs
+    on the engine; only the reached addresses come back."""
+    window = transfers
+    if bounds.since is not None:
+        window = window.filter(window.seconds >= bounds.since)
+    if bounds.until is not None:
+        window = window.filter(window.seconds <= bounds.until)
+    if bounds.min_value > 0:
+        window = window.filter(window.value >= bounds.min_value)
+    stop = set(absorbing) - set(starts[starts.min_hops == 0].address)
+    stops = engine.table(_addresses(stop))
+    moving = window.filter(~window.src.isin(stops.address)).select("src", "dst", "seconds")
+    moving = engine.keep(moving)
+    found = [engine.keep(engine.table(starts[["address", "arrival", "min_hops"]]))]
+    best = found[0].select("address", "arrival")
+    frontier = found[0].filter(found[0].min_hops == 0).select("address", "arrival")
+    for hop in range(1, bounds.hops + 1):
+        joining = found[0].filter(found[0].min_hops == hop - 1).select("address", "arrival")
+        frontier = engine.keep(frontier.union(joining))
+        step = _step(moving, frontier)
+        known = best.rename(before="arrival")
+        joined = step.left_join(known, step.address == known.address)
+        improved = joined.filter(joined.before.isnull() | (joined.arrival < joined.before))
+        improved = engine.keep(improved.select(address=step.address, arrival=step.arrival))
+        if not _count(engine, improved) and not _count(engine, found[0], found[0].min_hops >= hop):
+            break
+        found.append(improved.mutate(min_hops=ibis.literal(hop, "int64")))
+        best = engine.keep(
+            best.union(improved).group_by("address").aggregate(arrival=ibis._.arrival.min())
+        )
+        frontier = improved
+    every = ibis.union(*found)
+    reached = every.group_by("address").aggregate(
+        arrival=every.arrival.min(), min_hops=every.min_hops.min()
+    )
+    return engine.to_pandas(reached).astype({"arrival": "int64", "min_hops": "int64"})
+
+
+def _count(engine: Engine, table: ir.Table, where: ir.BooleanValue | None = None) -> int:
+    """How many rows ``table`` has (where ``where`` holds), counted on the engine."""
+    rows = table if where is None else table.filter(where)
+    return int(engine.to_pandas(rows.count().name("n").as_table()).n.iloc[0])
+
+
+def _step(moving: ir.Table, frontier: ir.Table) -> ir.Table:
+    """One hop: the earliest arrival at each receiver of a transfer out of the frontier."""
+    joined = moving.join(frontier, moving.src == frontier.address)
+    onward = joined.filter(joined.seconds >= joined.arrival)
+    return onward.group_by(address=onward.dst).aggregate(arrival=onward.seconds.min())
+
+
+def _addresses(addresses: Iterable[str]) -> pa.Table:
+    """A one-column table of addresses (typed as text even when empty)."""
+    return pa.table(
+        {"address": sorted(set(addresses))}, schema=pa.schema([("address", pa.string())])
+    )
+
+
+def touching(
+    engine: Engine,
+    transfers: ir.Table,
+    reached: pd.DataFrame,
+    walked: Iterable[str],
+    *,
+    stops: Iterable[str],
+    begins: dict[str, int],
+    bounds: Bounds,
+) -> pd.DataFrame:
+    """Every transfer from or to a ``walked`` address within the time window, in the order the
+    taint pass walks them: what the pass needs (outflows carry funds on, inflows from elsewhere
+    dilute a balance). The engine adds, per row: ``src_key`` and ``dst_key`` (64-bit hashes of
+    the addresses, grouped faster than text), ``src_hops`` (the sender's hop from the sources, -1
+    when not reached), ``src_begin`` (for a source: the second its funds count from) and
+    ``dst_stop`` (the receiver keeps what it gets: an absorbing service or a source).
+
+    Order: time, block, position in the block; transfers the data cannot order (same second, no
+    log index) go in hop order, so funds that arrive in the same block as they leave are there
+    before they leave; then the row's hash."""
+    keys = engine.table(_addresses(walked))
+    stop = engine.table(_addresses(stops))
+    hops = engine.table(reached[["address", "min_hops"]])
+    start = engine.table(
+        pa.table(
+            {"begin_at": list(begins), "begin": list(begins.values())},
+            schema=pa.schema([("begin_at", pa.string()), ("begin", pa.int64())]),
+        )
+    )
+    rows = transfers.filter(transfers.src.isin(keys.address) | transfers.dst.isin(keys.address))
+    if bounds.since is not None:
+        rows = rows.filter(rows.seconds >= bounds.since)
+    if bounds.until is not None:
+        rows = rows.filter(rows.seconds <= bounds.until)
+    joined = rows.left_join(hops, rows.src == hops.address).left_join(
+        start, rows.src == start.begin_at
+    )
+    found = joined.select(
+        *rows.columns,
+        src_key=joined.src.hash(),
+        dst_key=joined.dst.hash(),
+        src_hops=joined.min_hops.fill_null(-1),
+        src_begin=joined.begin,
+        dst_stop=joined.dst.isin(stop.address),
+    )
+    unordered = (found.src_hops < 0).ifelse(ibis.literal(2**62, "int64"), found.src_hops)
+    ordered = found.order_by(["seconds", "block", "log_index", unordered, "row_id"])
+    return engine.to_pandas(ordered)

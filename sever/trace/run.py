@@ -1,0 +1,309 @@
+"""``trace()``: follow stolen value from its sources to where it is now, with one method.
+
+The steps, each in its own module: the transfers are read and normalised
+(:mod:`~sever.trace.transfers`); the start is resolved (:mod:`~sever.trace.sources`); the engine
+finds every address reachable in time order within the bounds (:mod:`~sever.trace.reach`); the
+transfers touching those addresses come back, are priced (:mod:`~sever.trace.prices`), optionally
+have their service legs matched (:mod:`~sever.trace.legs`), and one taint pass moves the stolen
+value (:mod:`~sever.trace.taint`); the reached addresses, endpoints, patterns, freeze list and
+alerts are then read off the tainted transfers.
+
+Backward tracing (attribution) runs the same steps on the transfers reversed in direction and in
+time: it starts at an address (a deposit address, say) and finds where its funds came from, with
+each upstream address's share of what the start received.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sever.alerts import Alert
+from sever.errors import InputError
+from sever.trace.endpoints import endpoint_alerts, headline
+from sever.trace.legs import LegRules, Matches, match_legs, no_matches
+from sever.trace.patterns import Flow, Pattern, find_patterns
+from sever.trace.prices import Prices, reference_prices
+from sever.trace.reach import Bounds, reach, touching
+from sever.trace.results import address_rows, with_times
+from sever.trace.sources import Start, resolve_start
+from sever.trace.tags import ABSORBING, Tags
+from sever.trace.taint import DEFAULT_METHOD, METHODS, describe
+from sever.trace.taint.ledger import build_ledger
+from sever.trace.taint.propagate import Plan, propagate
+from sever.trace.transfers import Transfers
+
+DIRECTIONS = ("forward", "backward")
+
+MATCH_ROUNDS = 5
+"""With leg matching, how many times reachability is extended across matched bridge crossings
+(a payout on another chain comes from an address the first pass could not reach)."""
+
+
+@dataclass(frozen=True)
+class TraceSettings:
+    """Everything that decides a trace, recorded in its output."""
+
+    sources: tuple[str, ...]
+    method: str = DEFAULT_METHOD
+    direction: str = "forward"
+    hops: int = 20
+    since: int | None = None
+    """Epoch seconds: transfers before are ignored (and a source's funds count from then)."""
+    until: int | None = None
+    min_usd: float = 1.0
+    """Tainted amounts below this many US dollars are not followed (written off, counted, as is
+    value that reaches the hop bound)."""
+    match_legs: bool = False
+    legs: LegRules = field(default_factory=LegRules)
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise InputError(
+                None,
+                f"unknown method {self.method!r}; choose one of {', '.join(METHODS)}",
+                field="--method",
+            )
+        if self.direction not in DIRECTIONS:
+            raise InputError(None, f"unknown direction {self.direction!r}", field="--direction")
+        if not 1 <= self.hops <= 1000:
+            raise InputError(
+                None, f"hops must be between 1 and 1000, not {self.hops}", field="--hops"
+            )
+        if self.min_usd < 0 or not np.isfinite(self.min_usd):
+            raise InputError(None, "must be a number of dollars, 0 or more", field="--min-usd")
+        if self.since is not None and self.until is not None and self.until < self.since:
+            raise InputError(None, "--until is before --since", field="--until")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sources": list(self.sources),
+            "method": self.method,
+            "direction": self.direction,
+            "hops": self.hops,
+            "since": self.since,
+            "until": self.until,
+            "min_usd": self.min_usd,
+            "match_legs": self.match_legs,
+            "legs": vars(self.legs) if self.match_legs else None,
+        }
+
+
+@dataclass
+class TraceResult:
+    """A trace's findings: one row per reached address, the tainted transfers, and how."""
+
+    settings: TraceSettings
+    addresses: pd.DataFrame
+    """One row per reached address and asset (see :data:`sever.trace.results.ADDRESS_COLUMNS`)."""
+    flows: pd.DataFrame
+    """Every transfer that carried tainted value: ``tx_hash, seconds, src, dst, value, asset,
+    tainted, tainted_usd, match_kind``."""
+    stolen_usd: float
+    stolen_value: dict[str, float]
+    written_off_usd: float
+    handling: dict[str, int]
+    prices: str
+    missing_sources: tuple[str, ...]
+    reached: int
+    passed: int
+    """Transfers the taint pass walked."""
+    matches: pd.DataFrame = field(default_factory=pd.DataFrame)
+    patterns: list[Pattern] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+
+    def headline(self) -> str:
+        """The outcome in one sentence."""
+        return headline(self.addresses, self.stolen_usd)
+
+    def summary(self) -> dict[str, Any]:
+        """Everything but the tables, for ``--json`` and the report."""
+        return {
+            "settings": self.settings.to_dict(),
+            "headline": self.headline(),
+            "stolen_usd": round(self.stolen_usd, 2),
+            "stolen_value": {k: round(v, 8) for k, v in self.stolen_value.items()},
+            "written_off_usd": round(self.written_off_usd, 2),
+            "transfers": self.handling,
+            "prices": self.prices,
+            "missing_sources": list(self.missing_sources),
+            "addresses_reached": self.reached,
+            "addresses_traced": len(self.addresses),
+            "transfers_walked": self.passed,
+            "tainted_transfers": len(self.flows),
+            "matched_legs": len(self.matches),
+            "method": describe(self.settings.method).split("\n")[0],
+        }
+
+
+def trace(
+    transfers: Transfers,
+    settings: TraceSettings,
+    tags: Tags | None = None,
+    prices: Prices | None = None,
+) -> TraceResult:
+    """Trace the stolen value from ``settings.sources`` through ``transfers``."""
+    tags = tags or Tags()
+    prices = prices or reference_prices()
+    engine = transfers.engine
+    table, since, until = _oriented(transfers, settings)
+    start = resolve_start(engine, table, settings.sources, since)
+    absorbing = tags.of_category(ABSORBING)
+    bounds = Bounds(hops=settings.hops, since=since, until=until)
+    starts = pd.DataFrame(
+        [(a, t, 0) for a, t in start.seeds_from().items()],
+        columns=["address", "arrival", "min_hops"],
+    )
+    for _ in range(MATCH_ROUNDS if settings.match_legs else 1):
+        reached = reach(engine, table, starts, absorbing, bounds)
+        walked = set(reached.address) - (absorbing - set(start.addresses))
+        if settings.match_legs:
+            walked |= tags.of_category(("bridge",))
+        frame = touching(
+            engine,
+            table,
+            reached,
+            walked,
+            stops=absorbing | set(start.addresses),
+            begins=start.addresses,
+            bounds=bounds,
+        )
+        price = prices.usd(frame.asset.to_numpy(dtype=object), np.abs(frame.seconds.to_numpy()))
+        usd = frame.value.to_numpy() * np.nan_to_num(price, nan=0.0)
+        if not settings.match_legs:
+            matches = no_matches(len(frame))
+            break
+        matches = match_legs(frame, usd, set(reached.address), tags, settings.legs)
+        landed = _payout_receivers(frame, matches, reached, settings.hops)
+        if landed.empty:
+            break
+        starts = pd.concat([starts, landed], ignore_index=True)
+    plan = _plan(frame, start, price, settings.min_usd, matches)
+    # Value carried out of an address at the hop bound leaves the trace there (written off).
+    plan.floor[frame.src_hops.to_numpy() >= settings.hops] = np.inf
+    ledger = build_ledger(frame, matches.leg_in >= 0, matches.payout >= 0)
+    method = METHODS[settings.method](ledger)
+    moved = propagate(ledger, method, plan)
+    flows = _flows(frame, moved.amount, price, matches)
+    carried = moved.amount > 0
+    to_source = frame.dst.isin(start.addresses).to_numpy()
+    stolen = flows[plan.seed[carried] & ~to_source[carried]]
+    stolen_usd = float(stolen.tainted_usd.sum())
+    rows = address_rows(flows, reached, start, tags, stolen_usd, _holdings(ledger, method))
+    if settings.direction == "backward":
+        rows, flows = _reoriented(rows, flows)
+    rows = with_times(rows)
+    patterns = find_patterns(Flow(flows, tags).significant(stolen_usd))
+    alerts = endpoint_alerts(
+        rows, flows, patterns, settings.method, list(start.addresses) or sorted(start.receivers)
+    )
+    return TraceResult(
+        settings=settings,
+        addresses=rows,
+        flows=flows,
+        stolen_usd=stolen_usd,
+        stolen_value=stolen.groupby("asset").tainted.sum().to_dict(),
+        written_off_usd=float((moved.written_off * np.nan_to_num(price, nan=0.0)).sum()),
+        handling=transfers.handling.to_dict(),
+        prices=prices.describe(),
+        missing_sources=start.missing,
+        reached=len(reached),
+        passed=len(frame),
+        matches=matches.table(frame),
+        patterns=patterns,
+        alerts=alerts,
+    )
+
+
+def _payout_receivers(
+    frame: pd.DataFrame, matches: Matches, reached: pd.DataFrame, hops: int
+) -> pd.DataFrame:
+    """Receivers of matched payouts that reachability has not reached (or reached later): they
+    start the next round at the hop after the payout."""
+    payouts = frame[matches.payout >= 0]
+    if payouts.empty:
+        return pd.DataFrame(columns=["address", "arrival", "min_hops"])
+    known = reached.set_index("address")
+    hop_of_sender = payouts.src.map(known.min_hops).fillna(0).astype(int) + 1
+    landed = pd.DataFrame(
+        {"address": payouts.dst, "arrival": payouts.seconds, "min_hops": hop_of_sender + 1}
+    )
+    before = landed.address.map(known.arrival)
+    landed = landed[(before.isna() | (landed.arrival < before)) & (landed.min_hops <= hops)]
+    return landed.sort_values("arrival").drop_duplicates("address")
+
+
+def _oriented(transfers: Transfers, settings: TraceSettings) -> tuple[Any, int | None, int | None]:
+    """The transfers as the trace walks them: as they are, or reversed for a backward trace
+    (receivers become senders and time runs backwards, so 'after' means 'before')."""
+    table = transfers.table
+    if settings.direction == "forward":
+        return table, settings.since, settings.until
+    reversed_ = table.mutate(
+        src=table.dst,
+        dst=table.src,
+        seconds=-table.seconds,
+        block=-table.block,
+        log_index=-table.log_index,
+    )
+    since = -settings.until if settings.until is not None else None
+    until = -settings.since if settings.since is not None else None
+    return reversed_, since, until
+
+
+def _plan(
+    frame: pd.DataFrame,
+    start: Start,
+    price: np.ndarray,
+    min_usd: float,
+    matches: Matches,
+) -> Plan:
+    """How the pass treats each transfer: seeds, where value stops, the floor followed."""
+    seconds = frame.seconds.to_numpy()
+    begins = frame.src_begin.to_numpy(dtype=float)
+    seed = (~np.isnan(begins) & (seconds >= np.nan_to_num(begins))) | frame.row_id.isin(
+        start.theft_rows
+    ).to_numpy()
+    stop = frame.dst_stop.to_numpy(dtype=bool)
+    floor = np.where(np.isnan(price), min_usd, min_usd / np.where(price > 0, price, 1.0))
+    return Plan(seed, stop, floor, matches.leg_in, matches.payout, matches.group_value)
+
+
+def _flows(
+    frame: pd.DataFrame, amount: np.ndarray, price: np.ndarray, matches: Matches
+) -> pd.DataFrame:
+    """The transfers that carried tainted value, with how much (native and US dollars)."""
+    kinds = np.array([*matches.kinds, ""], dtype=object)
+    group = np.where(matches.leg_in >= 0, matches.leg_in, matches.payout)
+    out = frame.assign(
+        tainted=amount,
+        tainted_usd=amount * price,
+        match_kind=kinds[np.where(group >= 0, group, len(matches.kinds))],
+        match_group=group,
+    )
+    return out[amount > 0].reset_index(drop=True)
+
+
+def _holdings(ledger: Any, method: Any) -> pd.DataFrame:
+    """Tainted value each address still holds at the end of the data (where the money is now)."""
+    frame = ledger.frame
+    keys = pd.concat(
+        [
+            pd.DataFrame({"node": ledger.src_node, "address": frame.src, "asset": frame.asset}),
+            pd.DataFrame({"node": ledger.dst_node, "address": frame.dst, "asset": frame.asset}),
+        ]
+    ).drop_duplicates("node")
+    held = method.held[keys.node.to_numpy()]
+    if method.name == "poison":
+        held = np.zeros(len(keys))
+    return keys.assign(held=held)[held > 0][["address", "asset", "held"]]
+
+
+def _reoriented(rows: pd.DataFrame, flows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A backward trace's results told in real time and direction again."""
+    rows = rows.assign(first_arrival=-rows.last_arrival, last_arrival=-rows.first_arrival)
+    flows = flows.assign(src=flows.dst, dst=flows.src, seconds=-flows.seconds)
+    return rows, flows

@@ -1,0 +1,88 @@
+"""The transfers a taint pass walks, as arrays, with every balance worked out beforehand.
+
+The pass itself (:mod:`sever.trace.taint.propagate`) is a loop in time order that only does work
+where tainted funds are; everything that does not depend on taint is computed here at once, in
+numpy and pandas, over all the transfers that touch a reached address:
+
+- a *node* is one asset at one address (an address's ETH and its USDT are separate holdings);
+- ``balance_before[i]``: what the sender held of the asset just before transfer ``i``, counting
+  every transfer into and out of it in the data (tainted or not). A sender that pays out more than
+  the data shows it received is taken to spend money from before the data (clean), and its
+  balance does not go below zero;
+- ``consumed_before[i]``: how far into the sender's stream of receipts its payments had reached
+  just before ``i`` (first in, first out), and ``received_before[i]``: where in the receiver's
+  stream of receipts transfer ``i`` lands. FIFO reads these.
+
+Assumption every method shares: the data holds every transfer of a reached address within the
+window; a balance from before the window is unknown and taken to be clean.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class Ledger:
+    """Arrays over the transfers of one pass, in time order (index ``i`` is one transfer)."""
+
+    frame: pd.DataFrame
+    """The transfers themselves (``row_id, tx_hash, seconds, src, dst, value, asset, …``, and
+    ``src_key, dst_key``: the addresses hashed to integers, grouped faster than text)."""
+    src_node: np.ndarray
+    dst_node: np.ndarray
+    nodes: int
+    value: np.ndarray
+    balance_before: np.ndarray
+    consumed_before: np.ndarray
+    received_before: np.ndarray
+
+
+def build_ledger(frame: pd.DataFrame, unpooled_in: np.ndarray, unpooled_out: np.ndarray) -> Ledger:
+    """Balances for ``frame`` (in pass order). ``unpooled_in[i]``: transfer ``i`` does not enter
+    its receiver's balance (a leg matched through a service); ``unpooled_out[i]``: it does not
+    leave its sender's balance (the service's matched payout)."""
+    n = len(frame)
+    addresses, _ = pd.factorize(
+        np.concatenate([frame.src_key.to_numpy(), frame.dst_key.to_numpy()])
+    )
+    assets, kinds = pd.factorize(frame.asset)
+    keys = addresses.astype(np.int64) * max(len(kinds), 1) + np.tile(assets, 2)
+    codes, uniques = pd.factorize(keys)
+    src_node, dst_node = codes[:n], codes[n:]
+    value = frame.value.to_numpy(dtype=float)
+    # Two events per transfer: the receiver's credit (even positions) and the sender's debit (odd).
+    node = np.empty(2 * n, dtype=np.int64)
+    node[0::2], node[1::2] = dst_node, src_node
+    delta = np.empty(2 * n)
+    delta[0::2] = np.where(unpooled_in, 0.0, value)
+    delta[1::2] = np.where(unpooled_out, 0.0, -value)
+    order = np.lexsort((np.arange(2 * n), node))
+    events = pd.DataFrame({"node": node[order], "delta": delta[order]})
+    group = events.groupby("node", sort=False)
+    running = group["delta"].cumsum()
+    floor = np.minimum(running.groupby(events["node"]).cummin().to_numpy(), 0.0)
+    balance = running.to_numpy() - floor
+    credits = events["delta"].clip(lower=0.0).groupby(events["node"]).cumsum().to_numpy()
+    consumed = credits - balance
+    first = np.r_[True, events["node"].to_numpy()[1:] != events["node"].to_numpy()[:-1]]
+    before = {
+        name: np.where(first, 0.0, np.r_[0.0, series[:-1]])
+        for name, series in (("balance", balance), ("credits", credits), ("consumed", consumed))
+    }
+    at = np.empty(2 * n, dtype=np.int64)
+    at[order] = np.arange(2 * n)
+    debit, credit = at[1::2], at[0::2]
+    return Ledger(
+        frame=frame,
+        src_node=src_node,
+        dst_node=dst_node,
+        nodes=len(uniques),
+        value=value,
+        balance_before=before["balance"][debit],
+        consumed_before=before["consumed"][debit],
+        received_before=before["credits"][credit],
+    )
