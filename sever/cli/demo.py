@@ -2,8 +2,10 @@
 
 The built-in lists are loaded, a world with planted DPRK schemes is simulated, its parties are
 screened against the lists, its transactions are monitored with the DPRK rule pack (the screening
-hits feed the sanctioned-counterparty rules), and the alerts are summarised by typology with one
-worked example each and a check against the world's ground truth.
+hits feed the sanctioned-counterparty rules), the planted crypto theft is traced with ``sever
+trace``'s haircut method to the exchange deposit addresses where it can be frozen, and the alerts
+are summarised by typology with one worked example each and a check against the world's ground
+truth.
 """
 
 from __future__ import annotations
@@ -25,6 +27,21 @@ from sever.monitor import run_pack, write_alerts
 from sever.screen.batch import screen_file, write_hits
 from sever.screen.index import load_index
 from sever.simulate import SIZES, SimulationParams, simulate
+from sever.tables.engine import connect
+from sever.trace.endpoints import endpoints
+from sever.trace.flow_html import write_flow_html
+from sever.trace.freeze import freeze_requests, write_freeze_list
+from sever.trace.prices import reference_prices
+from sever.trace.run import TraceResult, TraceSettings, trace
+from sever.trace.tags import Tags, read_tag_file
+from sever.trace.transfers import load_transfers
+
+FOUND_SHARE = 0.5
+"""A planted theft counts as found when the trace puts at least this share of the US dollars the
+plant cashed out on the very deposit addresses and OTC desks it cashed out to."""
+
+CASH_OUT_ROLES = ("cash_out_deposit", "otc_broker")
+"""The labelled roles of the wallets a planted theft is cashed out to."""
 
 
 def _step(title: str) -> None:
@@ -50,6 +67,104 @@ def _recall_by_typology(world: Path, alerts: pd.DataFrame) -> pd.DataFrame:
         .agg(planted=("scheme_id", "nunique"), found=("own", "sum"), in_any_alert=("any", "sum"))
         .reset_index()
     )
+
+
+def _planted_cash_out(world: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The planted thefts' sources (labelled ``theft_receiver`` wallets) and their cash-out
+    transfers (to the labelled deposit addresses and OTC desks of the same theft), in dollars."""
+    wallets = pd.read_parquet(world / "labels" / "wallets.parquet")
+    wallets = wallets[wallets.typology == "crypto_laundering"]
+    sources = wallets[wallets.role == "theft_receiver"]
+    ends = wallets[wallets.role.isin(CASH_OUT_ROLES)]
+    transfers = pd.read_parquet(
+        world / "transfers.parquet",
+        columns=["transaction_hash", "block_timestamp", "to_address", "value", "asset"],
+    )
+    cash = transfers.merge(ends, left_on="to_address", right_on="address")
+    price = reference_prices().usd(
+        cash.asset.to_numpy(dtype=object), cash.block_timestamp.astype("int64").to_numpy() // 10**9
+    )
+    cash = cash.assign(usd=cash.value.to_numpy() * price, key=cash.address.str.lower())
+    return sources, cash[["scheme_id", "key", "usd"]]
+
+
+def _thefts_found(result: TraceResult, cash: pd.DataFrame) -> pd.DataFrame:
+    """Per planted theft: dollars cashed out, dollars the trace put on those very addresses, and
+    whether that is most of it (:data:`FOUND_SHARE`)."""
+    ends = endpoints(result.addresses)
+    traced = ends.groupby(ends.address.str.lower()).traced_usd.sum()
+    per = cash.assign(traced=cash.key.map(traced).fillna(0.0))
+    planted = per.groupby("scheme_id").usd.sum()
+    right = per.drop_duplicates("key").groupby("scheme_id").traced.sum()
+    frame = pd.DataFrame({"cashed_out_usd": planted, "traced_usd": right.reindex(planted.index)})
+    frame["found"] = frame.traced_usd >= FOUND_SHARE * frame.cashed_out_usd
+    return frame.reset_index()
+
+
+def _print_trace(result: TraceResult, per_theft: pd.DataFrame) -> None:
+    """The headline, the five largest endpoints and each theft's attribution."""
+    console.print(result.headline(), highlight=False)
+    rows = [
+        (r.service, r.address, f"{r.traced_value:,.4f} {r.asset}", f"{r.traced_usd:,.0f}")
+        for r in endpoints(result.addresses).head(5).itertuples()
+    ]
+    if rows:
+        print_table("Top endpoints: where to freeze", ["service", "address", "traced", "USD"], rows)
+    for r in per_theft.itertuples():
+        console.print(
+            f"  theft {r.scheme_id}: {r.traced_usd:,.0f} of {r.cashed_out_usd:,.0f} USD cashed out "
+            f"traced to its own deposit addresses ({'found' if r.found else 'not found'})",
+            highlight=False,
+        )
+
+
+def _trace_thefts(world: Path) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Trace every planted theft from its source wallets with the haircut method, tagged by the
+    world's wallets file; write the freeze list and the flow view into the world folder."""
+    sources, cash = _planted_cash_out(world)
+    if sources.empty:
+        console.print("no crypto theft was planted in this world")
+        return {"thefts": 0}, pd.DataFrame(columns=["scheme_id", "found"])
+    started = time.perf_counter()
+    tags = Tags(read_tag_file(world / "wallets.parquet"))
+    settings = TraceSettings(tuple(sorted(set(sources.address))), match_legs=True)
+    engine = connect()
+    try:
+        result = trace(load_transfers(engine, [world / "transfers.parquet"]), settings, tags)
+    finally:
+        engine.close()
+    freeze_csv, freeze_json = write_freeze_list(
+        world / "freeze", freeze_requests(result.addresses, result.flows)
+    )
+    flow = write_flow_html(world / "flow.html", result)
+    per_theft = _thefts_found(result, cash)
+    _print_trace(result, per_theft)
+    console.print(
+        f"{time.perf_counter() - started:.1f} s. Freeze list: {freeze_csv} and {freeze_json}; "
+        f"flow view: {flow}",
+        highlight=False,
+    )
+    report = {
+        **result.summary(),
+        "thefts": int(sources.scheme_id.nunique()),
+        "found": int(per_theft.found.sum()),
+        "per_theft": per_theft.to_dict("records"),
+        "endpoints": len(endpoints(result.addresses)),
+        "alerts": len(result.alerts),
+        "freeze_list": [str(freeze_csv), str(freeze_json)],
+        "html": str(flow),
+    }
+    return report, per_theft
+
+
+def _with_trace(recall: pd.DataFrame, per_theft: pd.DataFrame) -> pd.DataFrame:
+    """The crypto_laundering row's ``found`` from the trace (monitoring cannot find it)."""
+    recall = recall.copy()
+    row = recall.typology == "crypto_laundering"
+    found = int(per_theft.found.sum())
+    recall.loc[row, "found"] = found
+    recall.loc[row, "in_any_alert"] = recall.loc[row, "in_any_alert"].clip(lower=found)
+    return recall
 
 
 def run_demo(home: Home, seed: int, size: int) -> dict[str, Any]:
@@ -104,8 +219,12 @@ def run_demo(home: Home, seed: int, size: int) -> dict[str, Any]:
     console.print(result.summary())
     report["monitor"] = {"alerts": len(alerts), "seconds": round(sum(result.seconds.values()), 2)}
 
-    _step("5. What was found, against the world's ground truth, with one worked example each")
-    recall = _recall_by_typology(world, alerts)
+    _step("5. Tracing the planted crypto theft to the deposit addresses where it can be frozen")
+    report["trace"], per_theft = _trace_thefts(world)
+
+    _step("6. What was found, against the world's ground truth, with one worked example each")
+    recall = _with_trace(_recall_by_typology(world, alerts), per_theft)
+    traced_alerts = report["trace"].get("alerts", 0)
     print_table(
         "Planted scheme instances found (by an alert of their typology, or by any alert)",
         ["typology", "planted", "found", "in any alert", "alerts raised"],
@@ -115,7 +234,8 @@ def run_demo(home: Home, seed: int, size: int) -> dict[str, Any]:
                 r.planted,
                 r.found,
                 r.in_any_alert,
-                int((alerts["typology"] == r.typology).sum()),
+                int((alerts["typology"] == r.typology).sum())
+                + (traced_alerts if r.typology == "crypto_laundering" else 0),
             )
             for r in recall.itertuples()
         ],
@@ -130,6 +250,7 @@ def run_demo(home: Home, seed: int, size: int) -> dict[str, Any]:
     )
     console.print(
         f"\nFiles: {world}/hits.parquet (screening), {world}/alerts.parquet (alerts), "
+        f"{world}/freeze.csv and freeze.json (freeze requests), {world}/flow.html (flow view), "
         f"{world}/labels/ (ground truth). Next: `sever serve --home {home.root}`."
     )
     return report

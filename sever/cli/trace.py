@@ -6,6 +6,8 @@ sever trace --transfers FILE --from ADDR[,ADDR…] [--method poison|haircut|fifo
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from sever.cli.output import console, emit, print_table, user_errors
-from sever.errors import InputError
+from sever.errors import InputError, SeverError
 from sever.home import Home
 
 METHOD_HELP = (
@@ -39,6 +41,71 @@ def _seconds(text: str | None, option: str) -> int | None:
     return int(moment.timestamp())
 
 
+MAX_DECIMALS = 36
+"""The most decimals a token's values are divided by (ETH has 18, the longest in use about 24)."""
+
+MAX_LEG_HOURS = 24 * 366
+"""With --match-legs: the longest wait for a bridge or mixer payout, in hours (a year)."""
+
+
+def _check_number(value: float, option: str, low: float, high: float, words: str) -> None:
+    """Refuse a number outside ``[low, high]`` (NaN and infinities included)."""
+    if not (math.isfinite(value) and low <= value <= high):
+        raise InputError(None, f"{value} is not {words}", field=option)
+
+
+def _check_options(
+    decimals: int, bridge_hours: float, mixer_days: float, leg_tolerance: float, asset: str | None
+) -> None:
+    """Refuse option values no file could make sense of, before any work is done (the trace
+    settings check --hops, --min-usd, --method, --direction and the time window)."""
+    _check_number(decimals, "--decimals", 0, MAX_DECIMALS, f"between 0 and {MAX_DECIMALS}")
+    _check_number(leg_tolerance, "--leg-tolerance", 0, 1, "a share between 0 and 1")
+    _check_number(bridge_hours, "--bridge-hours", 0, MAX_LEG_HOURS, "a number of hours, 0 to 8784")
+    _check_number(mixer_days, "--mixer-days", 0, MAX_LEG_HOURS / 24, "a number of days, 0 to 366")
+    if asset is not None and not asset.strip():
+        raise InputError(None, "the asset symbol is empty", field="--asset")
+
+
+def _check_parquet(paths: Sequence[Path]) -> None:
+    """Refuse a Parquet file whose footer cannot be read (truncated, or not Parquet at all)
+    before the transfers reader opens it."""
+    import pyarrow.parquet as pq
+
+    from sever.tables.io import file_format
+
+    for path in paths:
+        if path.is_dir():
+            parts = sorted(path.glob("*.parquet"))
+            if not parts:
+                raise InputError(path, "a folder of transfers must hold .parquet files")
+            path = parts[0]
+        if not path.is_file() or file_format(path) != "parquet":
+            continue
+        try:
+            pq.read_schema(path)
+        except Exception as exc:  # pyarrow's errors: ArrowInvalid, OSError, …
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(path, f"not a readable Parquet file: {first}") from None
+
+
+def _load(engine: Any, paths: list[Path], **options: Any) -> Any:
+    """The transfers, read; when the engine fails on a CSV file, the file's bytes are checked so
+    that the error names the file and the line (the engine says only that it failed)."""
+    from sever.tables.engine import check_utf8
+    from sever.tables.io import file_format
+    from sever.trace.transfers import load_transfers
+
+    _check_parquet(paths)
+    try:
+        return load_transfers(engine, paths, **options)
+    except SeverError:
+        for path in paths:
+            if path.is_file() and file_format(path) == "csv":
+                check_utf8(path)
+        raise
+
+
 def _sources(values: list[str]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
@@ -49,6 +116,8 @@ def _listed(tags: Any, holders: list[str]) -> tuple[str, ...]:
 
     found: list[str] = []
     for holder in holders:
+        if not holder.strip():
+            raise InputError(None, "the holder's name is empty", field="--from-listed")
         addresses = listed_sources(tags, holder)
         if not addresses:
             raise InputError(
@@ -220,8 +289,8 @@ def trace_command(
         from sever.trace.legs import LegRules
         from sever.trace.prices import read_prices, reference_prices
         from sever.trace.run import TraceSettings, trace
-        from sever.trace.transfers import load_transfers
 
+        _check_options(decimals, bridge_hours, mixer_days, leg_tolerance, asset)
         _check_outputs(out, html, freeze_list, alerts)
         tagged = _tags(tags or [], lists or bool(from_listed), Home.resolve(home))
         settings = TraceSettings(
@@ -238,7 +307,7 @@ def trace_command(
         priced = read_prices(prices) if prices else reference_prices()
         engine = connect()
         try:
-            loaded = load_transfers(
+            loaded = _load(
                 engine, transfers, asset=asset, decimals=decimals, cluster_inputs=cluster_inputs
             )
             result = trace(loaded, settings, tagged, priced)

@@ -44,6 +44,10 @@ REFERENCE_USD = {
 }
 """Reference US-dollar prices per unit (approximate mid-market, 2024)."""
 
+MAX_USD = 1e9
+"""The highest price per unit a price file may give (BTC is below 10^6): a larger one is a typo
+or a unit mix-up, and would overflow dollar sums."""
+
 REFERENCE_SOURCE = "reference rates (sever.trace.prices.REFERENCE_USD, approximate 2024)"
 
 
@@ -108,9 +112,12 @@ def read_prices(path: str | Path) -> Prices:
             usd = float(record["usd"])
         except ValueError:
             usd = math.nan
-        if not math.isfinite(usd) or usd <= 0:
+        if not math.isfinite(usd) or not 0 < usd <= MAX_USD:
             raise InputError(
-                path, f"usd {record['usd']!r} is not a positive number", row=line, field="usd"
+                path,
+                f"usd {record['usd']!r} is not a positive number up to {MAX_USD:,.0f}",
+                row=line,
+                field="usd",
             )
         asset = normal_asset(record["asset"])
         number = int(day.timestamp()) // 86_400

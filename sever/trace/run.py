@@ -276,30 +276,34 @@ def _flows(
     frame: pd.DataFrame, amount: np.ndarray, price: np.ndarray, matches: Matches
 ) -> pd.DataFrame:
     """The transfers that carried tainted value, with how much (native and US dollars)."""
+    carried = amount > 0
     kinds = np.array([*matches.kinds, ""], dtype=object)
-    group = np.where(matches.leg_in >= 0, matches.leg_in, matches.payout)
-    out = frame.assign(
-        tainted=amount,
-        tainted_usd=amount * price,
+    group = np.where(matches.leg_in >= 0, matches.leg_in, matches.payout)[carried]
+    out = frame[carried].reset_index(drop=True)
+    return out.assign(
+        tainted=amount[carried],
+        tainted_usd=amount[carried] * price[carried],
         match_kind=kinds[np.where(group >= 0, group, len(matches.kinds))],
         match_group=group,
     )
-    return out[amount > 0].reset_index(drop=True)
 
 
 def _holdings(ledger: Any, method: Any) -> pd.DataFrame:
-    """Tainted value each address still holds at the end of the data (where the money is now)."""
+    """Tainted value each address still holds at the end of the data (where the money is now):
+    each holding node's address and asset are read off one transfer that touches it."""
     frame = ledger.frame
-    keys = pd.concat(
-        [
-            pd.DataFrame({"node": ledger.src_node, "address": frame.src, "asset": frame.asset}),
-            pd.DataFrame({"node": ledger.dst_node, "address": frame.dst, "asset": frame.asset}),
-        ]
-    ).drop_duplicates("node")
-    held = method.held[keys.node.to_numpy()]
-    if method.name == "poison":
-        held = np.zeros(len(keys))
-    return keys.assign(held=held)[held > 0][["address", "asset", "held"]]
+    n = len(frame)
+    nodes = np.flatnonzero(method.held > 0) if method.name != "poison" else np.array([], int)
+    row = np.empty(ledger.nodes, dtype=np.int64)
+    row[ledger.dst_node] = np.arange(n) + n
+    row[ledger.src_node] = np.arange(n)
+    at = row[nodes]
+    sent = at < n
+    at = np.where(sent, at, at - n)
+    addresses = np.where(sent, frame.src.to_numpy()[at], frame.dst.to_numpy()[at])
+    return pd.DataFrame(
+        {"address": addresses, "asset": frame.asset.to_numpy()[at], "held": method.held[nodes]}
+    )
 
 
 def _reoriented(rows: pd.DataFrame, flows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -17,6 +17,11 @@ from sever.trace.addresses import address_key
 TX_HASH = re.compile(r"^(0x)?[0-9a-fA-F]{64}$")
 """A transaction hash: 64 hexadecimal digits (Ethereum writes a ``0x`` before them)."""
 
+ADDRESS = re.compile(r"^[A-Za-z0-9:._-]{1,128}$")
+"""What any chain's address can look like: letters, digits and ``: . _ -``, no spaces."""
+
+EVM_LIKE = re.compile(r"^0[xX][0-9a-fA-F]{40}$")
+
 EARLIEST = -(2**62)
 """A source's start when no ``--since`` is given: everything it sent counts (backward traces run
 on negated times, so this is far below any time either way)."""
@@ -47,6 +52,8 @@ def resolve_start(
     in the data."""
     if not given:
         raise InputError(None, "give at least one address or transaction hash", field="--from")
+    for text in given:
+        check_source(text)
     hashes = [g.strip().lower() for g in given if TX_HASH.match(g.strip())]
     keys = [address_key(g) for g in given if not TX_HASH.match(g.strip())]
     senders = transfers.filter(transfers.src.isin(keys)).select(address=transfers.src)
@@ -72,6 +79,22 @@ def resolve_start(
     return Start(
         {k: start for k in sorted(present)}, frozenset(map(int, thefts.row_id)), receivers, missing
     )
+
+
+def check_source(text: str) -> None:
+    """Refuse a ``--from`` value that is neither a transaction hash nor an address: words,
+    spaces, or a ``0x`` value that is not 40 (an address) or 64 (a hash) hexadecimal digits."""
+    value = text.strip()
+    if TX_HASH.match(value) or EVM_LIKE.match(value):
+        return
+    if value[:2].lower() == "0x" or not ADDRESS.match(value):
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        raise InputError(
+            None,
+            f"{shown!r} is not an address or a transaction hash "
+            "(an EVM address is 0x and 40 hexadecimal digits)",
+            field="--from",
+        )
 
 
 def _receivers(thefts: pd.DataFrame) -> dict[str, int]:

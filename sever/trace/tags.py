@@ -130,6 +130,8 @@ def read_tagpack(path: str | Path) -> Iterator[Tag]:
     """Tags of one GraphSense TagPack."""
     try:
         pack = yaml.safe_load(read_text(path, what="TagPack"))
+    except RecursionError:  # PyYAML builds nested collections recursively
+        raise InputError(path, "not a TagPack: nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(
@@ -143,6 +145,8 @@ def read_tagpack(path: str | Path) -> Iterator[Tag]:
     for number, item in enumerate(pack["tags"], start=1):
         if not isinstance(item, dict) or not item.get("address"):
             raise InputError(path, f"tag {number} has no address", field="address")
+        if not isinstance(item["address"], str | int):
+            raise InputError(path, f"tag {number}: the address is not text", field="address")
         merged = {**{k: v for k, v in pack.items() if k != "tags"}, **item}
         category = _tagpack_category(merged)
         service = str(merged.get("actor") or merged.get("label") or merged.get("title") or "")
@@ -168,11 +172,10 @@ def _pretty(actor: str) -> str:
 
 def read_simulator_wallets(path: str | Path) -> Iterator[Tag]:
     """Service tags of a simulator ``wallets`` file, named from ``parties`` beside it."""
-    import pyarrow.parquet as pq
 
     path = Path(path)
     if file_format(path) == "parquet":
-        rows = pq.read_table(path).to_pylist()
+        rows = _parquet_rows(path, ("address", "wallet_type"))
         owners = _party_names(path.with_name("parties.parquet"))
     else:
         rows = [row for _, row in CsvReader(path, required=("address", "wallet_type"), lower=True)]
@@ -190,6 +193,27 @@ def read_simulator_wallets(path: str | Path) -> Iterator[Tag]:
             label,
             f"wallets {path.name}",
         )
+
+
+def _parquet_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows of a Parquet tags file; one that cannot be read, or lacks a column, is an
+    InputError naming it (never a file silently read as no tags)."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # pyarrow's errors: ArrowInvalid, OSError, …
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(path, f"not a readable Parquet file: {first}") from None
+    missing = [name for name in required if name not in table.column_names]
+    if missing:
+        raise InputError(
+            path,
+            f"not a wallets file: no column {', '.join(missing)} (a Parquet tags file is the "
+            "simulator's wallets file; give other tags as CSV or TagPack YAML)",
+            field=missing[0],
+        )
+    return table.to_pylist()
 
 
 def _party_names(path: Path) -> dict[str, str]:

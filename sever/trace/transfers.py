@@ -153,7 +153,9 @@ def load_transfers(
         if cluster_inputs:
             bitcoin = clustered(bitcoin, clusters(engine, inputs[0]), engine)
         parts.append(normalised(conform(bitcoin, TRANSFERS, inputs[0])))
-    table = parts[0] if len(parts) == 1 else ibis.union(*parts)
+    # Kept once: the counts and the kept rows below read the normalised columns, not the files
+    # (DuckDB would otherwise work out every address's key again for each use of it).
+    table = engine.keep(parts[0] if len(parts) == 1 else ibis.union(*parts))
     zero = (table.value == 0) & ~table.failed
     same = (table.src == table.dst) & ~table.failed & ~zero
     counts = engine.to_pandas(

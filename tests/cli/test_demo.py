@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pandas as pd
 from typer.testing import CliRunner
 
 from sever.cli import app
@@ -25,6 +27,28 @@ def test_the_demo_runs_end_to_end_and_finds_planted_schemes(loaded_home: Home) -
     assert alias["in_any_alert"] == alias["planted"] and alias["found"] >= 1
     assert all(example["explanation"] for example in report["examples"])
     assert (loaded_home.root / "world" / "alerts.parquet").exists()
+    assert_the_theft_is_traced_to_its_deposit_addresses(report, recall, loaded_home.root / "world")
+    assert "can freeze it" in result.output and "Top endpoints" in result.output
+
+
+def assert_the_theft_is_traced_to_its_deposit_addresses(
+    report: dict, recall: dict, world: Path
+) -> None:
+    """Every planted theft is found by the trace; the freeze list names the labelled cash-out
+    addresses and the flow view is written."""
+    traced = report["trace"]
+    assert traced["thefts"] >= 1 and traced["found"] == traced["thefts"], traced["per_theft"]
+    assert recall["crypto_laundering"]["found"] == recall["crypto_laundering"]["planted"]
+    assert traced["settings"]["method"] == "haircut" and traced["alerts"] >= 1
+    for theft in traced["per_theft"]:
+        assert theft["traced_usd"] >= 0.5 * theft["cashed_out_usd"] > 0, theft
+    labels = pd.read_parquet(world / "labels" / "wallets.parquet")
+    cash_out = set(labels[labels.role == "cash_out_deposit"].address.str.lower())
+    freeze = pd.read_csv(world / "freeze.csv")
+    assert set(freeze.address.str.lower()) & cash_out
+    assert json.loads((world / "freeze.json").read_text())["requests"]
+    page = (world / "flow.html").read_text()
+    assert "<svg" in page and "<script" not in page
 
 
 def test_a_bad_size_is_a_usage_error(home: Home) -> None:

@@ -46,12 +46,7 @@ def build_ledger(frame: pd.DataFrame, unpooled_in: np.ndarray, unpooled_out: np.
     its receiver's balance (a leg matched through a service); ``unpooled_out[i]``: it does not
     leave its sender's balance (the service's matched payout)."""
     n = len(frame)
-    addresses, _ = pd.factorize(
-        np.concatenate([frame.src_key.to_numpy(), frame.dst_key.to_numpy()])
-    )
-    assets, kinds = pd.factorize(frame.asset)
-    keys = addresses.astype(np.int64) * max(len(kinds), 1) + np.tile(assets, 2)
-    codes, uniques = pd.factorize(keys)
+    codes, nodes = _nodes(frame)
     src_node, dst_node = codes[:n], codes[n:]
     value = frame.value.to_numpy(dtype=float)
     # Two events per transfer: the receiver's credit (even positions) and the sender's debit (odd).
@@ -60,13 +55,14 @@ def build_ledger(frame: pd.DataFrame, unpooled_in: np.ndarray, unpooled_out: np.
     delta = np.empty(2 * n)
     delta[0::2] = np.where(unpooled_in, 0.0, value)
     delta[1::2] = np.where(unpooled_out, 0.0, -value)
-    order = np.lexsort((np.arange(2 * n), node))
+    order = np.argsort(node, kind="stable")
     events = pd.DataFrame({"node": node[order], "delta": delta[order]})
-    group = events.groupby("node", sort=False)
-    running = group["delta"].cumsum()
+    events["credit"] = events["delta"].clip(lower=0.0)
+    sums = events.groupby("node", sort=False)[["delta", "credit"]].cumsum()
+    running = sums["delta"]
     floor = np.minimum(running.groupby(events["node"]).cummin().to_numpy(), 0.0)
     balance = running.to_numpy() - floor
-    credits = events["delta"].clip(lower=0.0).groupby(events["node"]).cumsum().to_numpy()
+    credits = sums["credit"].to_numpy()
     consumed = credits - balance
     first = np.r_[True, events["node"].to_numpy()[1:] != events["node"].to_numpy()[:-1]]
     before = {
@@ -80,9 +76,22 @@ def build_ledger(frame: pd.DataFrame, unpooled_in: np.ndarray, unpooled_out: np.
         frame=frame,
         src_node=src_node,
         dst_node=dst_node,
-        nodes=len(uniques),
+        nodes=nodes,
         value=value,
         balance_before=before["balance"][debit],
         consumed_before=before["consumed"][debit],
         received_before=before["credits"][credit],
     )
+
+
+def _nodes(frame: pd.DataFrame) -> tuple[np.ndarray, int]:
+    """A node code per end of each transfer (the senders', then the receivers') and how many
+    nodes there are: one per address and asset. With one asset, the addresses are the nodes."""
+    addresses, uniques = pd.factorize(
+        np.concatenate([frame.src_key.to_numpy(), frame.dst_key.to_numpy()])
+    )
+    assets, kinds = pd.factorize(frame.asset)
+    if len(kinds) <= 1:
+        return addresses, len(uniques)
+    codes, nodes = pd.factorize(addresses.astype(np.int64) * len(kinds) + np.tile(assets, 2))
+    return codes, len(nodes)
