@@ -98,15 +98,21 @@ def read_rates(path: str | Path) -> dict[str, float]:
 
 def _rate(path: str | Path, line: int, text: str) -> float:
     """One rate: a positive finite number no larger than MAX_RATE."""
+    return positive_number(path, line, "usd_per_unit", text, MAX_RATE)
+
+
+def positive_number(path: str | Path, line: int, field: str, text: str, most: float) -> float:
+    """A positive finite number no larger than ``most`` read from one cell, or an InputError
+    naming the file, line and field (rate and price files share it)."""
     try:
-        rate = float(text)
+        number = float(text)
     except ValueError:
-        rate = math.nan
-    if not math.isfinite(rate) or not 0 < rate <= MAX_RATE:
+        number = math.nan
+    if not math.isfinite(number) or not 0 < number <= most:
         raise InputError(
             path,
-            f"usd_per_unit {text!r} is not a positive number up to {MAX_RATE:,.0f}",
+            f"{field} {text!r} is not a positive number up to {most:,.0f}",
             row=line,
-            field="usd_per_unit",
+            field=field,
         )
-    return rate
+    return number

@@ -18,7 +18,6 @@ empty; it is never priced at zero silently.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +27,7 @@ import pandas as pd
 
 from sever.errors import InputError
 from sever.tables.csv_input import CsvReader
+from sever.tables.currencies import positive_number
 
 REFERENCE_USD = {
     "ETH": 3_000.0,
@@ -108,17 +108,7 @@ def read_prices(path: str | Path) -> Prices:
             raise InputError(
                 path, f"date {record['date']!r} is not YYYY-MM-DD", row=line, field="date"
             ) from None
-        try:
-            usd = float(record["usd"])
-        except ValueError:
-            usd = math.nan
-        if not math.isfinite(usd) or not 0 < usd <= MAX_USD:
-            raise InputError(
-                path,
-                f"usd {record['usd']!r} is not a positive number up to {MAX_USD:,.0f}",
-                row=line,
-                field="usd",
-            )
+        usd = positive_number(path, line, "usd", record["usd"], MAX_USD)
         asset = normal_asset(record["asset"])
         number = int(day.timestamp()) // 86_400
         if number in rows.setdefault(asset, {}):

@@ -47,32 +47,8 @@ def address_rows(
     holdings: pd.DataFrame,
 ) -> pd.DataFrame:
     """The per-address table (times still in seconds; :func:`with_times` makes them times)."""
-    received = (
-        flows[~flows.dst.isin(start.addresses)]
-        .groupby(["dst", "asset"], sort=False)
-        .agg(
-            traced_value=("tainted", "sum"),
-            traced_usd=("tainted_usd", "sum"),
-            first_arrival=("seconds", "min"),
-            last_arrival=("seconds", "max"),
-            paths=("tainted", "size"),
-        )
-        .reset_index()
-        .rename(columns={"dst": "address"})
-    )
-    sent = (
-        flows[flows.src.isin(start.addresses)]
-        .groupby(["src", "asset"], sort=False)
-        .agg(
-            traced_value=("tainted", "sum"),
-            traced_usd=("tainted_usd", "sum"),
-            first_arrival=("seconds", "min"),
-            last_arrival=("seconds", "max"),
-            paths=("tainted", "size"),
-        )
-        .reset_index()
-        .rename(columns={"src": "address"})
-    )
+    received = _totals(flows[~flows.dst.isin(start.addresses)], "dst")
+    sent = _totals(flows[flows.src.isin(start.addresses)], "src")
     rows = pd.concat([sent, received], ignore_index=True)
     hops = reached.set_index("address").min_hops
     rows["min_hops"] = rows.address.map(hops).fillna(-1).astype("int64")
@@ -110,4 +86,21 @@ def with_times(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(
         first_arrival=pd.to_datetime(rows.first_arrival, unit="s", utc=True),
         last_arrival=pd.to_datetime(rows.last_arrival, unit="s", utc=True),
+    )
+
+
+def _totals(flows: pd.DataFrame, side: str) -> pd.DataFrame:
+    """Traced value, USD, first and last arrival and path count per address on one ``side``
+    (``src`` or ``dst``) of the flows."""
+    return (
+        flows.groupby([side, "asset"], sort=False)
+        .agg(
+            traced_value=("tainted", "sum"),
+            traced_usd=("tainted_usd", "sum"),
+            first_arrival=("seconds", "min"),
+            last_arrival=("seconds", "max"),
+            paths=("tainted", "size"),
+        )
+        .reset_index()
+        .rename(columns={side: "address"})
     )
