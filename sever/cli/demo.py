@@ -26,7 +26,7 @@ from sever.lists.status import lists_status
 from sever.monitor import run_pack, write_alerts
 from sever.screen.batch import screen_file, write_hits
 from sever.screen.index import load_index
-from sever.simulate import SIZES, SimulationParams, simulate
+from sever.simulate import SIZES, TYPOLOGY_NAMES, SimulationParams, simulate
 from sever.tables.engine import connect
 from sever.trace.endpoints import endpoints
 from sever.trace.flow_html import write_flow_html
@@ -186,7 +186,12 @@ def run_demo(home: Home, seed: int, size: int) -> dict[str, Any]:
         f"2. A simulated world: {size:,} bank transactions with planted DPRK schemes (seed {seed})"
     )
     started = time.perf_counter()
-    facts = simulate(SimulationParams(size=size, seed=seed), world, home=home)
+    # a demo shows every typology once, in its textbook (easy) shape; realistic worlds plant
+    # schemes for at most 1 % of the accounts, too few to show each typology in a small world
+    demo = SimulationParams(
+        size=size, seed=seed, difficulty="easy", scheme_counts=dict.fromkeys(TYPOLOGY_NAMES, 1)
+    )
+    facts = simulate(demo, world, home=home)
     console.print(
         f"written to {world} in {time.perf_counter() - started:.1f} s: "
         + ", ".join(f"{k} {v:,}" for k, v in facts["counts"].items() if isinstance(v, int))

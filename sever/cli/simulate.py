@@ -64,7 +64,13 @@ def _show_world(summary: dict, out: Path) -> None:
     rows = [(name, f"{count:,}") for name, count in summary["counts"].items()]
     print_table(f"World written to {out}", ["table", "rows"], rows)
     schemes = [(name, count) for name, count in summary["schemes"].items()]
-    print_table("Planted scheme instances", ["typology", "instances"], schemes)
+    print_table(
+        f"Planted scheme instances ({summary['difficulty']})", ["typology", "instances"], schemes
+    )
+    console.print(
+        f"{summary['illicit_accounts']:,} of {summary['active_accounts']:,} active accounts "
+        f"play a role in a scheme ({summary['prevalence']:.2%})"
+    )
     for warning in summary["warnings"]:
         err_console.print(f"[yellow]warning:[/] {warning}")
 
@@ -89,6 +95,11 @@ def _show_stats(stats: dict, png: Path) -> None:
     )
     rows = [(t, s["instances"], s["labelled_transactions"]) for t, s in stats["schemes"].items()]
     print_table("Planted schemes", ["typology", "instances", "labelled transactions"], rows)
+    share = stats["prevalence"]
+    console.print(
+        f"labelled accounts: {share['labelled_accounts']:,} of {share['active_accounts']:,} "
+        f"active ({share['share']:.2%}); difficulty {stats['difficulty'] or 'not recorded'}"
+    )
     console.print(f"plot: {png}")
 
 
@@ -108,10 +119,33 @@ def simulate_command(
         Path | None,
         typer.Option(help="sever home holding the sanctions lists (default $SEVER_HOME)."),
     ] = None,
+    difficulty: Annotated[
+        str,
+        typer.Option(
+            help="How hard the schemes are to find: easy (textbook shapes), realistic (wide "
+            "ranges, some below any usual threshold) or adversarial (small, slow, spread wide)."
+        ),
+    ] = "realistic",
     illicit_share: Annotated[
         float | None,
-        typer.Option(help="Share of bank transactions in planted schemes (default 0.01)."),
+        typer.Option(
+            help="Most share of the active accounts that play a role in a scheme "
+            "(default 0.01); crypto thefts are planted for this share of chain transfers."
+        ),
     ] = None,
+    label_noise: Annotated[
+        float,
+        typer.Option(
+            help="Share of schemes the institution never found: left out of labels/, kept in "
+            "truth/ for evaluation (default 0)."
+        ),
+    ] = 0.0,
+    label_delay: Annotated[
+        float,
+        typer.Option(
+            help="Mean days from a scheme's last activity to its labelled_at (default 0)."
+        ),
+    ] = 0.0,
     typologies: Annotated[
         str | None,
         typer.Option(
@@ -161,6 +195,9 @@ def simulate_command(
             format=format,
             typologies=parse_typologies(typologies),
             scheme_counts=_counts(count or []),
+            difficulty=difficulty,
+            label_noise=label_noise,
+            label_delay_days=label_delay,
         )
         if illicit_share is not None:
             params = dataclasses.replace(params, illicit_share=illicit_share)

@@ -5,6 +5,11 @@ finance across borders, exchange deposits and withdrawals, remittances through m
 businesses, cash deposits and monthly salaries. Chain transfers: exchange withdrawals and deposits,
 sweeps, peer payments, DeFi swaps, bridge and mixer use, OTC settlement. Logins of remote staff.
 Every function returns plain column arrays; ``run`` merges the planted schemes in and writes.
+
+Legitimate look-alikes (hard negatives) live here too, each naming the typology it imitates:
+payroll agencies and migrant workers' remittances around paydays, charities' donations,
+marketplaces, cash-heavy shops, payments within corporate groups, trade with China, Russia and
+the UAE, travelling staff and shared VPN exits; on chain, mixer and bridge users and sweeps.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ class PaymentKind:
 
 
 PAYMENT_KINDS = (
-    PaymentKind("retail", 0.50, "retail", False, ("card", "card", "card", "mobile")),
+    PaymentKind("retail", 0.46, "retail", False, ("card", "card", "card", "mobile")),
     PaymentKind("p2p", 0.10, "evening", False, ("mobile", "ach")),
     PaymentKind("bill", 0.07, "batch", False, ("ach",)),
     PaymentKind("supplier", 0.12, "business", True, ("wire", "ach")),
@@ -41,8 +46,13 @@ PAYMENT_KINDS = (
     PaymentKind("exchange", 0.05, "evening", False, ("wire", "ach")),
     PaymentKind("remittance", 0.04, "evening", False, ("mobile", "wire")),
     PaymentKind("cash", 0.08, "business", False, ("cash",)),
+    PaymentKind("donation", 0.015, "evening", False, ("card", "ach", "mobile")),
+    PaymentKind("marketplace", 0.04, "retail", False, ("card", "ach")),
+    PaymentKind("intragroup", 0.01, "business", True, ("wire", "swift")),
 )
-"""Shares of background bank payments by kind (salaries come on top, on paydays)."""
+"""Shares of background bank payments by kind (salaries, payroll funding and migrants'
+remittances come on top, on paydays)."""
+_KIND = {kind.name: kind for kind in PAYMENT_KINDS}
 
 TOKEN_ADDRESSES = {
     ("ethereum", "USDT"): "0xdac17f958d2ee523a2206206994597c13d831ec7",
@@ -133,9 +143,27 @@ def _supplier(rng: np.random.Generator, world: World, n: int) -> Draw:
     return src, dst, _pareto(rng, 400.0, 1.25, n), purpose
 
 
+TRADE_PARTNERS = {"CN": 0.5, "HK": 0.15, "RU": 0.15, "AE": 0.2}
+TRADE_PARTNER_SHARE = 0.45
+"""Share of cross-border trade paid to suppliers in China, Hong Kong, Russia and the UAE."""
+
+
 def _trade(rng: np.random.Generator, world: World, n: int) -> Draw:
+    """Cross-border trade; nearly half goes to China, Hong Kong, Russia and the UAE.
+
+    Imitates ``trade_mismatch`` and ``front_company`` (trade payments into the corridors
+    DPRK fronts use)."""
     src = world.pops["business"].draw(rng, n)
     dst = world.pops["company"].draw(rng, n)
+    partner = rng.random(n) < TRADE_PARTNER_SHARE
+    codes = np.asarray(list(TRADE_PARTNERS), dtype=object)
+    weights = np.asarray(list(TRADE_PARTNERS.values()))
+    where = codes[rng.choice(len(codes), n, p=weights / weights.sum())]
+    for code in codes:
+        local = world.pops["company"].within(str(code))
+        mask = partner & (where == code)
+        if local is not None and mask.any():
+            dst[mask] = local.draw(rng, int(mask.sum()))
     same = world.accounts.country[src] == world.accounts.country[dst]
     dst[same] = world.pops["company"].draw(rng, int(same.sum()))
     purpose = "trade payment: " + _goods(rng, world, dst)
@@ -157,13 +185,79 @@ def _remittance(rng: np.random.Generator, world: World, n: int) -> Draw:
     return src, dst, _lognormal(rng, 380.0, 0.8, n), np.full(n, "remittance", dtype=object)
 
 
+CASH_TAKINGS = (7_000.0, 0.3)
+"""Daily cash takings a cash-heavy shop banks: lognormal median (USD) and sigma. About a third
+fall between 7,500 and 10,000 USD, under the usual reporting threshold, with no intent."""
+
+
 def _cash(rng: np.random.Generator, world: World, n: int) -> Draw:
+    """Cash paid in by people and shops; a share by cash-heavy food shops banking their takings
+    (they imitate ``structuring``: many deposits just under the reporting threshold)."""
     merchant = rng.random(n) < 0.4
     account = np.where(
         merchant, world.pops["merchant"].draw(rng, n), world.pops["person"].draw(rng, n)
     )
     usd = np.where(merchant, _lognormal(rng, 2500.0, 0.9, n), _lognormal(rng, 400.0, 1.0, n))
+    if "cash_retail" in world.pops:
+        takings = merchant & (rng.random(n) < 0.35)
+        count = int(takings.sum())
+        account[takings] = world.pops["cash_retail"].draw(rng, count)
+        usd[takings] = _lognormal(rng, *CASH_TAKINGS, count)
     return account, account, usd, np.full(n, "cash deposit", dtype=object)
+
+
+def _donation(rng: np.random.Generator, world: World, n: int) -> Draw:
+    """People giving to charities: many small gifts from many donors into one account.
+
+    Imitates ``fan_in``."""
+    src = world.pops["person"].draw(rng, n)
+    dst = world.pops["charity"].draw_near(rng, world.accounts.country[src], 0.8)
+    return src, dst, _lognormal(rng, 60.0, 1.1, n), np.full(n, "donation", dtype=object)
+
+
+MARKETPLACE_PAYOUT_SHARE = 0.08
+"""Share of marketplace payments that are payouts to sellers (the rest are purchases): payouts are
+about ten times larger, so about nine tenths of what buyers pay in goes out again."""
+
+
+def _marketplace(rng: np.random.Generator, world: World, n: int) -> Draw:
+    """Online marketplaces: buyers pay in, sellers (people and shops) are paid out in batches.
+
+    Imitates ``gather_scatter`` and ``fan_out``: money from many accounts leaves to many others
+    within days, the platform keeping a commission."""
+    market = world.pops["marketplace"].draw(rng, n)
+    buyer = world.pops["person"].draw_near(rng, world.accounts.country[market], 0.7)
+    seller = np.where(
+        rng.random(n) < 0.6,
+        world.pops["person"].draw_near(rng, world.accounts.country[market], 0.6),
+        world.pops["merchant"].draw_near(rng, world.accounts.country[market], 0.6),
+    )
+    payout = rng.random(n) < MARKETPLACE_PAYOUT_SHARE
+    src, dst = np.where(payout, market, buyer), np.where(payout, seller, market)
+    usd = np.where(payout, _lognormal(rng, 420.0, 1.1, n), _lognormal(rng, 45.0, 1.0, n))
+    purpose = np.where(payout, "marketplace payout", "marketplace purchase").astype(object)
+    return src, dst, usd, purpose
+
+
+INTRAGROUP_PURPOSES = ("dividend", "management fee", "intercompany loan", "cost recharge")
+
+
+def _intragroup(rng: np.random.Generator, world: World, n: int) -> Draw:
+    """Payments between a group company and its parent, often across borders and to offshore
+    holdings: dividends and fees up, loans down.
+
+    Imitates ``ownership_50pct`` and ``front_company`` (money moving along an ownership chain)."""
+    pairs = world.groups.get("child", np.zeros(0, dtype=np.int64))
+    if not len(pairs):
+        return _supplier(rng, world, n)
+    pick = rng.integers(0, len(pairs), n)
+    child, parent = world.groups["child"][pick], world.groups["parent"][pick]
+    purpose = np.asarray(INTRAGROUP_PURPOSES, dtype=object)[
+        rng.integers(0, len(INTRAGROUP_PURPOSES), n)
+    ]
+    down = purpose == "intercompany loan"
+    src, dst = np.where(down, parent, child), np.where(down, child, parent)
+    return src, dst, _pareto(rng, 15_000.0, 1.2, n), purpose
 
 
 _DRAWERS: dict[str, Callable[[np.random.Generator, World, int], Draw]] = {
@@ -175,11 +269,41 @@ _DRAWERS: dict[str, Callable[[np.random.Generator, World, int], Draw]] = {
     "exchange": _exchange,
     "remittance": _remittance,
     "cash": _cash,
+    "donation": _donation,
+    "marketplace": _marketplace,
+    "intragroup": _intragroup,
 }
 
 
+REDRAWS = 4
+"""Times a payment drawn for an account not yet open that day is drawn again (after that it
+waits for the later account to open)."""
+
+
+def _open_draws(rng: np.random.Generator, world: World, name: str, days: np.ndarray) -> Draw:
+    """Draws of kind ``name`` for ``days`` between accounts already open on the day."""
+    src, dst, usd, purpose = _DRAWERS[name](rng, world, len(days))
+    opened = world.accounts.opened
+    for _ in range(REDRAWS):
+        early = np.flatnonzero((opened[src] > days) | (opened[dst] > days))
+        if not len(early):
+            break
+        s, d, u, p = _DRAWERS[name](rng, world, len(early))
+        src[early], dst[early], usd[early], purpose[early] = s, d, u, p
+    return src, dst, usd, purpose
+
+
+def _not_before_opening(world: World, cols: Columns) -> Columns:
+    """Payments moved, where needed, to the day the later of their two accounts opens."""
+    opened = np.maximum(world.accounts.opened[cols["src"]], world.accounts.opened[cols["dst"]])
+    first = opened * calendar.DAY + 9 * 3600
+    cols["seconds"] = np.maximum(cols["seconds"], first)
+    return cols
+
+
 def bank_payments(rng: np.random.Generator, world: World, days: np.ndarray) -> Columns:
-    """One legitimate payment per entry of ``days`` (day numbers), as columns by account index."""
+    """One legitimate payment per entry of ``days`` (day numbers), as columns by account index,
+    between accounts open on the day."""
     n = len(days)
     shares = np.array([k.share for k in PAYMENT_KINDS])
     kind = rng.choice(len(PAYMENT_KINDS), size=n, p=shares / shares.sum())
@@ -199,7 +323,7 @@ def bank_payments(rng: np.random.Generator, world: World, days: np.ndarray) -> C
         count = int(mask.sum())
         if not count:
             continue
-        s, d, u, p = _DRAWERS[payment.name](rng, world, count)
+        s, d, u, p = _open_draws(rng, world, payment.name, days[mask])
         src[mask], dst[mask], usd[mask], purpose[mask] = s, d, u, p
         fmt[mask] = np.asarray(payment.formats, dtype=object)[
             rng.integers(0, len(payment.formats), count)
@@ -212,7 +336,7 @@ def bank_payments(rng: np.random.Generator, world: World, days: np.ndarray) -> C
     currency[trade] = np.asarray(allowed, dtype=object)[
         rng.integers(0, len(allowed), int(trade.sum()))
     ]
-    return {
+    cols = {
         "seconds": seconds,
         "src": src,
         "dst": dst,
@@ -221,6 +345,7 @@ def bank_payments(rng: np.random.Generator, world: World, days: np.ndarray) -> C
         "payment_format": fmt,
         "purpose": purpose,
     }
+    return _not_before_opening(world, cols)
 
 
 def _offsets(countries: np.ndarray) -> np.ndarray:
@@ -228,7 +353,9 @@ def _offsets(countries: np.ndarray) -> np.ndarray:
 
 
 def salaries(rng: np.random.Generator, world: World, payday: int) -> Columns:
-    """Every employee's monthly salary on ``payday``, paid overnight in the employer's currency."""
+    """Every employee's monthly salary on ``payday``, paid overnight in the employer's currency;
+    the day before, clients fund the payroll agencies; in the days after, migrant workers send
+    a share of their pay home."""
     staff = world.employees
     paid = np.flatnonzero(staff["start"] <= payday)
     src = staff["employer_account"][paid]
@@ -236,7 +363,7 @@ def salaries(rng: np.random.Generator, world: World, payday: int) -> Columns:
     usd = staff["salary_usd"][paid] * rng.normal(1.0, 0.03, len(paid))
     days = np.full(len(paid), payday, dtype=np.int64)
     seconds = calendar.timestamps(rng, days, "batch", _offsets(world.accounts.country[src]))
-    return {
+    pay = {
         "seconds": seconds,
         "src": src,
         "dst": dst,
@@ -245,13 +372,94 @@ def salaries(rng: np.random.Generator, world: World, payday: int) -> Columns:
         "payment_format": np.full(len(paid), "ach", dtype=object),
         "purpose": np.full(len(paid), "salary", dtype=object),
     }
+    parts = [
+        _payroll_funding(rng, world, payday, src, usd),
+        pay,
+        _remittances(rng, world, paid, seconds, usd),
+    ]
+    return _not_before_opening(world, {k: np.concatenate([part[k] for part in parts]) for k in pay})
+
+
+AGENCY_FEE = 1.04
+"""Clients fund a payroll agency with the salaries it pays for them plus this margin."""
+
+
+def _payroll_funding(
+    rng: np.random.Generator, world: World, payday: int, employer: np.ndarray, usd: np.ndarray
+) -> Columns:
+    """Clients paying payroll agencies (employers of record) the day before payday, each its
+    share of the agency's payroll; cross-border funding goes by SWIFT.
+
+    Imitates ``it_worker_payroll`` and ``rapid_movement`` (money in, out again within a day)."""
+    funding = world.payroll_funding
+    agency, client = funding["agency"], funding["client"]
+    paid = np.bincount(employer, weights=usd, minlength=len(world.accounts.ids))
+    total = paid[agency]
+    n = len(agency)
+    amount = funding["share"] * (total * AGENCY_FEE + AGENCY_MINIMUM_USD)
+    abroad = world.accounts.country[client] != world.accounts.country[agency]
+    fmt = np.where(abroad, "swift", np.where(rng.random(n) < 0.5, "wire", "ach")).astype(object)
+    days = np.full(n, payday - 1, dtype=np.int64)
+    return {
+        "seconds": calendar.timestamps(
+            rng, days, "business", _offsets(world.accounts.country[client])
+        ),
+        "src": client,
+        "dst": agency,
+        "usd": amount,
+        "currency": world.accounts.currency[client].copy(),
+        "payment_format": fmt,
+        "purpose": np.full(n, "payroll funding", dtype=object),
+    }
+
+
+AGENCY_MINIMUM_USD = 500.0
+"""An agency's monthly service fee, billed even in a month with nobody on its payroll."""
+REMIT_HOURS = (2.0, 120.0)
+"""A migrant worker sends money home this long after payday (log-uniform)."""
+
+
+def _remittances(
+    rng: np.random.Generator, world: World, paid: np.ndarray, seconds: np.ndarray, usd: np.ndarray
+) -> Columns:
+    """Migrant workers sending most of their pay home within days of payday.
+
+    Imitates ``it_worker_payroll`` (salary forwarded abroad within 72 hours)."""
+    staff = world.employees
+    mine = staff["remit_share"][paid] > 0
+    who = paid[mine]
+    n = len(who)
+    src = staff["person_account"][who]
+    low, high = np.log(REMIT_HOURS)
+    later = seconds[mine] + (np.exp(rng.uniform(low, high, n)) * 3600).astype(np.int64)
+    formats = np.asarray(_KIND["remittance"].formats, dtype=object)
+    return {
+        "seconds": later,
+        "src": src,
+        "dst": staff["remit_to"][who],
+        "usd": usd[mine] * staff["remit_share"][who],
+        "currency": world.accounts.currency[src].copy(),
+        "payment_format": formats[rng.integers(0, len(formats), n)],
+        "purpose": np.full(n, "remittance", dtype=object),
+    }
 
 
 def salary_count(world: World) -> int:
-    """How many salary payments the period holds (so background volume can be sized around it)."""
-    starts = np.sort(world.employees["start"])
+    """How many payday payments the period holds (salaries, payroll funding and migrants'
+    remittances), so that background volume can be sized around them."""
+    staff = world.employees
+    starts = np.sort(staff["start"])
+    remitting = np.sort(staff["start"][staff["remit_share"] > 0])
     paydays = calendar.paydays(world.params.start, world.params.days)
-    return int(sum(np.searchsorted(starts, day, side="right") for day in paydays))
+    funding = len(world.payroll_funding["agency"])
+    return int(
+        sum(
+            np.searchsorted(starts, day, side="right")
+            + np.searchsorted(remitting, day, side="right")
+            + funding
+            for day in paydays
+        )
+    )
 
 
 def bank_table(world: World, cols: Columns) -> dict[str, np.ndarray]:
@@ -691,8 +899,20 @@ def transfer_table(cols: Columns) -> dict[str, np.ndarray]:
     }
 
 
+TRAVEL_COUNTRIES = ("TH", "VN", "AE", "CN", "RU", "SG", "HK", "KR", "GB", "DE", "US")
+"""Where travelling remote staff log in from (digital nomads, family visits, business trips)."""
+REMOTE_TOOLS = ("vpn", "rdp", "anydesk", "teamviewer", "chrome-remote-desktop")
+"""Remote-access tools ordinary staff use too (IT support, reaching an office desktop)."""
+LONG_SESSION_SHARE = 0.03
+"""Share of sessions left open for half a day or more (a remote desktop never logged out)."""
+
+
 def logins(world: World) -> Columns:
-    """Login events of remote employees: home IP mostly, now and then travelling or a VPN."""
+    """Login events of remote employees: home IP mostly, now and then travelling or a VPN.
+
+    Travellers log in from abroad most of the time, often through a remote-desktop tool, and
+    staff on their employer's VPN share its one exit IP (imitating IT workers abroad and laptop
+    farms); a few sessions stay open for a day or two."""
     rng = rng_for(world.params.seed, "logins")
     staff = world.employees
     remote = np.flatnonzero(staff["remote"])
@@ -700,22 +920,138 @@ def logins(world: World) -> Columns:
     who = np.repeat(remote, per)
     n = len(who)
     country = world.accounts.country[staff["person_account"][who]]
-    days = rng.integers(world.first_day, world.last_day + 1, n)
+    hired = np.maximum(staff["start"][who], world.first_day)
+    days = hired + (rng.random(n) * (world.last_day + 1 - hired)).astype(np.int64)
     workday = calendar.weekday_of(days) < 5
-    days = np.where(workday, days, days - 2)
+    days = np.where(workday | (days - 2 < hired), days, days - 2)
     seconds = calendar.timestamps(rng, days, "business", _offsets(country))
     party = staff["party"][who]
-    home_ip = world.parties["ip"][party]
-    away = rng.random(n) < 0.05
-    ip = home_ip.copy()
-    ip[away] = ips(rng, country[away])
-    tools = np.asarray([None, None, None, None, "vpn", "rdp"], dtype=object)
+    ip = world.parties["ip"][party].copy()
+    ip_country = country.copy()
+    travels = staff["travels"][who]
+    away = np.where(travels, rng.random(n) < 0.6, rng.random(n) < 0.05)
+    trip = np.asarray(TRAVEL_COUNTRIES, dtype=object)[rng.integers(0, len(TRAVEL_COUNTRIES), n)]
+    ip_country[away & travels] = trip[away & travels]
+    ip[away] = ips(rng, ip_country[away])
+    vpn_ip = staff["vpn_ip"][who]
+    office = (vpn_ip != None) & ~away & (rng.random(n) < 0.8)  # noqa: E711
+    ip[office] = vpn_ip[office]
+    ip_country[office] = world.accounts.country[staff["employer_account"][who[office]]]
+    plain = np.asarray([None, None, None, None, "vpn", "rdp"], dtype=object)
+    tools = plain[rng.integers(0, len(plain), n)]
+    remote_tool = (travels | (rng.random(n) < 0.05)) & (rng.random(n) < 0.5)
+    tools[remote_tool] = np.asarray(REMOTE_TOOLS, dtype=object)[
+        rng.integers(0, len(REMOTE_TOOLS), int(remote_tool.sum()))
+    ]
+    tools[office] = "vpn"
+    hours = np.clip(rng.normal(7.5, 1.8, n), 0.2, 14.0)
+    long = rng.random(n) < LONG_SESSION_SHARE
+    hours[long] = rng.uniform(12.0, 48.0, int(long.sum()))
     return {
         "employee_id": staff["employee_id"][who],
         "seconds": seconds,
         "ip": ip,
-        "ip_country": country,
+        "ip_country": ip_country,
         "device_id": world.parties["device_id"][party],
-        "session_hours": np.round(np.clip(rng.normal(7.5, 1.8, n), 0.2, 14.0), 2),
-        "remote_tool": tools[rng.integers(0, len(tools), n)],
+        "session_hours": np.round(hours, 2),
+        "remote_tool": tools,
     }
+
+
+SALARY = PaymentKind("salary", 0.0, "batch", False, ("ach",))
+"""Salaries as ``salaries`` pays them (not drawn by share: they come on paydays)."""
+
+LOOK_PURPOSES = {
+    "retail": "card purchase",
+    "p2p": "transfer",
+    "bill": "utility bill",
+    "remittance": "remittance",
+    "cash": "cash deposit",
+    "salary": "salary",
+}
+"""The fixed purpose of each kind whose drawer writes one (supplier, trade and exchange payments
+name goods or a direction instead)."""
+
+
+def payment_kind(name: str) -> PaymentKind:
+    """The legitimate payment kind called ``name`` (``salary`` included)."""
+    for kind in (*PAYMENT_KINDS, SALARY):
+        if kind.name == name:
+            return kind
+    raise KeyError(name)
+
+
+def payment_look(
+    rng: np.random.Generator, world: World, name: str, goods: str, deposit: bool = True
+) -> tuple[str, str, str | None]:
+    """Channel, purpose and currency (None: the payer's) of one payment of legitimate kind
+    ``name``, drawn as ``bank_payments`` draws them, so that a planted payment of that kind looks
+    like the background's. ``goods`` fills invoice and trade purposes; ``deposit`` says which way an
+    exchange payment goes."""
+    kind = payment_kind(name)
+    channel = str(kind.formats[int(rng.integers(0, len(kind.formats)))])
+    currency = None
+    if name == "supplier":
+        purpose = f"{_invoice(rng, 1)[0]}: {goods}"
+    elif name == "trade":
+        purpose = f"trade payment: {goods}"
+        allowed = [c for c in ("USD", "USD", "USD", "EUR", "CNY") if c in world.params.currencies]
+        currency = allowed[int(rng.integers(0, len(allowed)))]
+    elif name == "exchange":
+        purpose = "exchange deposit" if deposit else "exchange withdrawal"
+    else:
+        purpose = LOOK_PURPOSES[name]
+    return channel, purpose, currency
+
+
+EVERYDAY_KINDS = ("retail", "p2p", "bill", "remittance", "exchange")
+"""What a person pays from a current account day to day, in the background's proportions."""
+
+
+def everyday_payments(rng: np.random.Generator, world: World, n: int, country: str) -> Columns:
+    """``n`` ordinary payments a person living in ``country`` makes (card, transfers, bills,
+    remittances, exchange), with receivers, amounts, channels and purposes drawn as the
+    background draws them for the people of that country; the payer is left to the caller (an
+    account opened during the period, say)."""
+    shares = np.array([payment_kind(k).share for k in EVERYDAY_KINDS])
+    which = rng.choice(len(EVERYDAY_KINDS), size=n, p=shares / shares.sum())
+    out: Columns = {
+        "kind": np.empty(n, dtype=object),
+        "dst": np.zeros(n, dtype=np.int64),
+        "usd": np.zeros(n),
+        "purpose": np.empty(n, dtype=object),
+        "payment_format": np.empty(n, dtype=object),
+    }
+    for index, name in enumerate(EVERYDAY_KINDS):
+        mask = np.flatnonzero(which == index)
+        if not len(mask):
+            continue
+        src, dst, usd, purpose = _local_draws(rng, world, name, len(mask), country)
+        if name == "exchange":  # the person's side of the pair: keep deposits only
+            dst = np.where(purpose == "exchange deposit", dst, src)
+            purpose = np.full(len(mask), "exchange deposit", dtype=object)
+        formats = payment_kind(name).formats
+        out["kind"][mask] = name
+        out["dst"][mask], out["usd"][mask], out["purpose"][mask] = dst, usd, purpose
+        out["payment_format"][mask] = np.asarray(formats, dtype=object)[
+            rng.integers(0, len(formats), len(mask))
+        ]
+    return out
+
+
+def _local_draws(rng: np.random.Generator, world: World, name: str, n: int, country: str) -> Draw:
+    """``n`` draws of kind ``name`` whose payer lives in ``country`` (drawn, then kept), so that
+    receivers are as near as the background's are to people of that country."""
+    kept: list[Draw] = []
+    found = 0
+    for _ in range(40):
+        src, dst, usd, purpose = _DRAWERS[name](rng, world, 8 * n)
+        payer = np.where(purpose == "exchange withdrawal", dst, src) if name == "exchange" else src
+        local = world.accounts.country[payer] == country
+        kept.append((src[local], dst[local], usd[local], purpose[local]))
+        found += int(local.sum())
+        if found >= n:
+            break
+    if found < n:  # a country without people of its own: anyone's payments will do
+        kept.append(_DRAWERS[name](rng, world, n))
+    return tuple(np.concatenate([part[i] for part in kept])[:n] for i in range(4))  # type: ignore[return-value]

@@ -53,7 +53,8 @@ def top_share(values: np.ndarray, top: float = 0.01) -> float:
 
 
 def describe(world: str | Path) -> dict[str, Any]:
-    """Counts, amount and degree tails, daily and weekly cycles, and the planted schemes."""
+    """Counts, amount and degree tails, daily and weekly cycles, the planted schemes, and the
+    share of active accounts (those with a payment) that carry a label."""
     world = Path(world)
     if not world.is_dir():
         raise InputError(world, "no such world folder")
@@ -82,9 +83,21 @@ def describe(world: str | Path) -> dict[str, Any]:
             GROUP BY s.typology ORDER BY s.typology"""
     ).fetchall()
     labelled = sum(row[2] for row in typologies)
+    active = con.execute(
+        f"SELECT count(*) FROM (SELECT src_account FROM {tx} UNION SELECT dst_account FROM {tx})"
+    ).fetchone()[0]  # type: ignore[index]
+    with_role = con.execute(
+        f"SELECT count(DISTINCT account_id) FROM {_source(world, 'labels/accounts')}"
+    ).fetchone()[0]  # type: ignore[index]
     return {
         "world": str(world),
         "seed": meta.get("seed"),
+        "difficulty": meta.get("difficulty"),
+        "prevalence": {
+            "active_accounts": int(active),
+            "labelled_accounts": int(with_role),
+            "share": with_role / max(1, active),
+        },
         "counts": counts,
         "amount_usd": {
             "count": len(usd),

@@ -104,6 +104,10 @@ _COMPANY_WORDS = {
     "US": "Liberty Summit Pioneer Keystone Harbor Redwood Atlas Northstar Bluewater Granite",
     "GB": "Thames Albion Crown Sterling Kingsway Windsor",
     "DE": "Rhein Nordstern Alpen Hansa Elbe Bavaria",
+    "VG": "Everbright Fortune Apex Crown Orient Pacific Summit Meridian Sovereign Tideway",
+    "KY": "Cayman Meridian Sovereign Harbour Apex Everest Trident Coral",
+    "MH": "Pacific Atoll Meridian Ocean Tideway Marlin Lagoon",
+    "SC": "Indian Ocean Coral Apex Mahe Fortune Sovereign Trident",
 }
 _LEGAL_FORMS = {
     "CN": ("Co., Ltd.", "Trading Co., Ltd."),
@@ -118,6 +122,10 @@ _LEGAL_FORMS = {
     "US": ("Inc.", "LLC", "Corp."),
     "GB": ("Ltd", "PLC"),
     "DE": ("GmbH", "AG"),
+    "VG": ("Ltd.", "Holdings Ltd.", "Investments Limited"),
+    "KY": ("Ltd.", "Holdings Ltd."),
+    "MH": ("Inc.", "Corp."),
+    "SC": ("Ltd.", "Holdings Ltd."),
 }
 INDUSTRIES = {
     "retail": ("groceries", "clothing", "electronics", "household goods"),
@@ -158,6 +166,10 @@ STREETS = {
     "US": ("Main St", "Oak Ave", "Maple Dr", "Park Ave", "Cedar Ln", "Elm St", "Washington Blvd"),
     "GB": ("High St", "Station Rd", "Church Ln", "Victoria Rd"),
     "DE": ("Hauptstrasse", "Bahnhofstrasse", "Gartenweg", "Schillerstrasse"),
+    "VG": ("Wickhams Cay II", "Main St", "Waterfront Dr"),
+    "KY": ("Elgin Ave", "Fort St", "Harbour Dr"),
+    "MH": ("Ajeltake Rd", "Lojkar St"),
+    "SC": ("Francis Rachel St", "Providence Industrial Estate"),
 }
 CITIES = {
     "CN": ("Dandong", "Shenyang", "Shanghai", "Shenzhen", "Dalian", "Yanji", "Beijing"),
@@ -172,6 +184,10 @@ CITIES = {
     "US": ("New York", "Los Angeles", "Chicago", "Houston", "Phoenix", "Seattle", "Atlanta"),
     "GB": ("London", "Manchester", "Leeds"),
     "DE": ("Berlin", "Hamburg", "Frankfurt"),
+    "VG": ("Road Town, Tortola",),
+    "KY": ("George Town, Grand Cayman",),
+    "MH": ("Majuro",),
+    "SC": ("Victoria, Mahe",),
 }
 PHONE_CODES = {
     "CN": "+86",
@@ -204,6 +220,19 @@ def _pick(rng: np.random.Generator, table: tuple[str, ...] | list[str], n: int) 
     return np.asarray(table, dtype=object)[rng.integers(0, len(table), n)]
 
 
+SURNAME_CONCENTRATION = 1.1
+"""Korean and Chinese surnames are listed most common first and drawn with Zipf weights of this
+exponent: Kim, Lee and Park then name about 44 % of Koreans, as they do in Korea (21, 15, 8 %)."""
+
+
+def _surnames(rng: np.random.Generator, table: tuple[str, ...] | list[str], n: int) -> np.ndarray:
+    """Surnames from a table ordered by frequency, the common ones far more often."""
+    weights = 1.0 / np.arange(1, len(table) + 1) ** SURNAME_CONCENTRATION
+    cdf = np.cumsum(weights) / weights.sum()
+    picks = np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), len(table) - 1)
+    return np.asarray(table, dtype=object)[picks]
+
+
 def _join(*parts: np.ndarray | str) -> np.ndarray:
     """Element-wise concatenation of object arrays and constant strings."""
     out = np.asarray(parts[0], dtype=object)
@@ -221,14 +250,14 @@ def korean_given(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def _korean(rng: np.random.Generator, n: int) -> np.ndarray:
-    surname = _pick(rng, KOREAN_SURNAMES, n)
+    surname = _surnames(rng, KOREAN_SURNAMES, n)
     given = korean_given(rng, n)
     western = rng.random(n) < 0.5
     return np.where(western, _join(given, " ", surname), _join(surname, " ", given))
 
 
 def _chinese(rng: np.random.Generator, n: int) -> np.ndarray:
-    surname = _pick(rng, CHINESE_SURNAMES, n)
+    surname = _surnames(rng, CHINESE_SURNAMES, n)
     first = _pick(rng, CHINESE_SYLLABLES, n)
     second = np.char.lower(_pick(rng, CHINESE_SYLLABLES, n).astype(str)).astype(object)
     single = rng.random(n) < 0.3

@@ -66,21 +66,41 @@ def _p(default: Any, help: str, **kw: Any) -> Any:
 
 @dataclass(frozen=True)
 class SchemeParams:
-    """How each planted scheme instance is shaped. Ranges are inclusive ``(low, high)``."""
+    """How each planted scheme instance is shaped. Ranges are inclusive ``(low, high)``; each
+    instance draws its own value from the range (counts, days and amounts log-uniform), so one
+    world holds small, slow and wide schemes beside blatant ones. The defaults are the
+    ``realistic`` difficulty; none of them is a rule's threshold."""
 
-    mules: tuple[int, int] = _p((8, 20), "counterparties of a fan-in, fan-out or hub pattern")
-    layers: tuple[int, int] = _p((3, 4), "layers of a stack; hops of a cycle are 3 to 8")
-    window_days: int = _p(14, "days over which one bank-side pattern plays out")
+    mules: tuple[int, int] = _p((3, 30), "counterparties of a fan-in, fan-out or hub pattern")
+    layers: tuple[int, int] = _p((2, 5), "layers of a stack; hops of a cycle are 3 to 8")
+    window_days: tuple[int, int] = _p((3, 60), "days over which one bank-side pattern plays out")
+    mule_usd: tuple[float, float] = _p(
+        (100.0, 15_000.0), "US dollars of each payment a mule makes or receives"
+    )
+    flow_usd: tuple[float, float] = _p(
+        (2_000.0, 400_000.0),
+        "US dollars passed along a cycle or a chain, or scattered from one source",
+    )
+    bank_hop_hours: tuple[float, float] = _p(
+        (1.0, 72.0), "hours between the bank hops of a cycle or a rapid-movement chain"
+    )
     reporting_threshold: float = _p(
         10_000.0, "cash reporting threshold that structuring stays under"
     )
-    structuring_deposits: tuple[int, int] = _p((8, 20), "deposits made by one structurer")
-    it_workers: tuple[int, int] = _p((2, 6), "remote workers in one IT-worker payroll scheme")
-    farm_laptops: tuple[int, int] = _p((6, 20), "employee laptops at one laptop farm")
-    payroll_months: tuple[int, int] = _p((4, 10), "months an IT worker stays employed")
-    forward_share: float = _p(0.9, "share of each salary forwarded on by an IT worker's account")
-    forward_hours: int = _p(72, "hours within which IT-worker salary is forwarded")
-    front_companies: tuple[int, int] = _p((3, 6), "companies in one front-company cluster")
+    structuring_band: tuple[float, float] = _p(
+        (0.5, 0.99), "each structured deposit as a share of the reporting threshold"
+    )
+    structuring_deposits: tuple[int, int] = _p((3, 25), "deposits made by one structurer")
+    it_workers: tuple[int, int] = _p((1, 6), "remote workers in one IT-worker payroll scheme")
+    farm_laptops: tuple[int, int] = _p((3, 20), "employee laptops at one laptop farm")
+    payroll_months: tuple[int, int] = _p((2, 12), "months an IT worker stays employed")
+    forward_share: tuple[float, float] = _p(
+        (0.5, 0.95), "share of each salary forwarded on by an IT worker's account"
+    )
+    forward_hours: tuple[float, float] = _p(
+        (4.0, 240.0), "hours within which IT-worker salary is forwarded"
+    )
+    front_companies: tuple[int, int] = _p((2, 6), "companies in one front-company cluster")
     split_wallets: tuple[int, int] = _p((2, 20), "wallets a stolen balance is split over")
     split_usd: tuple[float, float] = _p(
         (2e4, 2e6),
@@ -103,6 +123,47 @@ class SchemeParams:
     new_account_days: int = _p(30, "an account opened this recently counts as new")
 
 
+DIFFICULTIES = {
+    "easy": SchemeParams(
+        mules=(8, 20),
+        layers=(3, 4),
+        window_days=(14, 14),
+        mule_usd=(1_500.0, 9_500.0),
+        flow_usd=(20_000.0, 600_000.0),
+        bank_hop_hours=(0.5, 12.0),
+        structuring_band=(0.88, 0.995),
+        structuring_deposits=(8, 20),
+        it_workers=(2, 6),
+        farm_laptops=(6, 20),
+        payroll_months=(4, 10),
+        forward_share=(0.9, 0.99),
+        forward_hours=(1.0, 72.0),
+        front_companies=(3, 6),
+    ),
+    "realistic": SchemeParams(),
+    "adversarial": SchemeParams(
+        mules=(2, 6),
+        layers=(2, 3),
+        window_days=(30, 180),
+        mule_usd=(50.0, 3_000.0),
+        flow_usd=(1_000.0, 60_000.0),
+        bank_hop_hours=(24.0, 240.0),
+        structuring_band=(0.3, 0.9),
+        structuring_deposits=(3, 8),
+        it_workers=(1, 3),
+        farm_laptops=(2, 6),
+        payroll_months=(2, 12),
+        forward_share=(0.3, 0.7),
+        forward_hours=(48.0, 720.0),
+        front_companies=(2, 3),
+    ),
+}
+"""Scheme shapes by difficulty: ``easy`` plays the blatant textbook shapes (many mules within two
+weeks, deposits just under the threshold, pay forwarded within three days); ``realistic`` draws
+from wide ranges, some schemes below any usual threshold; ``adversarial`` keeps every scheme
+small, slow and spread wide, below the thresholds a rule pack would use."""
+
+
 @dataclass(frozen=True)
 class SimulationParams:
     """A whole world: its size, calendar, money, population and the schemes planted in it."""
@@ -111,10 +172,24 @@ class SimulationParams:
     seed: int = _p(0, "random seed; the same seed and parameters give byte-identical files")
     start: date = _p(date(2024, 1, 1), "first day of the simulated period")  # noqa: RUF009
     days: int = _p(365, "length of the simulated period in days")
-    illicit_share: float = _p(0.01, "target share of bank transactions that belong to schemes")
+    difficulty: str = _p(
+        "realistic", "how hard the planted schemes are to tell apart: easy, realistic, adversarial"
+    )
+    illicit_share: float = _p(
+        0.01,
+        "most share of the active bank accounts that play a role in a scheme (recruited or "
+        "opened for it); crypto thefts are planted for this share of chain transfers",
+    )
+    label_noise: float = _p(
+        0.0,
+        "share of schemes the institution never found: left out of labels/, kept in truth/",
+    )
+    label_delay_days: float = _p(
+        0.0, "mean days from a scheme's last activity to the day it was labelled (labelled_at)"
+    )
     typologies: tuple[str, ...] = _p(TYPOLOGY_NAMES, "typologies to plant (default: all)")
     scheme_counts: Mapping[str, int] = _p(
-        {}, "explicit instance counts per typology, overriding the illicit share"
+        {}, "exact instance counts per typology; the others share what the illicit share leaves"
     )
     tx_per_person: float = _p(60.0, "bank transactions per legitimate person over the period")
     company_share: float = _p(0.08, "companies per legitimate person")
@@ -126,7 +201,14 @@ class SimulationParams:
     banks: tuple[str, ...] = _p(DEFAULT_BANKS, "banks as COUNTRY:Name")
     chunk_size: int = _p(250_000, "transactions generated and written per chunk")
     format: str = _p("parquet", "output format: parquet or csv")
-    scheme: SchemeParams = _p(SchemeParams(), "shape of the planted schemes")  # noqa: RUF009
+    scheme: SchemeParams | None = _p(  # noqa: RUF009
+        None, "shape of the planted schemes (default: the preset of the difficulty)"
+    )
+
+    @property
+    def shape(self) -> SchemeParams:
+        """The scheme shape in force: the one given, else the difficulty's preset."""
+        return self.scheme or DIFFICULTIES.get(self.difficulty, DIFFICULTIES["realistic"])
 
     @property
     def end(self) -> date:
@@ -140,6 +222,7 @@ class SimulationParams:
         data = dataclasses.asdict(self)
         data["start"] = self.start.isoformat()
         data["scheme_counts"] = dict(sorted(self.scheme_counts.items()))
+        data["scheme"] = dataclasses.asdict(self.shape)
         return data
 
 
@@ -200,6 +283,14 @@ def validate(params: SimulationParams) -> SimulationParams:
     _check_range("seed", params.seed, 0, 2**63 - 1)
     _check_range("days", params.days, 28, 3660)
     _check_range("illicit_share", params.illicit_share, 0.0, 0.5)
+    _check_range("label_noise", params.label_noise, 0.0, 1.0)
+    _check_range("label_delay_days", params.label_delay_days, 0.0, 3650.0)
+    if params.difficulty not in DIFFICULTIES:
+        raise InputError(
+            None,
+            f"difficulty must be one of {', '.join(DIFFICULTIES)}, got {params.difficulty!r}",
+            field="difficulty",
+        )
     for name in ("company_share", "employment_rate", "remote_share", "transfers_per_tx"):
         _check_range(name, getattr(params, name), 0.0, 1.0)
     _check_range("tx_per_person", params.tx_per_person, 5.0)
@@ -222,7 +313,7 @@ def validate(params: SimulationParams) -> SimulationParams:
         )
     if not params.banks or any(":" not in b for b in params.banks):
         raise InputError(None, "banks must be a non-empty list of COUNTRY:Name", field="banks")
-    _validate_scheme(params.scheme)
+    _validate_scheme(params.shape)
     return params
 
 
@@ -237,28 +328,31 @@ def _validate_scheme(scheme: SchemeParams) -> None:
                     f"{f.name} must be a range (low, high) with 0 < low <= high, got {value}",
                     field=f"scheme.{f.name}",
                 )
-    _check_range("scheme.forward_share", scheme.forward_share, 0.5, 1.0)
+    _check_range("scheme.forward_share", scheme.forward_share[1], 0.1, 1.0)
+    _check_range("scheme.structuring_band", scheme.structuring_band[1], 0.01, 1.0)
     _check_range("scheme.reporting_threshold", scheme.reporting_threshold, 100.0)
-    _check_range("scheme.window_days", scheme.window_days, 1, 90)
-    _check_range("scheme.forward_hours", scheme.forward_hours, 1, 24 * 14)
+    _check_range("scheme.window_days", scheme.window_days[1], 1, 365)
+    _check_range("scheme.forward_hours", scheme.forward_hours[1], 1, 24 * 60)
     _check_range("scheme.new_account_days", scheme.new_account_days, 1, 365)
-    if scheme.mules[0] < 3:
-        raise InputError(None, "scheme.mules must start at 3 or more", field="scheme.mules")
+    if scheme.mules[0] < 2:
+        raise InputError(None, "scheme.mules must start at 2 or more", field="scheme.mules")
 
 
 def with_overrides(params: SimulationParams, overrides: Mapping[str, str]) -> SimulationParams:
     """Apply ``KEY=VALUE`` settings (``scheme.forward_share=0.8``) typed like their defaults."""
     scheme_changes: dict[str, Any] = {}
     top_changes: dict[str, Any] = {}
+    fixed = ("scheme", "typologies", "scheme_counts", "size", "seed", "difficulty")
     for key, raw in overrides.items():
-        target, name = (params.scheme, key[7:]) if key.startswith("scheme.") else (params, key)
+        in_scheme = key.startswith("scheme.")
+        target, name = (params.shape, key[7:]) if in_scheme else (params, key)
         known = {f.name for f in fields(target)}
-        if name not in known or name in ("scheme", "typologies", "scheme_counts", "size", "seed"):
+        if name not in known or (not in_scheme and name in fixed):
             raise InputError(None, f"unknown parameter {key!r}", field=key)
         value = _typed(key, getattr(target, name), raw)
-        (scheme_changes if target is params.scheme else top_changes)[name] = value
+        (scheme_changes if in_scheme else top_changes)[name] = value
     if scheme_changes:
-        top_changes["scheme"] = dataclasses.replace(params.scheme, **scheme_changes)
+        top_changes["scheme"] = dataclasses.replace(params.shape, **scheme_changes)
     return dataclasses.replace(params, **top_changes)
 
 

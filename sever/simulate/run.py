@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,12 @@ from sever.errors import InputError
 from sever.home import Home
 from sever.simulate import background, calendar, schemas
 from sever.simulate.identifiers import rng_for
-from sever.simulate.params import SimulationParams, validate
-from sever.simulate.plant import Plant, Planted, Stock
+from sever.simulate.labels import write_labels
+from sever.simulate.params import MAX_INSTANCES_PER_1000, SimulationParams, validate
+from sever.simulate.plant import Plant, Planted, SchemeFull, Stock
 from sever.simulate.sanctioned import SanctionedPool, load_pool
 from sever.simulate.typologies import REGISTRY
-from sever.simulate.world import World, build_world
+from sever.simulate.world import World, build_world, lookalike_table
 from sever.simulate.writer import TableWriter, rows_to_table, to_table, write_table
 
 log = logging.getLogger(__name__)
@@ -45,47 +47,90 @@ LIST_USERS = {"sanctioned_alias", "ship_to_ship", "crypto_laundering", "ownershi
 
 @dataclass
 class Plan:
-    """How many instances of each typology to plant, and why some were skipped."""
+    """How many instances of each typology were planted, and why some were skipped."""
 
     counts: dict[str, int]
     warnings: list[str] = field(default_factory=list)
+    active_accounts: int = 0
+    budget: int = 0
 
 
-def plan_schemes(params: SimulationParams, pool: SanctionedPool) -> Plan:
-    """Instance counts: explicit ``scheme_counts`` win; else the illicit share sets them."""
-    bank = [n for n in params.typologies if REGISTRY[n].expected_tx > 0]
-    counts: dict[str, int] = {}
-    warnings: list[str] = []
+def active_accounts(world: World) -> int:
+    """Accounts with ordinary activity: the members of the background's sampling populations."""
+    return len(np.unique(np.concatenate([pop.members for pop in world.pops.values()])))
+
+
+def plant_schemes(world: World, pool: SanctionedPool) -> tuple[Planted, Plan]:
+    """Plant the schemes of ``world.params``, each instance from its own random stream.
+
+    Explicit ``scheme_counts`` are planted as asked. Crypto thefts are planted for
+    ``illicit_share`` of the chain transfers. The other typologies take turns, in an order drawn
+    from the seed, adding one instance each while the accounts with a role stay within
+    ``illicit_share`` of the active accounts; an instance that would pass it is undone and its
+    typology stops. In a small world, then, only some typologies are planted.
+    """
+    params = world.params
+    planted = Planted(stock=Stock(params.seed))
+    plan = Plan(dict.fromkeys(params.typologies, 0), active_accounts=active_accounts(world))
+    runnable = []
     for name in params.typologies:
-        typ = REGISTRY[name]
-        if name in params.scheme_counts:
-            count = params.scheme_counts[name]
-        elif params.illicit_share <= 0:
-            count = 0
-        elif typ.expected_tx > 0:
-            count = max(1, round(params.illicit_share * params.size / len(bank) / typ.expected_tx))
-        else:
-            transfers = params.illicit_share * params.size * params.transfers_per_tx
-            count = max(1, round(transfers / typ.expected_transfers))
-        if count and typ.needs and not getattr(pool, typ.needs):
-            warnings.append(f"{name}: no listed {typ.needs} in the store, none planted")
-            count = 0
-        counts[name] = count
-    return Plan(counts, warnings)
+        needs = REGISTRY[name].needs
+        wanted = params.scheme_counts.get(name, params.illicit_share > 0)
+        if needs and not getattr(pool, needs):
+            if wanted:
+                plan.warnings.append(f"{name}: no listed {needs} in the store, none planted")
+        elif wanted:
+            runnable.append(name)
 
-
-def plant_schemes(world: World, plan: Plan, pool: SanctionedPool) -> Planted:
-    """Plant every scheme instance of the plan, each from its own random stream."""
-    planted = Planted(stock=Stock(world.params.seed))
-    number = 0
-    for name, count in plan.counts.items():
-        for index in range(count):
-            number += 1
-            rng = rng_for(world.params.seed, "scheme", name, index)
-            plant = Plant(world, planted, name, f"S{number:06d}", rng, pool)
+    def attempt(name: str) -> bool:
+        """Plant the next instance of ``name``; False (and nothing kept) if it did not fit."""
+        point = planted.mark()
+        rng = rng_for(params.seed, "scheme", name, plan.counts[name])
+        scheme_id = f"S{sum(plan.counts.values()) + 1:06d}"
+        plant = Plant(world, planted, name, scheme_id, rng, pool)
+        try:
             REGISTRY[name].plant(plant)
-            plant.finish()
-    return planted
+        except SchemeFull:
+            planted.rollback(point)
+            return False
+        plant.finish()
+        if len(planted.schemes) == point[0]["schemes"]:
+            planted.rollback(point)
+            return False
+        plan.counts[name] += 1
+        return True
+
+    for name in runnable:
+        for _ in range(params.scheme_counts.get(name, 0)):
+            if not attempt(name):
+                raise InputError(
+                    None,
+                    f"{name}: the world has too few accounts for the schemes asked; "
+                    "lower the illicit share or scheme counts",
+                    field="scheme_counts",
+                )
+    shared = [n for n in runnable if n not in params.scheme_counts]
+    for name in shared:
+        typ = REGISTRY[name]
+        if typ.expected_tx == 0 and params.illicit_share > 0:
+            transfers = params.illicit_share * params.size * params.transfers_per_tx
+            for _ in range(max(1, round(transfers / typ.expected_transfers))):
+                attempt(name)
+    plan.budget = int(params.illicit_share * plan.active_accounts)
+    turns = [n for n in shared if REGISTRY[n].expected_tx > 0]
+    order = [turns[i] for i in rng_for(params.seed, "plan").permutation(len(turns))]
+    most = max(100, params.size * MAX_INSTANCES_PER_1000 // 1000)
+    while order:
+        for name in list(order):
+            point = planted.mark()
+            if not attempt(name) or planted.illicit_accounts > plan.budget:
+                if len(planted.schemes) > point[0]["schemes"]:
+                    planted.rollback(point)
+                    plan.counts[name] -= 1
+                order.remove(name)
+            elif plan.counts[name] >= most:
+                order.remove(name)
+    return planted, plan
 
 
 def _output_folder(out: Path) -> Path:
@@ -114,10 +159,11 @@ def simulate(
     say("cast", 0, 1)
     world = build_world(params)
     pool = load_pool(home) if set(params.typologies) & LIST_USERS else SanctionedPool()
-    plan = plan_schemes(params, pool)
-    planted = plant_schemes(world, plan, pool)
+    planted, plan = plant_schemes(world, pool)
+    apply_party_updates(world, planted)
     say("cast", 1, 1)
     counts = _write_static(world, planted, out)
+    illicit_accounts = planted.illicit_accounts
     _release_static(world, planted)
     salaries = background.salary_count(world)
     budget = params.size - salaries - len(planted.transactions)
@@ -132,15 +178,21 @@ def simulate(
     tx_ids = _stream_transactions(world, planted, budget, out, say, counts)
     _stream_transfers(world, planted, out, say, counts)
     counts["logins"] = _write_logins(world, planted, out)
-    counts.update(_write_labels(planted, tx_ids, out, params.format))
+    label_counts, missed = write_labels(planted, tx_ids, out, params)
+    counts.update(label_counts)
     summary = {
         "seed": params.seed,
         "size": params.size,
         "format": params.format,
+        "difficulty": params.difficulty,
         "parameters": params.to_dict(),
         "counts": counts,
         "schemes": {name: count for name, count in plan.counts.items() if count},
-        "illicit_transactions": len(planted.transactions),
+        "active_accounts": plan.active_accounts,
+        "illicit_accounts": illicit_accounts,
+        "prevalence": round(illicit_accounts / max(1, plan.active_accounts), 5),
+        "missed_schemes": missed,
+        "illicit_transactions": sum(r["table"] == "transactions" for r in planted.tx_labels),
         "illicit_transfers": len(planted.transfers),
         "sanctioned_available": pool.summary(),
         "warnings": [*pool.warnings, *plan.warnings],
@@ -222,6 +274,7 @@ def _write_static(world: World, planted: Planted, out: Path) -> dict[str, int]:
         "registry": registry,
         "employment": employment,
         "wallets": wallets,
+        "lookalikes": to_table(lookalike_table(world), schemas.LOOKALIKES),
     }
     return {name: write_table(out, name, table, fmt) for name, table in tables.items()}
 
@@ -409,20 +462,11 @@ def _write_logins(world: World, planted: Planted, out: Path) -> int:
     return write_table(out, "logins", to_table(merged, schemas.LOGINS), world.params.format)
 
 
-def _write_labels(planted: Planted, tx_ids: dict[int, str], out: Path, fmt: str) -> dict[str, int]:
-    """Ground truth: labelled transactions, accounts, parties, wallets and schemes."""
-    tx_rows = []
-    for row in planted.tx_labels:
-        tx_id = tx_ids[row["key"]] if row["table"] == "transactions" else row["key"]
-        tx_rows.append({**row, "tx_id": tx_id})
-    tables = {
-        "labels/transactions": (tx_rows, schemas.LABEL_TRANSACTIONS),
-        "labels/accounts": (planted.account_labels, schemas.LABEL_ACCOUNTS),
-        "labels/parties": (planted.party_labels, schemas.LABEL_PARTIES),
-        "labels/wallets": (planted.wallet_labels, schemas.LABEL_WALLETS),
-        "labels/schemes": (planted.schemes, schemas.LABEL_SCHEMES),
-    }
-    return {
-        name: write_table(out, name, rows_to_table(rows, schema), fmt)
-        for name, (rows, schema) in tables.items()
-    }
+def apply_party_updates(world: World, planted: Planted) -> None:
+    """Write the schemes' changes into the legitimate parties (nominee directors, shared
+    contacts, re-spelled names) before the parties and the registry are written."""
+    for index, changes in planted.party_updates:
+        for column, value in changes.items():
+            if isinstance(value, date):
+                value = calendar.day_number(value)
+            world.parties[column][index] = value

@@ -110,6 +110,9 @@ WALLETS = pa.schema([("address", _S), ("chain", _S), ("owner_id", _S), ("wallet_
 """Known service and user wallets (exchange hot and deposit addresses, bridges, mixers, OTC desks):
 the wallet tags an investigator starts from. Not part of the ground truth."""
 
+LOOKALIKES = pa.schema([("account_id", _S), ("lookalike", _S), ("imitates", _S)])
+"""Legitimate accounts that act like a typology (hard negatives): for evaluation, never a label."""
+
 
 def _label(key: str) -> pa.Schema:
     return pa.schema([(key, _S), ("scheme_id", _S), ("typology", _S), ("role", _S)])

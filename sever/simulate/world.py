@@ -3,7 +3,10 @@
 Built once per world, vectorised with numpy: columns of arrays, never Python objects per row.
 Activity (transactions, transfers, logins) is drawn from it chunk by chunk in ``background``.
 Heavy tails come from here: how active a person is, how popular a shop is and how big an employer
-is are all drawn from Pareto or Zipf laws.
+is are all drawn from Pareto or Zipf laws. So do the legitimate look-alikes of ``LOOKALIKES``:
+registered agents' addresses, corporate groups with offshore holdings, payroll agencies, migrant
+workers, charities, marketplaces, cash-heavy shops, travelling staff; and new customers whose
+accounts open during the period.
 """
 
 from __future__ import annotations
@@ -88,6 +91,15 @@ EXCHANGES = (
     ("Liberty Coin", "US"),
 )
 """Fictional virtual-asset exchanges: bank accounts for fiat, hot wallets and deposit addresses."""
+
+OFFSHORE = ("VG", "KY", "MH", "SC")
+"""Where legitimate groups register holding companies (their accounts sit in Hong Kong or
+Singapore, as offshore companies' usually do)."""
+OFFSHORE_BANK_COUNTRIES = ("HK", "SG")
+HOLDING_SHARE = 0.06
+HOLDING_INDUSTRY = "investment"
+"""Share of ordinary trading companies that are offshore investment holdings of a group, and
+the industry they are registered in."""
 
 CHAINS = ("ethereum", "bitcoin", "tron")
 CHAIN_SHARES = np.array([0.6, 0.25, 0.15])
@@ -188,7 +200,13 @@ class ChainBook:
 
 @dataclass
 class World:
-    """The legitimate cast, plus sampling populations for activity and for planted schemes."""
+    """The legitimate cast, plus sampling populations for activity and for planted schemes.
+
+    ``groups`` pairs each group company's account with its parent's (``child``, ``parent``);
+    ``payroll_funding`` lists which client funds which payroll agency and its share (``agency``,
+    ``client``, ``share``); ``lookalikes`` names the accounts of each legitimate look-alike kind
+    (see ``LOOKALIKES``).
+    """
 
     params: SimulationParams
     parties: dict[str, np.ndarray]
@@ -198,6 +216,9 @@ class World:
     wallets: dict[str, np.ndarray]
     wallet_pops: dict[str, Population] = field(default_factory=dict)
     chain: ChainBook = field(default_factory=ChainBook.empty)
+    groups: dict[str, np.ndarray] = field(default_factory=dict)
+    payroll_funding: dict[str, np.ndarray] = field(default_factory=dict)
+    lookalikes: dict[str, np.ndarray] = field(default_factory=dict)
     _by_type: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def party_ids_of(self, party_type: str) -> np.ndarray:
@@ -280,7 +301,104 @@ def build_world(params: SimulationParams) -> World:
     world.employees = _employees(rng, params, parties, accounts, world.pops)
     world.wallets, world.wallet_pops = _wallets(rng, params, parties, n_persons)
     world.chain = chain_book(rng, world.wallets)
+    world.groups = _group_accounts(parties, accounts)
+    world.payroll_funding = _payroll_funding(rng, params, parties, accounts, world.pops)
+    world.lookalikes = _lookalikes(world)
     return world
+
+
+def _primary(accounts: Accounts) -> np.ndarray:
+    """Each party's first account (parties are numbered from 0 and all hold one)."""
+    return np.unique(accounts.holder, return_index=True)[1]
+
+
+def _group_accounts(parties: dict[str, np.ndarray], accounts: Accounts) -> dict[str, np.ndarray]:
+    """The accounts of group companies and of their parents (dividends, fees and loans)."""
+    primary = _primary(accounts)
+    child = np.flatnonzero(parties["group_parent"] >= 0)
+    return {"child": primary[child], "parent": primary[parties["group_parent"][child]]}
+
+
+AGENCY_CLIENTS = (2, 12)
+"""Client companies per payroll agency (employer of record), uniform within these bounds."""
+
+
+def _payroll_funding(
+    rng: np.random.Generator,
+    params: SimulationParams,
+    parties: dict[str, np.ndarray],
+    accounts: Accounts,
+    pops: dict[str, Population],
+) -> dict[str, np.ndarray]:
+    """Payroll agencies and employers of record, and the clients that fund their payroll.
+
+    Imitates IT-worker payroll and rapid movement: money arrives from clients, often abroad,
+    the day before payday and leaves at once as salaries to many people (a fan-out)."""
+    employers = pops["employer"].members
+    agencies = employers[parties["industry"][accounts.holder[employers]] == "staffing"]
+    clients = rng.integers(AGENCY_CLIENTS[0], AGENCY_CLIENTS[1] + 1, len(agencies))
+    agency = np.repeat(agencies, clients)
+    client = pops["business"].draw_near(rng, accounts.country[agency], 0.5)
+    share = rng.gamma(1.0, 1.0, len(agency))
+    totals = np.bincount(np.repeat(np.arange(len(agencies)), clients), weights=share)
+    share /= np.repeat(totals, clients)
+    keep = (client != agency) & (accounts.opened[client] < day_number(params.start))
+    return {"agency": agency[keep], "client": client[keep], "share": share[keep]}
+
+
+LOOKALIKES = {
+    "payroll_agency": "it_worker_payroll",
+    "migrant_remitter": "it_worker_payroll",
+    "charity": "fan_in",
+    "marketplace": "gather_scatter",
+    "cash_retailer": "structuring",
+    "company_group": "ownership_50pct",
+    "shared_office": "front_company",
+    "travelling_remote_worker": "laptop_farm",
+    "corporate_vpn_user": "laptop_farm",
+}
+"""Legitimate look-alikes: the kind of ordinary account and the typology each one imitates.
+Trade with China, Russia and the UAE, legitimate mixer and bridge users and exchange sweeps
+imitate schemes too, but are kinds of payment rather than kinds of account."""
+
+
+def _lookalikes(world: World) -> dict[str, np.ndarray]:
+    """The accounts of each look-alike kind of ``LOOKALIKES`` (sorted account indices)."""
+    acc, parties, staff = world.accounts, world.parties, world.employees
+    holder_of = acc.holder
+    group = (parties["group_parent"] >= 0) | np.isin(
+        np.arange(len(parties["party_id"])), parties["group_parent"]
+    )
+    out = {
+        "payroll_agency": world.payroll_funding["agency"],
+        "migrant_remitter": staff["person_account"][staff["remit_share"] > 0],
+        "charity": world.pops["charity"].members,
+        "marketplace": world.pops["marketplace"].members,
+        "cash_retailer": world.pops["cash_retail"].members
+        if "cash_retail" in world.pops
+        else np.zeros(0, dtype=np.int64),
+        "company_group": np.flatnonzero(group[holder_of]),
+        "shared_office": np.flatnonzero(parties["office"][holder_of] >= 0),
+        "travelling_remote_worker": staff["person_account"][staff["travels"]],
+        "corporate_vpn_user": staff["person_account"][staff["vpn_ip"] != None],  # noqa: E711
+    }
+    return {kind: np.unique(np.asarray(found, dtype=np.int64)) for kind, found in out.items()}
+
+
+def lookalike_table(world: World) -> dict[str, np.ndarray]:
+    """One row per look-alike account: ``account_id``, ``lookalike`` (its kind) and ``imitates``
+    (the typology). Kept apart from the labels: these accounts are legitimate."""
+    kinds = [k for k in LOOKALIKES if len(world.lookalikes.get(k, ()))]
+    index = np.concatenate([world.lookalikes[k] for k in kinds] or [np.zeros(0, np.int64)])
+    kind = np.concatenate(
+        [np.full(len(world.lookalikes[k]), k, dtype=object) for k in kinds]
+        or [np.zeros(0, dtype=object)]
+    )
+    return {
+        "account_id": world.accounts.ids[index],
+        "lookalike": kind,
+        "imitates": np.asarray([LOOKALIKES[k] for k in kind], dtype=object),
+    }
 
 
 def _sample_cultures(rng: np.random.Generator, countries: np.ndarray) -> np.ndarray:
@@ -294,12 +412,10 @@ def _sample_cultures(rng: np.random.Generator, countries: np.ndarray) -> np.ndar
 
 
 def _company_kinds(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Party types and industries of ordinary companies."""
-    kinds = rng.choice(
-        np.array(["merchant", "company", "employer", "utility"], dtype=object),
-        size=n,
-        p=[0.4, 0.35, 0.2, 0.05],
-    )
+    """Party types and industries of ordinary companies (charities and staffing agencies too)."""
+    names_ = np.array(["merchant", "company", "employer", "utility", "charity"], dtype=object)
+    kinds = rng.choice(names_, size=n, p=[0.38, 0.34, 0.2, 0.05, 0.03])
+    kinds[: len(names_)] = names_  # every kind present, however small the world
     industry_names = np.array(list(names.INDUSTRIES), dtype=object)
     trade = industry_names[industry_names != "utilities"]
     industries = trade[rng.integers(0, len(trade), n)]
@@ -307,23 +423,30 @@ def _company_kinds(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.nda
         np.array(["retail", "food"], dtype=object), int((kinds == "merchant").sum())
     )
     industries[kinds == "utility"] = "utilities"
+    industries[kinds == "charity"] = "charity"
     employer = kinds == "employer"
     industries[employer] = rng.choice(
-        np.array(["software", "retail", "logistics", "electronics", "construction"], dtype=object),
+        np.array(
+            ["software", "retail", "logistics", "electronics", "construction", "staffing"],
+            dtype=object,
+        ),
         int(employer.sum()),
-        p=[0.35, 0.2, 0.15, 0.15, 0.15],
+        p=[0.31, 0.18, 0.13, 0.13, 0.13, 0.12],
     )
     return kinds, industries
 
 
 def _services(params: SimulationParams, n_persons: int) -> list[tuple[str, str, str, str]]:
-    """(party_type, country, industry, fixed name or '') of MSBs, exchanges and OTC desks."""
+    """(party_type, country, industry, fixed name or '') of MSBs, exchanges, OTC desks and
+    online marketplaces."""
     out = [("exchange", country, "digital asset exchange", name) for name, country in EXCHANGES]
     msb_countries = ("CN", "HK", "US", "AE", "RU", "KR", "SG", "VN", "TH")
     for i in range(max(6, n_persons // 2000)):
         out.append(("msb", msb_countries[i % len(msb_countries)], "remittance", ""))
     for i in range(max(3, n_persons // 20000)):
         out.append(("otc", ("HK", "AE", "SG", "CN")[i % 4], "otc desk", ""))
+    for i in range(max(2, n_persons // 25000)):
+        out.append(("marketplace", ("US", "CN", "KR", "SG", "GB")[i % 5], "online marketplace", ""))
     return out
 
 
@@ -338,6 +461,11 @@ def _parties(
         rng.choice(len(COUNTRIES), size=n_companies, p=PERSON_SHARES / PERSON_SHARES.sum())
     ]
     kinds, industries = _company_kinds(rng, n_companies)
+    holding = (kinds == "company") & (rng.random(n_companies) < HOLDING_SHARE)
+    company_country[holding] = np.asarray(OFFSHORE, dtype=object)[
+        rng.integers(0, len(OFFSHORE), int(holding.sum()))
+    ]
+    industries[holding] = HOLDING_INDUSTRY
     services = _services(params, n_persons)
     svc_kind = np.array([s[0] for s in services], dtype=object)
     svc_country = np.array([s[1] for s in services], dtype=object)
@@ -360,12 +488,15 @@ def _parties(
     incorporated = start - (365 * (1 + rng.pareto(0.8, n))).astype(np.int64).clip(30, 365 * 60)
     ids = hex_ids("P", params.seed, "party", np.arange(n))
     address = names.addresses(rng, country)
-    agent_hub = (~is_person) & np.isin(country, ("HK", "SG", "AE")) & (rng.random(n) < 0.25)
-    shared = names.addresses(
-        rng_for(params.seed, "registered-agents"), np.array(["HK", "SG", "AE"] * 3, dtype=object)
-    )
-    address[agent_hub] = shared[rng.integers(0, len(shared), int(agent_hub.sum()))]
-    directors, owners = _governance(rng, ids, country, n_persons, n)
+    phone = names.phones(rng, country)
+    office, secretary = _offices(rng, params, country, is_person)
+    at_office = office >= 0
+    office_address, office_phone = _office_contacts(params)
+    address[at_office] = office_address[office[at_office]]
+    agent_phone = at_office & (rng.random(n) < 0.5)
+    phone[agent_phone] = office_phone[office[agent_phone]]
+    directors, owners = _governance(rng, ids, country, n_persons, n, secretary)
+    parent = _groups(rng, ids, country, party_type, industry, directors, owners)
     return {
         "party_id": ids,
         "schema": np.where(is_person, "Person", "Company").astype(object),
@@ -374,7 +505,7 @@ def _parties(
         "nationality": np.where(is_person, country, None),
         "country": country,
         "address": address,
-        "phone": names.phones(rng, country),
+        "phone": phone,
         "email": names.emails(rng, name),
         "registration_number": np.where(
             is_person, None, hex_ids("", params.seed, "registration", np.arange(n))
@@ -386,11 +517,77 @@ def _parties(
         "device_id": np.where(is_person, hex_ids("D", params.seed, "device", np.arange(n)), None),
         "party_type": party_type,
         "industry": industry,
+        "office": office,
+        "group_parent": parent,
     }
 
 
+OFFICES = {
+    "HK": (3, 0.4),
+    "SG": (3, 0.4),
+    "AE": (3, 0.35),
+    "VG": (2, 0.95),
+    "KY": (2, 0.95),
+    "MH": (1, 0.95),
+    "SC": (1, 0.95),
+    "US": (3, 0.05),
+    "GB": (2, 0.06),
+    "DE": (2, 0.05),
+    "KR": (2, 0.04),
+}
+"""Registered agents (Hong Kong, Singapore, Dubai, offshore) and co-working spaces (elsewhere):
+per country, how many such addresses there are and the share of companies registered at one.
+At ``large`` each address holds hundreds of companies, as real registered-agent addresses do."""
+SECRETARY_SHARE = 0.3
+"""Share of companies at a registered agent that name the agent's corporate secretary as a
+director (one person, director of dozens to hundreds of companies)."""
+AGENT_COUNTRIES = ("HK", "SG", "AE", *OFFSHORE)
+
+
+def _office_countries() -> np.ndarray:
+    return np.asarray([c for c, (count, _) in OFFICES.items() for _ in range(count)], dtype=object)
+
+
+def _office_contacts(params: SimulationParams) -> tuple[np.ndarray, np.ndarray]:
+    """Addresses and phone numbers of the registered agents and co-working spaces."""
+    rng = rng_for(params.seed, "registered-agents")
+    countries = _office_countries()
+    return names.addresses(rng, countries), names.phones(rng, countries)
+
+
+def _offices(
+    rng: np.random.Generator, params: SimulationParams, country: np.ndarray, is_person: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which shared office (index into ``_office_countries``, -1: none) each party is registered
+    at, and the corporate secretary (party index, -1: none) it names as a director.
+
+    Imitates the shared addresses, phones and directors of front-company clusters."""
+    n = len(country)
+    offices = _office_countries()
+    office = np.full(n, -1, dtype=np.int64)
+    secretary = np.full(n, -1, dtype=np.int64)
+    persons = np.flatnonzero(is_person)
+    for code, (_count, share) in OFFICES.items():
+        here = np.flatnonzero((~is_person) & (country == code) & (rng.random(n) < share))
+        mine = np.flatnonzero(offices == code)
+        office[here] = mine[rng.integers(0, len(mine), len(here))]
+        if code in AGENT_COUNTRIES and len(persons):
+            locals_ = persons[country[persons] == code]
+            pool = locals_ if len(locals_) else persons[np.isin(country[persons], ("HK", "SG"))]
+            pool = pool if len(pool) else persons
+            agents_secretary = pool[rng.integers(0, len(pool), len(mine))]
+            named = here[rng.random(len(here)) < SECRETARY_SHARE]
+            secretary[named] = agents_secretary[np.searchsorted(mine, office[named])]
+    return office, secretary
+
+
 def _governance(
-    rng: np.random.Generator, ids: np.ndarray, country: np.ndarray, n_persons: int, n: int
+    rng: np.random.Generator,
+    ids: np.ndarray,
+    country: np.ndarray,
+    n_persons: int,
+    n: int,
+    secretary: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Directors (JSON list of party ids) and owners (JSON list of ``{owner_id, share}``)."""
     directors = np.full(n, None, dtype=object)
@@ -402,26 +599,99 @@ def _governance(
             pool = np.arange(n_persons)
         people = ids[pool[rng.integers(0, len(pool), int(rng.integers(1, 4)))]]
         people = list(dict.fromkeys(people.tolist()))
-        directors[index] = json.dumps(people[:2])
-        shares = rng.dirichlet(np.ones(len(people)))
-        rounded = np.round(shares, 2)
-        rounded[-1] = round(1.0 - rounded[:-1].sum(), 2)
-        owners[index] = json.dumps(
-            [{"owner_id": p, "share": float(s)} for p, s in zip(people, rounded, strict=True)]
-        )
+        named = people[:2]
+        if secretary[index] >= 0:
+            named = list(dict.fromkeys([str(ids[secretary[index]]), *named]))[:2]
+        directors[index] = json.dumps(named)
+        owners[index] = json.dumps(_holders(people, rng.dirichlet(np.ones(len(people)))))
     return directors, owners
+
+
+def _holders(owner_ids: list[str], shares: np.ndarray) -> list[dict[str, object]]:
+    """``{owner_id, share}`` records with shares rounded to 1 % and summing to one."""
+    rounded = np.round(shares, 2)
+    rounded[-1] = round(1.0 - rounded[:-1].sum(), 2)
+    return [{"owner_id": p, "share": float(s)} for p, s in zip(owner_ids, rounded, strict=True)]
+
+
+GROUP_SHARE = 0.25
+"""Share of ordinary companies that belong to a corporate group."""
+GROUP_SIZE = (2, 9)
+"""Companies per group, holding company included (geometric within these bounds)."""
+
+
+def _groups(
+    rng: np.random.Generator,
+    ids: np.ndarray,
+    country: np.ndarray,
+    party_type: np.ndarray,
+    industry: np.ndarray,
+    directors: np.ndarray,
+    owners: np.ndarray,
+) -> np.ndarray:
+    """Corporate groups: a holding company (often offshore) owns subsidiaries, which own their
+    own, two or three levels deep and across borders, mostly wholly or by a majority.
+
+    Imitates the ownership chains of OFAC's 50 % rule (``ownership_50pct``). Rewrites the
+    members' owners and directors in place; returns each party's parent (party index, -1)."""
+    n = len(ids)
+    parent = np.full(n, -1, dtype=np.int64)
+    ordinary = np.isin(party_type, ("company", "employer", "merchant"))
+    holdings = np.flatnonzero(ordinary & (industry == HOLDING_INDUSTRY))
+    others = np.flatnonzero(ordinary & (industry != HOLDING_INDUSTRY))
+    members = rng.permutation(others[rng.random(len(others)) < GROUP_SHARE]).tolist()
+    sizes = np.clip(rng.geometric(0.35, len(holdings) + len(members) + 1) + 1, *GROUP_SIZE)
+    heads = holdings.tolist()
+    cursor = 0
+    for number, size in enumerate(sizes):
+        if cursor >= len(members):
+            break
+        if number < len(heads):
+            group = [heads[number]]
+        else:
+            group = [members[cursor]]
+            cursor += 1
+        for child in members[cursor : cursor + int(size) - 1]:
+            parent[child] = group[int(rng.integers(0, len(group)))]
+            group.append(child)
+        cursor += int(size) - 1
+    for child in np.flatnonzero(parent >= 0):
+        up = int(parent[child])
+        share = 1.0 if rng.random() < 0.45 else float(rng.uniform(0.51, 0.95))
+        minority = [o["owner_id"] for o in json.loads(owners[child])][:1]
+        holders = [str(ids[up])] + ([] if share >= 1.0 else minority)
+        owners[child] = json.dumps(
+            _holders(holders, np.array([share, 1.0 - share][: len(holders)]))
+        )
+        shared = json.loads(directors[up])[:1]
+        directors[child] = json.dumps(
+            list(dict.fromkeys(shared + json.loads(directors[child])))[:3]
+        )
+    return parent
+
+
+NEW_ACCOUNT_SHARE = 0.08
+"""Share of the accounts of people, shops, companies and charities opened during the period."""
+NEW_ACCOUNT_TYPES = ("person", "merchant", "company", "charity")
+"""Who opens accounts during the period (employers, utilities and financial services do not)."""
 
 
 def _accounts(
     rng: np.random.Generator, params: SimulationParams, parties: dict[str, np.ndarray]
 ) -> Accounts:
-    """One or two accounts per person, one to three per company or service."""
+    """One or two accounts per person, one to three per company or service; offshore companies
+    bank in Hong Kong or Singapore. Some accounts are opened during the period (new customers):
+    none of them is used before the day it opens."""
     is_person = parties["schema"] == "Person"
     per_party = np.where(
         is_person, 1 + (rng.random(len(is_person)) < 0.3), rng.integers(1, 4, len(is_person))
     )
     holder = np.repeat(np.arange(len(is_person)), per_party)
-    country = parties["country"][holder]
+    country = parties["country"][holder].copy()
+    offshore = np.isin(country, OFFSHORE)
+    country[offshore] = np.asarray(OFFSHORE_BANK_COUNTRIES, dtype=object)[
+        rng.integers(0, len(OFFSHORE_BANK_COUNTRIES), int(offshore.sum()))
+    ]
     bank = np.empty(len(holder), dtype=object)
     fallback = params.banks[0].split(":", 1)[1]
     by_country = _banks_by_country(params)
@@ -431,7 +701,10 @@ def _accounts(
         bank[mask] = choices[rng.integers(0, len(choices), int(mask.sum()))]
     currency = np.array([currency_for(params, str(c)) for c in country], dtype=object)
     start = day_number(params.start)
-    opened = start - (365 * rng.pareto(1.0, len(holder)) + 30).astype(np.int64).clip(30, 365 * 40)
+    opened = start - (365 * rng.pareto(1.0, len(holder))).astype(np.int64).clip(0, 365 * 40)
+    newcomer = np.isin(parties["party_type"][holder], NEW_ACCOUNT_TYPES)
+    new = newcomer & (rng.random(len(holder)) < NEW_ACCOUNT_SHARE)
+    opened[new] = start + rng.integers(0, max(1, params.days - 14), int(new.sum()))
     kind = np.where(is_person[holder], "personal", "business").astype(object)
     ids = hex_ids("AC", params.seed, "account", np.arange(len(holder)))
     return Accounts(ids, holder, bank, country, currency, opened, kind)
@@ -440,7 +713,8 @@ def _accounts(
 def _populations(
     rng: np.random.Generator, parties: dict[str, np.ndarray], accounts: Accounts
 ) -> dict[str, Population]:
-    """Sampling populations by party type, each with heavy-tailed weights."""
+    """Sampling populations by party type, each with heavy-tailed weights (holding companies only
+    pay and receive within their group); ``cash_retail`` are the cash-heavy food merchants."""
     first = np.unique(accounts.holder, return_index=True)[1]
     primary = np.zeros(len(accounts.holder), dtype=bool)
     primary[first] = True
@@ -455,20 +729,35 @@ def _populations(
         "msb": ("zipf", 0.7),
         "exchange": ("zipf", 0.9),
         "otc": ("zipf", 0.5),
+        "charity": ("zipf", 0.9),
+        "marketplace": ("zipf", 0.6),
     }
+    holding = parties["industry"][accounts.holder] == HOLDING_INDUSTRY
     for kind, (law, exponent) in laws.items():
-        members = np.flatnonzero((party_type == kind) & (primary | (kind != "person")))
+        members = np.flatnonzero((party_type == kind) & (primary | (kind != "person")) & ~holding)
         if law == "zipf":
             weights = _zipf_weights(rng, len(members), exponent)
         else:
             cap = PERSON_ACTIVITY_CAP if kind == "person" else 1e4
             weights = _pareto_weights(rng, len(members), exponent, cap)
         pops[kind] = Population.of(members, weights, accounts.country[members])
-    business = np.flatnonzero(np.isin(party_type, ("merchant", "company", "employer")))
+    business = np.flatnonzero(np.isin(party_type, ("merchant", "company", "employer")) & ~holding)
     pops["business"] = Population.of(
         business, _pareto_weights(rng, len(business), 1.1), accounts.country[business]
     )
+    food = pops["merchant"].members[
+        parties["industry"][accounts.holder[pops["merchant"].members]] == "food"
+    ]
+    cash = food[rng.random(len(food)) < CASH_RETAIL_SHARE]
+    if len(cash):
+        pops["cash_retail"] = Population.of(
+            cash, _pareto_weights(rng, len(cash), 1.5), accounts.country[cash]
+        )
     return pops
+
+
+CASH_RETAIL_SHARE = 0.4
+"""Share of food merchants (restaurants, grocers) that bank their takings in cash daily."""
 
 
 def _employees(
@@ -485,6 +774,7 @@ def _employees(
     employer_account = pops["employer"].draw_near(rng, countries, local=0.95)
     salary = np.exp(rng.normal(np.log(4200), 0.45, len(employed))).round(-1)
     start = day_number(params.start) - rng.integers(30, 365 * 12, len(employed))
+    start = np.maximum(start, accounts.opened[employed])  # new customers are new hires
     remote = rng.random(len(employed)) < params.remote_share
     return {
         "employee_id": hex_ids("E", params.seed, "employee", np.arange(len(employed))),
@@ -495,7 +785,72 @@ def _employees(
         "salary_usd": salary,
         "start": start,
         "remote": remote,
+        **_migrants(rng, params, accounts, pops, employed),
+        **_remote_habits(rng, accounts, employer_account, remote),
     }
+
+
+MIGRANT_SHARE = 0.08
+"""Share of employees in the richer countries who send most of each pay home."""
+MIGRANT_HOMES = {"CN": 0.3, "VN": 0.2, "TH": 0.15, "RU": 0.1, "KR": 0.1, "HK": 0.05, "AE": 0.1}
+REMIT_SHARE = (0.45, 0.95)
+"""Share of each salary a migrant worker remits, fixed per worker (uniform in this range)."""
+HOST_COUNTRIES = ("US", "KR", "AE", "SG", "GB", "DE", "HK", "RU")
+
+
+def _migrants(
+    rng: np.random.Generator,
+    params: SimulationParams,
+    accounts: Accounts,
+    pops: dict[str, Population],
+    employed: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Migrant workers: who remits (``remit_share`` > 0) and to which account at home
+    (``remit_to``: a money-service business or a relative's account in the home country).
+
+    Imitates IT-worker payroll: most of every salary leaves within days for China, Russia or
+    South-East Asia."""
+    n = len(employed)
+    here = accounts.country[employed]
+    migrant = np.isin(here, HOST_COUNTRIES) & (rng.random(n) < MIGRANT_SHARE)
+    homes = np.asarray(list(MIGRANT_HOMES), dtype=object)
+    p = np.asarray(list(MIGRANT_HOMES.values()))
+    home = homes[rng.choice(len(homes), n, p=p / p.sum())]
+    migrant &= home != here
+    share = np.where(migrant, rng.uniform(*REMIT_SHARE, n), 0.0)
+    to = np.full(n, -1, dtype=np.int64)
+    to_msb = rng.random(n) < 0.6
+    for country in np.unique(home[migrant]):
+        for pop_name, which in (("msb", to_msb), ("person", ~to_msb)):
+            mask = migrant & which & (home == country)
+            pop = pops[pop_name].within(str(country)) or pops[pop_name]
+            to[mask] = pop.draw(rng, int(mask.sum()))
+    late = (to >= 0) & (accounts.opened[np.maximum(to, 0)] >= day_number(params.start))
+    share[late] = 0.0  # a relative whose account opens later: this worker sends nothing home
+    to[late] = -1
+    return {"remit_share": share, "remit_to": to}
+
+
+TRAVELLER_SHARE = 0.12
+"""Share of remote employees who work while travelling (logins from many countries)."""
+CORPORATE_VPN_SHARE = 0.35
+"""Share of remote employees who log in through their employer's VPN: one exit IP per employer,
+shared by all of them (as a laptop farm's workers share one IP)."""
+
+
+def _remote_habits(
+    rng: np.random.Generator, accounts: Accounts, employer_account: np.ndarray, remote: np.ndarray
+) -> dict[str, np.ndarray]:
+    """How remote staff log in: ``travels`` (from abroad, often through a VPN or remote desktop)
+    and ``vpn_ip`` (the employer's VPN exit address, or None).
+
+    Imitates the logins of laptop farms and IT workers abroad."""
+    n = len(remote)
+    travels = remote & (rng.random(n) < TRAVELLER_SHARE)
+    employers, slot = np.unique(employer_account, return_inverse=True)
+    exits = ips(rng, accounts.country[employers])
+    vpn = remote & ~travels & (rng.random(n) < CORPORATE_VPN_SHARE)
+    return {"travels": travels, "vpn_ip": np.where(vpn, exits[slot], None)}
 
 
 USER_USD_MEDIAN = 900.0

@@ -45,3 +45,20 @@ class World:
 @pytest.fixture(scope="session")
 def world(world_dir: Path) -> World:
     return World(world_dir)
+
+
+@pytest.fixture(scope="session")
+def every_typology_dir(tmp_path_factory: pytest.TempPathFactory, home: Home) -> Path:
+    """A tiny world with one instance of every typology (explicit counts pass the prevalence
+    cap, so each scheme's structure can be checked)."""
+    from sever.simulate.params import TYPOLOGY_NAMES
+
+    out = tmp_path_factory.mktemp("every")
+    counts = dict.fromkeys(TYPOLOGY_NAMES, 1)
+    simulate(SimulationParams(size=TINY, seed=11, scheme_counts=counts), out, home=home)
+    return out
+
+
+@pytest.fixture(scope="session")
+def every_typology(every_typology_dir: Path) -> World:
+    return World(every_typology_dir)

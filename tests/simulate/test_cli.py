@@ -32,6 +32,14 @@ def test_simulate_writes_a_world_and_prints_json(tmp_path: Path, home) -> None:
             "cycle=3",
             "--set",
             "days=120",
+            "--illicit-share",
+            "0.2",
+            "--difficulty",
+            "easy",
+            "--label-noise",
+            "0.25",
+            "--label-delay",
+            "30",
             "--json",
         ],
     )
@@ -41,7 +49,19 @@ def test_simulate_writes_a_world_and_prints_json(tmp_path: Path, home) -> None:
     assert summary["schemes"]["cycle"] == 3
     assert set(summary["schemes"]) == {"fan_out", "cycle"}
     assert summary["parameters"]["days"] == 120
+    assert summary["difficulty"] == "easy"
+    assert summary["parameters"]["label_delay_days"] == 30
+    assert summary["missed_schemes"] == round(0.25 * sum(summary["schemes"].values()))
     assert (out / "transactions.parquet").exists() and (out / "labels" / "schemes.parquet").exists()
+    assert (out / "truth" / "schemes.parquet").exists()
+
+
+def test_the_human_summary_states_the_prevalence(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["simulate", "--size", "3000", "--seed", "2", "--out", str(tmp_path / "w")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "active accounts" in result.stdout and "realistic" in result.stdout
 
 
 def test_describe_prints_statistics_and_writes_a_png(tmp_path: Path, world_dir: Path) -> None:
@@ -65,6 +85,10 @@ def test_bad_parameters_exit_2_with_one_clear_line(tmp_path: Path) -> None:
         (["--typologies", "fan_in,smuggling"], "unknown typology smuggling"),
         (["--count", "cycle=many"], "whole number"),
         (["--set", "nonsense=1"], "unknown parameter"),
+        (["--set", "difficulty=easy"], "unknown parameter"),
+        (["--difficulty", "brutal"], "difficulty must be one of easy, realistic, adversarial"),
+        (["--label-noise", "2"], "label_noise must be between"),
+        (["--label-delay", "-3"], "label_delay_days must be between"),
     ]
     for args, message in cases:
         result = runner.invoke(app, ["simulate", "--out", str(tmp_path / "w"), *args])
@@ -89,6 +113,9 @@ def test_help_documents_every_option() -> None:
         "--format",
         "--home",
         "--illicit-share",
+        "--difficulty",
+        "--label-noise",
+        "--label-delay",
         "--typologies",
         "--count",
         "--set",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,11 @@ def test_describe_world(world_dir: Path, tmp_path: Path) -> None:
     assert stats["counts"]["transactions"] == 20_000
     assert stats["amount_usd"]["top1pct_volume_share"] > 0.3
     assert sum(stats["weekday"].values()) == 20_000
-    assert "fan_out" in stats["schemes"]
+    meta = json.loads((world_dir / "world.json").read_text())
+    assert set(stats["schemes"]) == set(meta["schemes"])
+    assert stats["difficulty"] == "realistic"
+    assert stats["prevalence"]["labelled_accounts"] == meta["illicit_accounts"]
+    assert 0 < stats["prevalence"]["share"] <= 0.01
     png = plot(stats, tmp_path / "world.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "_series" not in public(stats)

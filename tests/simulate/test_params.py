@@ -8,7 +8,7 @@ import pytest
 
 from sever.errors import InputError
 from sever.simulate import SIZES, SchemeParams, SimulationParams, validate
-from sever.simulate.params import parse_size, parse_typologies, with_overrides
+from sever.simulate.params import DIFFICULTIES, parse_size, parse_typologies, with_overrides
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,11 @@ from sever.simulate.params import parse_size, parse_typologies, with_overrides
         ({"currencies": ("EUR",)}, "currencies", "USD"),
         ({"banks": ("no colon",)}, "banks", "COUNTRY:Name"),
         ({"scheme": SchemeParams(mules=(9, 3))}, "scheme.mules", "low <= high"),
-        ({"scheme": SchemeParams(forward_share=1.4)}, "scheme.forward_share", "between"),
+        ({"scheme": SchemeParams(forward_share=(0.5, 1.4))}, "scheme.forward_share", "between"),
+        ({"scheme": SchemeParams(mules=(1, 5))}, "scheme.mules", "2 or more"),
+        ({"difficulty": "brutal"}, "difficulty", "easy, realistic, adversarial"),
+        ({"label_noise": 1.5}, "label_noise", "between"),
+        ({"label_delay_days": -1.0}, "label_delay_days", "between"),
     ],
 )
 def test_bad_parameters_name_their_field(changes: dict, field: str, words: str) -> None:
@@ -58,9 +62,13 @@ def test_typology_lists_are_checked() -> None:
 
 
 def test_overrides_are_typed_and_unknown_keys_refused() -> None:
-    params = with_overrides(SimulationParams(), {"days": "90", "scheme.forward_share": "0.8"})
+    params = with_overrides(
+        SimulationParams(), {"days": "90", "scheme.forward_share": "0.6,0.8", "label_noise": "0.1"}
+    )
     assert params.days == 90
-    assert params.scheme.forward_share == 0.8
+    assert params.shape.forward_share == (0.6, 0.8)
+    assert params.label_noise == 0.1
+    assert params.shape.mules == DIFFICULTIES["realistic"].mules, "the rest of the preset stays"
     with pytest.raises(InputError, match="unknown parameter"):
         with_overrides(SimulationParams(), {"colour": "red"})
     with pytest.raises(InputError, match="not a valid value"):
@@ -71,3 +79,26 @@ def test_every_parameter_has_help() -> None:
     for cls in (SimulationParams, SchemeParams):
         for f in dataclasses.fields(cls):
             assert f.metadata.get("help"), f"{cls.__name__}.{f.name} has no help text"
+
+
+def test_difficulty_chooses_the_scheme_shape_unless_one_is_given() -> None:
+    assert SimulationParams().difficulty == "realistic"
+    assert SimulationParams().shape == DIFFICULTIES["realistic"]
+    easy, hard = SimulationParams(difficulty="easy"), SimulationParams(difficulty="adversarial")
+    assert easy.shape.mules[0] > hard.shape.mules[1], "adversarial fans are smaller than easy"
+    assert hard.shape.window_days[0] > easy.shape.window_days[1], "and slower"
+    assert hard.shape.mule_usd[1] < easy.shape.mule_usd[1], "and move less per payment"
+    given = SchemeParams(mules=(4, 5))
+    assert SimulationParams(difficulty="easy", scheme=given).shape == given
+    recorded = SimulationParams(difficulty="adversarial").to_dict()
+    assert recorded["difficulty"] == "adversarial"
+    assert tuple(recorded["scheme"]["mules"]) == DIFFICULTIES["adversarial"].mules
+
+
+def test_realistic_ranges_reach_below_and_above_the_textbook_shapes() -> None:
+    """Wide ranges, not a rule's bounds: some schemes are smaller, slower or wider than easy's."""
+    easy, real = DIFFICULTIES["easy"], DIFFICULTIES["realistic"]
+    for name in ("mules", "window_days", "mule_usd", "structuring_deposits"):
+        low, high = getattr(real, name)
+        easy_low, easy_high = getattr(easy, name)
+        assert low < easy_low and high > easy_high, name

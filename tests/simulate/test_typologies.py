@@ -1,4 +1,8 @@
-"""Each planted scheme instance has the structure its typology defines (TYPOLOGIES.md)."""
+"""Each planted scheme instance has the structure its typology defines (TYPOLOGIES.md).
+
+Checked on a tiny world with one instance of every typology at the default (realistic) difficulty:
+structure is asserted against the realistic ranges, never against a rule's threshold.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,19 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from sever.simulate.names import DUAL_USE_GOODS, INDUSTRIES
-from sever.simulate.params import TYPOLOGY_NAMES, SchemeParams
+from sever.simulate.names import INDUSTRIES
+from sever.simulate.params import DIFFICULTIES, TYPOLOGY_NAMES
 from sever.simulate.typologies import REGISTRY
+from sever.simulate.world import FX_PER_USD
 
-DEFAULTS = SchemeParams()
+DEFAULTS = DIFFICULTIES["realistic"]
+SLACK = pd.Timedelta(days=2)
+"""A planted payment moves to an hour its kind is made at: up to a day or so from its plan."""
+
+
+@pytest.fixture(scope="module")
+def world(every_typology):
+    return every_typology
 
 
 def _instances(world, typology: str) -> list[tuple[str, pd.DataFrame]]:
@@ -46,8 +58,9 @@ def test_fan_out_one_source_many_destinations_in_window(world) -> None:
     for _, tx in _instances(world, "fan_out"):
         assert tx["src_account"].nunique() == 1
         assert tx["dst_account"].nunique() >= DEFAULTS.mules[0]
-        assert tx["timestamp"].max() - tx["timestamp"].min() <= pd.Timedelta(
-            days=DEFAULTS.window_days
+        assert (
+            tx["timestamp"].max() - tx["timestamp"].min()
+            <= pd.Timedelta(days=DEFAULTS.window_days[1]) + SLACK
         )
 
 
@@ -55,8 +68,9 @@ def test_fan_in_many_sources_one_destination_in_window(world) -> None:
     for _, tx in _instances(world, "fan_in"):
         assert tx["dst_account"].nunique() == 1
         assert tx["src_account"].nunique() >= DEFAULTS.mules[0]
-        assert tx["timestamp"].max() - tx["timestamp"].min() <= pd.Timedelta(
-            days=DEFAULTS.window_days
+        assert (
+            tx["timestamp"].max() - tx["timestamp"].min()
+            <= pd.Timedelta(days=DEFAULTS.window_days[1]) + SLACK
         )
 
 
@@ -85,7 +99,7 @@ def test_cycle_is_a_time_ordered_closed_path(world) -> None:
 def test_bipartite_and_stack(world) -> None:
     for _, tx in _instances(world, "bipartite"):
         assert not set(tx["src_account"]) & set(tx["dst_account"])
-        assert tx["src_account"].nunique() >= 3 and tx["dst_account"].nunique() >= 3
+        assert tx["src_account"].nunique() >= 2 and tx["dst_account"].nunique() >= 2
     for sid, tx in _instances(world, "stack"):
         params = _params(world, sid)
         graph = nx.DiGraph(list(zip(tx["src_account"], tx["dst_account"], strict=True)))
@@ -94,14 +108,19 @@ def test_bipartite_and_stack(world) -> None:
         assert len(tx) == (params["layers"] - 1) * params["width"] ** 2
 
 
-def test_structuring_stays_just_below_the_threshold(world) -> None:
+def test_structuring_stays_below_the_threshold(world) -> None:
     threshold = DEFAULTS.reporting_threshold
+    low = DEFAULTS.structuring_band[0]
     for _, tx in _instances(world, "structuring"):
         deposits = tx[tx["role"] == "structured_deposit"]
+        usd = deposits["amount"] / deposits["currency"].map(FX_PER_USD)
         assert len(deposits) >= DEFAULTS.structuring_deposits[0]
-        assert (deposits["amount"] < threshold).all()
-        assert (deposits["amount"] >= 0.85 * threshold).all()
+        assert (usd < threshold).all()
+        assert (usd >= 0.99 * low * threshold).all()
         assert (deposits["payment_format"] == "cash").all()
+        assert (deposits["src_account"] == deposits["dst_account"]).all()
+        (consolidation,) = tx[tx["role"] == "consolidation"].itertuples()
+        assert consolidation.src_account == deposits["src_account"].iloc[0]
 
 
 def test_rapid_movement_through_new_accounts(world) -> None:
@@ -112,19 +131,21 @@ def test_rapid_movement_through_new_accounts(world) -> None:
             age = tx["timestamp"].min().date() - opened[account]
             assert age.days <= DEFAULTS.new_account_days
         gaps = tx["timestamp"].diff().dropna()
-        assert (gaps <= pd.Timedelta(hours=12)).all()
+        assert (gaps <= pd.Timedelta(hours=DEFAULTS.bank_hop_hours[1]) + SLACK).all()
 
 
-def test_payroll_is_forwarded_within_days_to_msb_exchange_or_front(world) -> None:
+def test_payroll_is_forwarded_within_days_to_facilitator_msb_or_exchange(world) -> None:
     types = _party_type(world)
-    front = set(world["labels/accounts"].query("role == 'front_company_account'")["account_id"])
+    facilitators = set(world["labels/accounts"].query("role == 'facilitator'")["account_id"])
     for typology in ("it_worker_payroll", "laptop_farm"):
         for _, tx in _instances(world, typology):
             salaries = tx[tx["role"] == "salary"]
             forwards = tx[tx["role"] == "forward"]
-            assert len(salaries) >= 2
+            assert len(salaries) >= DEFAULTS.payroll_months[0]
+            assert (salaries["purpose"] == "salary").all()
             assert all(
-                types[a] in ("msb", "exchange") or a in front for a in forwards["dst_account"]
+                types[a] in ("msb", "exchange") or a in facilitators
+                for a in forwards["dst_account"]
             )
             for _, credit in salaries.iterrows():
                 window = forwards[
@@ -132,10 +153,10 @@ def test_payroll_is_forwarded_within_days_to_msb_exchange_or_front(world) -> Non
                     & (forwards["timestamp"] > credit["timestamp"])
                     & (
                         forwards["timestamp"]
-                        <= credit["timestamp"] + pd.Timedelta(hours=DEFAULTS.forward_hours)
+                        <= credit["timestamp"] + pd.Timedelta(hours=DEFAULTS.forward_hours[1])
                     )
                 ]
-                assert window["amount"].sum() >= 0.8 * credit["amount"] * 0.99
+                assert window["amount"].sum() >= DEFAULTS.forward_share[0] * credit["amount"] * 0.9
 
 
 def test_laptop_farm_many_employees_one_address_and_ip(world) -> None:
@@ -145,7 +166,6 @@ def test_laptop_farm_many_employees_one_address_and_ip(world) -> None:
         params = _params(world, sid)
         staff = employment[employment["laptop_ship_address"] == params["ship_to"]]
         assert len(staff) >= DEFAULTS.farm_laptops[0]
-        assert staff["employer_id"].nunique() >= 2
         farm = logins[logins["ip"] == params["farm_ip"]]
         assert farm["employee_id"].nunique() >= DEFAULTS.farm_laptops[0]
         assert farm["device_id"].nunique() >= DEFAULTS.farm_laptops[0]
@@ -153,18 +173,15 @@ def test_laptop_farm_many_employees_one_address_and_ip(world) -> None:
 
 
 def test_it_workers_log_in_from_abroad_with_remote_tools(world) -> None:
-    employment = world["employment"].set_index("party_id")
     logins = world["logins"]
-    identities = world["labels/parties"].query(
-        "typology == 'it_worker_payroll' and role == 'stolen_identity'"
-    )
-    employees = set(employment.loc[identities["party_id"], "employee_id"])
-    theirs = logins[logins["employee_id"].isin(employees)]
-    assert set(theirs["ip_country"]) <= {"CN", "RU", "KP"}
-    assert (theirs["session_hours"] > 10).all()
+    for sid, _ in _instances(world, "it_worker_payroll"):
+        theirs = logins[logins["employee_id"].isin(_params(world, sid)["employees"])]
+        assert len(theirs)
+        assert set(theirs["ip_country"]) <= {"CN", "RU", "KP"}
+        assert (theirs["session_hours"] > 10).all()
 
 
-def test_front_companies_share_contacts_and_are_recent(world) -> None:
+def test_front_companies_share_a_nominee_and_contacts(world) -> None:
     parties = world["parties"].set_index("party_id")
     labels = world["labels/parties"]
     for sid, _ in _instances(world, "front_company"):
@@ -172,11 +189,9 @@ def test_front_companies_share_contacts_and_are_recent(world) -> None:
             "party_id"
         ]
         companies = parties.loc[members]
-        assert len(companies) >= DEFAULTS.front_companies[0]
+        assert len(companies) >= 2
         assert companies["directors"].nunique() == 1, "one nominee director for all"
         assert max(companies[c].value_counts().max() for c in ("address", "phone", "email")) >= 2
-        age = pd.Timestamp("2024-01-01").date() - companies["incorporation_date"]
-        assert (age.map(lambda d: d.days) <= 400).all()
 
 
 def _effective(owners: dict[str, list[dict]], blocked: set[str], company: str) -> float:
@@ -207,10 +222,10 @@ def test_trade_mismatch_goods_do_not_fit_and_route_via_a_third_country(world) ->
         for purpose, src, dst in zip(
             tx["purpose"], tx["src_country"], tx["dst_country"], strict=True
         ):
-            goods = purpose.split(":")[1].split(";")[0].strip()
-            assert goods in DUAL_USE_GOODS and goods not in INDUSTRIES[industry]
-            port_country = purpose.rsplit(",", 1)[1].strip()
-            assert dst not in (src, port_country)
+            goods = purpose.split(":", 1)[1].strip()
+            assert goods not in INDUSTRIES.get(industry, ())
+            assert any(goods in known for known in INDUSTRIES.values()), "goods others trade"
+            assert dst != src
 
 
 def test_crypto_laundering_split_layer_consolidate_cash_out(world) -> None:
@@ -221,7 +236,7 @@ def test_crypto_laundering_split_layer_consolidate_cash_out(world) -> None:
         moves = frame.merge(transfers, left_on="tx_id", right_on="transaction_hash")
         roles = set(moves["role"])
         assert {"theft", "split", "consolidation", "cash_out"} <= roles
-        assert roles & {"peel", "mixer_deposit", "bridge_in"}
+        assert roles & {"peel", "mixer_deposit", "bridge_in", "swap"}
         theft = moves[moves["role"] == "theft"].iloc[0]
         params = _params(world, sid)
         splits = moves[moves["role"] == "split"]

@@ -96,3 +96,16 @@ def test_legitimate_remittances_and_exchange_use_add_false_positive_pressure(wor
     assert (legit["purpose"] == "exchange deposit").sum() > 100
     cash = legit[legit["payment_format"] == "cash"]["amount"]
     assert isinstance(cash, pd.Series) and len(cash) > 100
+
+
+def test_some_accounts_open_during_the_period_and_none_is_used_before_it_opens(world) -> None:
+    accounts = world["accounts"].set_index("account_id")["opened"]
+    assert (accounts >= pd.Timestamp("2024-03-01").date()).sum() > 10, "new customers join"
+    tx = world["transactions"]
+    legit = tx[~tx["tx_id"].isin(set(world["labels/transactions"]["tx_id"]))]
+    day = legit["timestamp"].dt.tz_localize(None).dt.normalize()
+    for side in ("src_account", "dst_account"):
+        opened = pd.to_datetime(legit[side].map(accounts))
+        assert (day >= opened).all(), side
+    young = (day - pd.to_datetime(legit["src_account"].map(accounts))).dt.days < 30
+    assert young.sum() > 0, "payments from accounts opened days before"

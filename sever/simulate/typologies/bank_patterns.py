@@ -1,93 +1,83 @@
-"""Bank-side laundering patterns of the AML literature, played by mule accounts.
+"""Bank-side laundering patterns of the AML literature, played by recruited mule accounts.
 
 Fan-in, fan-out, scatter-gather, gather-scatter, cycles, bipartite flows, stacks of layers,
 structuring below the reporting threshold and rapid movement through newly opened accounts.
+Every member is an existing account with an ordinary life; the members of one scheme mostly live
+in one country. Sizes, windows, amounts and pace are drawn per instance from the wide ranges of
+the world's difficulty, so some schemes stay below any usual threshold.
 """
 
 from __future__ import annotations
 
 from itertools import pairwise
 
-import numpy as np
-
 from sever.simulate.calendar import DAY
 from sever.simulate.plant import AccountRef, Plant
 from sever.simulate.typologies.registry import typology
 
-MULE_COUNTRIES = ("US", "US", "GB", "DE", "HK", "CN", "AE", "SG", "RU", "TH", "VN", "KR")
+
+def mules(plant: Plant, n: int, role: str, near: str, kind: str = "person") -> list[AccountRef]:
+    """``n`` recruited accounts of ``kind`` near ``near``, each labelled with ``role``."""
+    return [plant.recruit(role, kind, near=near) for _ in range(n)]
 
 
-def _count(plant: Plant, bounds: tuple[int, int]) -> int:
-    return int(plant.rng.integers(bounds[0], bounds[1] + 1))
+def _window(plant: Plant) -> tuple[int, int]:
+    """The start and length in seconds of one pattern's window."""
+    days = plant.span(plant.scheme.window_days)
+    return plant.start_second(days), int(days * DAY)
 
 
-def mules(
-    plant: Plant,
-    n: int,
-    role: str,
-    *,
-    company: bool = False,
-    country: str | None = None,
-    opened_day: int | None = None,
-) -> list[AccountRef]:
-    """``n`` new parties with one account each, all labelled with ``role``."""
-    out = []
-    for _ in range(n):
-        where = country or MULE_COUNTRIES[int(plant.rng.integers(0, len(MULE_COUNTRIES)))]
-        holder = plant.company(role, where) if company else plant.person(role, where)
-        kind = "business" if company else "personal"
-        out.append(plant.account(holder, role, where, kind=kind, opened_day=opened_day))
-    return out
-
-
-def _usd(plant: Plant, low: float, high: float) -> float:
-    return float(np.exp(plant.rng.uniform(np.log(low), np.log(high))))
+def _within(plant: Plant, start: int, length: int) -> int:
+    """A moment within ``length`` seconds of ``start``."""
+    return start + int(plant.rng.uniform(0, length))
 
 
 @typology("fan_in", "bank", expected_tx=14)
 def fan_in(plant: Plant) -> None:
-    """Many accounts pay one collector within a short window (fan-in)."""
-    k = _count(plant, plant.scheme.mules)
-    window = plant.scheme.window_days
-    (collector,) = mules(plant, 1, "collector")
-    t0 = plant.start_second(window)
-    for source in mules(plant, k, "source"):
-        when = t0 + int(plant.rng.uniform(0, window * DAY))
-        plant.pay(when, source, collector, _usd(plant, 1500, 9500), "fan_in_payment")
-    plant.params.update(sources=k, window_days=window)
+    """Many accounts pay one collector within a window (fan-in)."""
+    k = plant.count(plant.scheme.mules)
+    collector = plant.recruit("collector")
+    t0, length = _window(plant)
+    for source in mules(plant, k, "source", collector.country):
+        when = _within(plant, t0, length)
+        plant.pay(
+            source, collector, plant.amount(plant.scheme.mule_usd), "fan_in_payment", earliest=when
+        )
+    plant.params.update(sources=k, window_days=round(length / DAY, 1))
 
 
 @typology("fan_out", "bank", expected_tx=14)
 def fan_out(plant: Plant) -> None:
-    """One account pays many recipients within a short window (fan-out)."""
-    k = _count(plant, plant.scheme.mules)
-    window = plant.scheme.window_days
-    (distributor,) = mules(plant, 1, "distributor")
-    t0 = plant.start_second(window)
-    for target in mules(plant, k, "recipient"):
-        when = t0 + int(plant.rng.uniform(0, window * DAY))
-        plant.pay(when, distributor, target, _usd(plant, 1500, 9500), "fan_out_payment")
-    plant.params.update(recipients=k, window_days=window)
+    """One account pays many recipients within a window (fan-out)."""
+    k = plant.count(plant.scheme.mules)
+    distributor = plant.recruit("distributor")
+    t0, length = _window(plant)
+    for target in mules(plant, k, "recipient", distributor.country):
+        when = _within(plant, t0, length)
+        plant.pay(
+            distributor,
+            target,
+            plant.amount(plant.scheme.mule_usd),
+            "fan_out_payment",
+            earliest=when,
+        )
+    plant.params.update(recipients=k, window_days=round(length / DAY, 1))
 
 
 @typology("scatter_gather", "bank", expected_tx=28)
 def scatter_gather(plant: Plant) -> None:
     """One origin scatters funds over intermediaries that all pay one destination."""
-    k = _count(plant, plant.scheme.mules)
-    (origin,) = mules(plant, 1, "origin")
-    (destination,) = mules(plant, 1, "destination")
-    t0 = plant.start_second(plant.scheme.window_days)
-    total = _usd(plant, 50_000, 500_000)
-    for middle in mules(plant, k, "intermediary"):
+    k = plant.count(plant.scheme.mules)
+    origin = plant.recruit("origin")
+    destination = plant.recruit("destination", near=origin.country)
+    t0, length = _window(plant)
+    total = plant.amount(plant.scheme.flow_usd)
+    for middle in mules(plant, k, "intermediary", origin.country):
         amount = total / k * plant.rng.uniform(0.85, 1.15)
-        out = plant.later(t0, 0, 24)
-        plant.pay(out, origin, middle, amount, "scatter")
+        out = plant.pay(origin, middle, amount, "scatter", earliest=_within(plant, t0, length // 2))
+        back = _within(plant, out + 3600, length // 2)
         plant.pay(
-            plant.later(out, 6, 24 * plant.scheme.window_days / 2),
-            middle,
-            destination,
-            amount * plant.rng.uniform(0.95, 0.99),
-            "gather",
+            middle, destination, amount * plant.rng.uniform(0.95, 0.99), "gather", earliest=back
         )
     plant.params.update(intermediaries=k, total_usd=round(total, 2))
 
@@ -95,19 +85,28 @@ def scatter_gather(plant: Plant) -> None:
 @typology("gather_scatter", "bank", expected_tx=28)
 def gather_scatter(plant: Plant) -> None:
     """Many sources pay one hub, which then pays many recipients."""
-    k = _count(plant, plant.scheme.mules)
-    m = _count(plant, plant.scheme.mules)
-    window = plant.scheme.window_days
-    (hub,) = mules(plant, 1, "hub")
-    t0 = plant.start_second(window)
-    received = 0.0
-    for source in mules(plant, k, "source"):
-        amount = _usd(plant, 2000, 9500)
+    k = plant.count(plant.scheme.mules)
+    m = plant.count(plant.scheme.mules)
+    hub = plant.recruit("hub")
+    t0, length = _window(plant)
+    received, last = 0.0, t0
+    for source in mules(plant, k, "source", hub.country):
+        amount = plant.amount(plant.scheme.mule_usd)
         received += amount
-        plant.pay(t0 + int(plant.rng.uniform(0, window * DAY / 2)), source, hub, amount, "gather")
-    for target in mules(plant, m, "recipient"):
-        when = t0 + int(plant.rng.uniform(window * DAY / 2, window * DAY))
-        plant.pay(when, hub, target, received / m * plant.rng.uniform(0.9, 0.98), "scatter")
+        when = plant.pay(
+            source,
+            hub,
+            amount,
+            "gather",
+            earliest=_within(plant, t0, length // 2),
+            latest=t0 + length // 2,
+        )
+        last = max(last, when)
+    for target in mules(plant, m, "recipient", hub.country):
+        when = _within(plant, last + 3600, length // 2)
+        plant.pay(
+            hub, target, received / m * plant.rng.uniform(0.9, 0.98), "scatter", earliest=when
+        )
     plant.params.update(sources=k, recipients=m)
 
 
@@ -115,100 +114,114 @@ def gather_scatter(plant: Plant) -> None:
 def cycle(plant: Plant) -> None:
     """Money travels a closed loop of accounts and returns to where it started, in time order."""
     hops = int(plant.rng.integers(3, 9))
-    ring = mules(plant, hops, "cycle_member", company=plant.rng.random() < 0.5)
-    when = plant.start_second(hops * 2)
-    amount = _usd(plant, 20_000, 400_000)
+    kind = "company" if plant.rng.random() < 0.5 else "person"
+    first = plant.recruit("cycle_member", kind)
+    ring = [first, *mules(plant, hops - 1, "cycle_member", first.country, kind)]
+    when = plant.start_second(hops * plant.scheme.bank_hop_hours[1] / 24 + 2)
+    amount = plant.amount(plant.scheme.flow_usd)
     for index, src in enumerate(ring):
         dst = ring[(index + 1) % hops]
-        plant.pay(when, src, dst, amount, "cycle_hop", purpose="services")
+        when = plant.pay(src, dst, amount, "cycle_hop", earliest=when)
         amount *= plant.rng.uniform(0.97, 0.995)
-        when = plant.later(when, 2, 40)
-    plant.params.update(hops=hops)
+        when += int(plant.span(plant.scheme.bank_hop_hours) * 3600)
+    plant.params.update(hops=hops, members=kind)
 
 
 @typology("bipartite", "bank", expected_tx=40)
 def bipartite(plant: Plant) -> None:
     """A set of payers pays a set of payees, each payer several of them (dense bipartite)."""
-    m = _count(plant, (max(3, plant.scheme.mules[0] // 2), max(4, plant.scheme.mules[1] // 2)))
-    n = _count(plant, (max(3, plant.scheme.mules[0] // 2), max(4, plant.scheme.mules[1] // 2)))
-    payers = mules(plant, m, "payer")
-    payees = mules(plant, n, "payee")
-    t0 = plant.start_second(plant.scheme.window_days)
+    low, high = plant.scheme.mules
+    half = (max(2, low // 2), max(2, high // 2))
+    m, n = plant.count(half), plant.count(half)
+    first = plant.recruit("payer")
+    payers = [first, *mules(plant, m - 1, "payer", first.country)]
+    payees = mules(plant, n, "payee", first.country)
+    t0, length = _window(plant)
     for payer in payers:
-        chosen = plant.rng.choice(n, size=max(2, n // 2), replace=False)
+        chosen = plant.rng.choice(n, size=max(1, (n + 1) // 2), replace=False)
         for index in sorted(chosen.tolist()):
-            when = t0 + int(plant.rng.uniform(0, plant.scheme.window_days * DAY))
-            plant.pay(when, payer, payees[index], _usd(plant, 1000, 9000), "bipartite_payment")
+            when = _within(plant, t0, length)
+            plant.pay(
+                payer,
+                payees[index],
+                plant.amount(plant.scheme.mule_usd),
+                "bipartite_payment",
+                earliest=when,
+            )
     plant.params.update(payers=m, payees=n)
 
 
 @typology("stack", "bank", expected_tx=40)
 def stack(plant: Plant) -> None:
     """Layers of accounts, each paying every account of the next layer, later each time."""
-    depth = _count(plant, plant.scheme.layers)
-    width = int(plant.rng.integers(3, 6))
-    layers = [mules(plant, width, f"layer_{i}", company=i == 0) for i in range(depth)]
-    when = plant.start_second(plant.scheme.window_days)
+    depth = plant.count(plant.scheme.layers)
+    width = int(plant.rng.integers(2, 6))
+    first = plant.recruit("layer_0")
+    layers = [[first, *mules(plant, width - 1, "layer_0", first.country)]]
+    layers += [mules(plant, width, f"layer_{i}", first.country) for i in range(1, depth)]
+    when = plant.start_second(depth * 3)
     for upper, lower in pairwise(layers):
         when = plant.later(when, 12, 48)
+        done = when
         for src in upper:
             for dst in lower:
-                plant.pay(
-                    plant.later(when, 0, 6), src, dst, _usd(plant, 3000, 9000), "stack_payment"
+                moment = plant.pay(
+                    src, dst, plant.amount(plant.scheme.mule_usd), "stack_payment", earliest=when
                 )
+                done = max(done, moment)
+        when = done
     plant.params.update(layers=depth, width=width)
 
 
 @typology("structuring", "bank", expected_tx=15)
 def structuring(plant: Plant) -> None:
-    """Cash deposited in many amounts just below the reporting threshold, then wired away."""
+    """Cash deposited in amounts below the reporting threshold, then passed on."""
     threshold = plant.scheme.reporting_threshold
-    count = _count(plant, plant.scheme.structuring_deposits)
-    (account,) = mules(plant, 1, "structurer", country="US")
-    (beneficiary,) = mules(plant, 1, "beneficiary", company=True, country="HK")
-    t0 = plant.start_second(plant.scheme.window_days)
-    total = 0.0
-    for day in np.sort(plant.rng.integers(0, plant.scheme.window_days, count)):
-        amount = float(np.floor(threshold * plant.rng.uniform(0.88, 0.995)))
-        total += amount
-        when = t0 + int(day) * DAY + int(plant.rng.integers(0, 8 * 3600))
-        plant.pay(
-            when,
+    count = plant.count(plant.scheme.structuring_deposits)
+    account = plant.recruit("structurer")
+    beneficiary = plant.recruit("beneficiary", near=account.country)
+    t0, length = _window(plant)
+    total, last = 0.0, t0
+    low, high = plant.scheme.structuring_band
+    for _ in range(count):
+        usd = threshold * plant.rng.uniform(low, high)
+        total += usd
+        when = plant.pay(
             account,
             account,
-            amount,
+            usd,
             "structured_deposit",
-            payment_format="cash",
-            purpose="cash deposit",
-            currency="USD",
+            earliest=_within(plant, t0, length),
+            kind="cash",
         )
-    end = t0 + plant.scheme.window_days * DAY + 3600
+        last = max(last, when)
     plant.pay(
-        end,
         account,
         beneficiary,
-        total * 0.97,
+        total * plant.rng.uniform(0.9, 0.99),
         "consolidation",
-        payment_format="swift",
-        purpose="trade payment: electronics",
-        currency="USD",
+        earliest=last + 3600,
+        latest=last + 3 * DAY,
     )
-    plant.params.update(deposits=count, threshold=threshold)
+    plant.params.update(deposits=count, threshold=threshold, window_days=round(length / DAY, 1))
 
 
 @typology("rapid_movement", "bank", expected_tx=5)
 def rapid_movement(plant: Plant) -> None:
-    """Funds pass within hours through a chain of accounts opened days before."""
+    """Funds pass quickly through a chain of accounts that ordinary people opened days before."""
     hops = int(plant.rng.integers(3, 7))
-    t0 = plant.start_second(5)
+    origin = plant.recruit("origin")
+    t0 = plant.start_second(hops * plant.scheme.bank_hop_hours[1] / 24 + 2)
     opened = t0 // DAY - int(plant.rng.integers(1, plant.scheme.new_account_days))
-    chain = mules(plant, hops, "new_account", opened_day=opened)
-    (origin,) = mules(plant, 1, "origin", company=True)
-    amount = _usd(plant, 40_000, 600_000)
-    plant.pay(t0, origin, chain[0], amount, "inflow", purpose="investment")
-    when = t0
+    holders = [
+        plant.recruit("account_holder", near=origin.country, label_account=False)
+        for _ in range(hops)
+    ]
+    chain = [plant.account(holder, "new_account", opened) for holder in holders]
+    amount = plant.amount(plant.scheme.flow_usd)
+    when = plant.pay(origin, chain[0], amount, "inflow", earliest=t0)
     for src, dst in pairwise(chain):
-        when = plant.later(when, 0.5, 12)
+        when += int(plant.span(plant.scheme.bank_hop_hours) * 3600)
         amount *= plant.rng.uniform(0.96, 0.995)
-        plant.pay(when, src, dst, amount, "pass_through")
+        when = plant.pay(src, dst, amount, "pass_through", earliest=when)
     plant.params.update(hops=hops, opened_days_before=int(t0 // DAY - opened))

@@ -1,17 +1,16 @@
 """Listed parties at work under other spellings, and payments around listed vessels.
 
 Planted from the real lists (TYPOLOGIES.md sections B and C): a listed DPRK person or company
-banks under a re-spelled name; ship managers in Hong Kong or Singapore take charter, bunkering and
-insurance payments for a listed tanker named by its IMO number or a variant of its name.
+banks under a re-spelled name (an existing customer's record carries it); ship managers in Hong
+Kong or Singapore take charter, bunkering and insurance payments for a listed tanker named by its
+IMO number or a variant of its name in otherwise ordinary invoices.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
-
-from sever.simulate.plant import Plant
+from sever.simulate.plant import Plant, _goods_of
 from sever.simulate.sanctioned import variant, vessel_variant
 from sever.simulate.typologies.registry import typology
 
@@ -25,10 +24,6 @@ VESSEL_SERVICES = (
 )
 
 
-def _usd(plant: Plant, low: float, high: float) -> float:
-    return float(np.exp(plant.rng.uniform(np.log(low), np.log(high))))
-
-
 @typology("sanctioned_alias", "sanctions", expected_tx=8, needs="persons")
 def sanctioned_alias(plant: Plant) -> None:
     """A listed DPRK person or company banks and trades under a re-spelled name."""
@@ -40,29 +35,33 @@ def sanctioned_alias(plant: Plant) -> None:
     listed = plant.sanctioned.pick(plant.rng, kind)
     spelled = variant(listed, plant.rng)
     country = ALIAS_COUNTRIES[int(plant.rng.integers(0, len(ALIAS_COUNTRIES)))]
-    if listed.schema == "Person":
-        extra = {"birth_date": _listed_date(listed.birth_date)} if listed.birth_date else {}
-        party = plant.person("sanctioned_party", country, name=spelled, **extra)
-        account = plant.account(party, "sanctioned_account", country)
-    else:
-        party = plant.company("sanctioned_party", country, name=spelled, age_days=(200, 3000))
-        account = plant.account(party, "sanctioned_account", country, kind="business")
+    holder = "person" if listed.schema == "Person" else "company"
+    account = plant.recruit(
+        "sanctioned_account", holder, country=country, party_role="sanctioned_party"
+    )
+    changes: dict[str, object] = {"name": spelled}
+    born = _listed_date(listed.birth_date) if holder == "person" else None
+    if born:
+        changes["birth_date"] = born
+    plant.update_party(account, **changes)
+    usd = plant.scheme.mule_usd if holder == "person" else plant.scheme.flow_usd
     when = plant.start_second(120)
     for _ in range(int(plant.rng.integers(4, 12))):
-        other = plant.legit("company")
+        other = plant.legit(holder, account.country if plant.rng.random() < 0.8 else None)
         src, dst = (other, account) if plant.rng.random() < 0.5 else (account, other)
-        when = plant.later(when, 12, 24 * 10)
-        plant.pay(
-            when,
+        when = plant.pay(
             src,
             dst,
-            _usd(plant, 3_000, 150_000),
+            plant.amount(usd),
             "sanctioned_party_payment",
-            payment_format="swift",
-            purpose="trade payment: machine tools",
-            currency="USD",
+            earliest=plant.later(when, 12, 24 * 10),
         )
-    plant.params.update(listed_id=listed.entity_id, listed_name=listed.name, spelled=spelled)
+    plant.params.update(
+        listed_id=listed.entity_id,
+        listed_name=listed.name,
+        spelled=spelled,
+        party_id=account.holder_id,
+    )
 
 
 def _listed_date(text: str | None) -> date | None:
@@ -77,15 +76,13 @@ def _listed_date(text: str | None) -> date | None:
 def ship_to_ship(plant: Plant) -> None:
     """Charter, bunkering, insurance and ship-to-ship payments around a listed tanker."""
     vessel = plant.sanctioned.pick(plant.rng, "vessels")
-    manager_country = "HK" if plant.rng.random() < 0.6 else "SG"
-    manager = plant.company(
-        "ship_manager", manager_country, industry="logistics", age_days=(30, 500)
+    manager = plant.recruit(
+        "ship_manager_account",
+        "company",
+        party_role="ship_manager",
+        country="HK" if plant.rng.random() < 0.6 else "SG",
     )
-    manager_account = plant.account(
-        manager, "ship_manager_account", manager_country, kind="business"
-    )
-    charterer = plant.company("charterer", "CN", industry="trading", age_days=(60, 900))
-    charterer_account = plant.account(charterer, "charterer_account", "CN", kind="business")
+    charterer = plant.recruit("charterer_account", "company", party_role="charterer", country="CN")
     shown = vessel_variant(vessel.name, plant.rng) if plant.rng.random() < 0.4 else vessel.name
     when = plant.start_second(60)
     for _ in range(int(plant.rng.integers(4, 10))):
@@ -93,19 +90,18 @@ def ship_to_ship(plant: Plant) -> None:
         named = f"MV {shown}" if plant.rng.random() < 0.6 or not vessel.imo else f"IMO {vessel.imo}"
         if vessel.imo and plant.rng.random() < 0.5:
             named = f"MV {shown} (IMO {vessel.imo})"
-        when = plant.later(when, 24, 24 * 8)
         if service in ("bunkering", "port agency fees") and plant.rng.random() < 0.5:
-            src, dst = manager_account, plant.legit("company", "SG")
+            src, dst = manager, plant.legit("company", "SG")
         else:
-            src, dst = charterer_account, manager_account
-        plant.pay(
-            when,
+            src, dst = charterer, manager
+        goods = f"{_goods_of(plant.rng, 'logistics')}; vessel {named}"
+        when = plant.pay(
             src,
             dst,
-            _usd(plant, low, high),
+            plant.amount((low, high)),
             "vessel_payment",
-            payment_format="swift",
-            purpose=f"{service}: {named}",
-            currency="USD",
+            earliest=plant.later(when, 24, 24 * 8),
+            goods=goods,
         )
+        plant.params.setdefault("services", []).append(service)
     plant.params.update(listed_id=vessel.entity_id, vessel=vessel.name, imo=vessel.imo, shown=shown)
