@@ -13,13 +13,16 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 setup: $(VENV)/.installed
 
 # ICU headers for pyicu; a JVM for the Spark engine; a PostgreSQL server for the cases store's
-# tests (they start a throwaway cluster of their own in a temporary folder).
+# tests (they start a throwaway cluster of their own in a temporary folder); Pango for WeasyPrint's
+# PDF case reports.
 system:
 	@pkg-config --exists icu-uc 2>/dev/null && command -v java >/dev/null && \
-	  { command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || { \
+	  { command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } && \
+	  /sbin/ldconfig -p | grep -q libpangoft2-1.0 || { \
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) apt-get install -y -qq --no-install-recommends libicu-dev pkg-config g++ \
-	    default-jre-headless postgresql; }
+	    default-jre-headless postgresql \
+	    libpango-1.0-0 libpangoft2-1.0-0; }
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@$(MAKE) --no-print-directory system

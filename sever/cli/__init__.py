@@ -19,7 +19,19 @@ app = typer.Typer(
 )
 
 # Each verb module defines ``app`` (a Typer sub-application) or ``register(root)``.
-_VERBS = ("lists", "screen", "simulate", "monitor", "trace", "serve", "demo")
+_VERBS = (
+    "lists",
+    "screen",
+    "simulate",
+    "monitor",
+    "trace",
+    "cases",
+    "report",
+    "users",
+    "audit",
+    "serve",
+    "demo",
+)
 
 
 def _register() -> None:

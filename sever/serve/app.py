@@ -25,7 +25,7 @@ from sever.screen.query import QueryError
 from sever.screen.search import ScreenTimeout
 from sever.serve.auth import keys_from_env
 from sever.serve.limits import MAX_BODY_BYTES, RequestGuard
-from sever.serve.routers import admin, entities, screen
+from sever.serve.routers import admin, cases, entities, screen
 from sever.serve.settings import ServeSettings
 from sever.serve.state import IndexHolder
 
@@ -141,6 +141,7 @@ def create_app(
         total_s=chosen.body_timeout_s,
     )
     _install_error_handlers(app)
-    for module in (screen, entities, admin):
+    app.state.cases = cases.CasesHolder(resolved)
+    for module in (screen, entities, admin, cases):
         app.include_router(module.router)
     return app

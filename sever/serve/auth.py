@@ -1,14 +1,20 @@
 """API keys and roles, as DESIGN.md's serving convention says.
 
-``SEVER_API_KEYS="key1:admin,key2:analyst"`` sets the keys when the app starts. Clients send
-``Authorization: ApiKey KEY`` (as OpenSanctions' hosted API does) or ``Authorization: Bearer KEY``.
-With no keys configured, access is open and a warning is logged at start, except /updatez, which
-then answers 403 unless the server listens on loopback only. A missing or unknown key gets 401; a
-known key whose role is too low for the endpoint gets 403. Keys are never logged.
+``SEVER_API_KEYS="key1:admin,key2:analyst"`` sets the keys when the app starts; the named users
+of the cases store (``sever users add``) have keys too. Clients send ``Authorization: ApiKey KEY``
+(as OpenSanctions' hosted API does) or ``Authorization: Bearer KEY``. With no keys configured and
+no users, access is open and a warning is logged at start, except /updatez, which then answers 403
+unless the server listens on loopback only. A missing or unknown key gets 401; a known key whose
+role is too low for the endpoint gets 403. Keys are never logged.
+
+Every request's :class:`Principal` carries a name, so every action is attributable: the user's
+name, ``key-`` and the first 8 hex digits of the SHA-256 of a ``SEVER_API_KEYS`` key (never the
+key), or ``anonymous`` under open access.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import os
@@ -17,11 +23,10 @@ from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
 
+from sever.cases.roles import ROLES
 from sever.errors import SeverError
 
 KEYS_ENV = "SEVER_API_KEYS"
-ROLES = ("viewer", "analyst", "admin")
-"""Roles from least to most trusted; each can do what the ones before it can."""
 
 SCHEMES = ("apikey", "bearer")
 
@@ -30,10 +35,12 @@ log = logging.getLogger("sever.serve")
 
 @dataclass(frozen=True)
 class Principal:
-    """Who made a request: the role of their key (``admin`` for everyone when access is open)."""
+    """Who made a request: the role of their key (``admin`` for everyone when access is open)
+    and their name (see the module's docstring)."""
 
     role: str
     key_label: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,9 @@ def keys_from_env() -> ApiKeys:
     keys = parse_api_keys(os.environ.get(KEYS_ENV))
     if keys.open:
         log.warning(
-            "no API keys configured (%s): the API is open to anyone who can reach it", KEYS_ENV
+            "no API keys configured (%s): the API is open to anyone who can reach it, unless "
+            "users were added with `sever users add`",
+            KEYS_ENV,
         )
     return keys
 
@@ -92,8 +101,8 @@ def require(role: str) -> Callable[[Request], Principal]:
 
     def check(request: Request) -> Principal:
         keys: ApiKeys = request.app.state.api_keys
-        if keys.open:
-            return Principal("admin", "open access")
+        if _open_access(request):
+            return Principal("admin", "open access", "anonymous")
         presented = _presented_key(request)
         if presented is None:
             raise HTTPException(
@@ -102,11 +111,13 @@ def require(role: str) -> Callable[[Request], Principal]:
                 headers={"WWW-Authenticate": "ApiKey, Bearer"},
             )
         granted = keys.role_of(presented)
-        if granted is None:
-            raise HTTPException(401, "unknown API key", headers={"WWW-Authenticate": "ApiKey"})
-        if ROLES.index(granted) < needed:
-            raise HTTPException(403, f"this needs the {role} role; your key has {granted}")
-        return Principal(granted, f"{granted} key")
+        if granted is not None:
+            principal = Principal(granted, f"{granted} key", key_name(presented))
+        else:
+            principal = _user_principal(request, presented)
+        if ROLES.index(principal.role) < needed:
+            raise HTTPException(403, f"this needs the {role} role; your key has {principal.role}")
+        return principal
 
     return check
 
@@ -117,11 +128,30 @@ _admin = require("admin")
 def require_update_right(request: Request) -> Principal:
     """A FastAPI dependency for /updatez: an admin key; with no keys configured, a server that
     listens on loopback only (anyone who can reach an open server must not make it rebuild)."""
-    keys: ApiKeys = request.app.state.api_keys
-    if keys.open and not request.app.state.settings.on_loopback:
+    if _open_access(request) and not request.app.state.settings.on_loopback:
         raise HTTPException(
             403,
             "reloading needs an admin API key: set SEVER_API_KEYS (e.g. 'KEY:admin'), or serve "
             "on 127.0.0.1 only",
         )
     return _admin(request)
+
+
+def key_name(key: str) -> str:
+    """The name a ``SEVER_API_KEYS`` key acts under: ``key-`` and 8 hex digits of its hash."""
+    return "key-" + hashlib.sha256(key.encode()).hexdigest()[:8]
+
+
+def _open_access(request: Request) -> bool:
+    """No keys configured and no users in the cases store."""
+    cases = getattr(request.app.state, "cases", None)
+    return request.app.state.api_keys.open and not (cases is not None and cases.has_users())
+
+
+def _user_principal(request: Request, key: str) -> Principal:
+    """The principal of a user's key from the cases store; 401 when it is no enabled user's."""
+    cases = getattr(request.app.state, "cases", None)
+    actor = cases.actor_for_key(key) if cases is not None and cases.has_users() else None
+    if actor is None:
+        raise HTTPException(401, "unknown API key", headers={"WWW-Authenticate": "ApiKey"})
+    return Principal(actor.role, f"user {actor.name}", actor.name)

@@ -1,0 +1,247 @@
+"""Cases over HTTP: findings, cases, decisions and the audit chain, with roles enforced.
+
+Viewers read; analysts assign, write notes and decide (the workflow then asks more for some
+moves: a reviewer who did not draft the report to file it, a reviewer to reopen); admins export
+the audit chain. Every change is made in the name of the request's principal. The answers are
+what ``sever cases … --json`` prints.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from pydantic import BaseModel, Field
+
+from sever.cases.roles import Actor, NotAllowed
+from sever.cases.store import store_exists
+from sever.home import Home
+from sever.serve.auth import Principal, require
+from sever.serve.models import ErrorResponse
+
+if TYPE_CHECKING:
+    from sever.cases.store import CaseStore
+
+router = APIRouter(tags=["Cases"])
+
+Viewer = Annotated[Principal, Depends(require("viewer"))]
+Analyst = Annotated[Principal, Depends(require("analyst"))]
+Admin = Annotated[Principal, Depends(require("admin"))]
+
+State = Literal[
+    "new", "in_review", "escalated", "reported", "closed_false_positive", "closed_no_action"
+]
+Verb = Literal["screen", "monitor", "network", "trace"]
+CaseId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="The case number.")]
+MAX_TEXT = 20_000
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse, "description": what}
+    for code, what in (
+        (400, "Invalid request: a parameter or body field out of its bounds."),
+        (401, "No API key, or an unknown one."),
+        (403, "The key's role may not do this (or four-eyes forbids it)."),
+        (404, "No such case."),
+        (409, "A move the workflow does not allow, or the case changed since `version`."),
+        (503, "The cases database cannot be reached."),
+    )
+}
+
+
+class CasesHolder:
+    """The app's cases store, opened on first use (a screening-only server never creates it)."""
+
+    def __init__(self, home: Home) -> None:
+        self.home = home
+        self._store: CaseStore | None = None
+        self._users = False
+        self._lock = threading.Lock()
+
+    def store(self) -> CaseStore:
+        with self._lock:
+            if self._store is None:
+                from sever.cases.store import CaseStore
+
+                self._store = CaseStore.open(self.home)
+            return self._store
+
+    def has_users(self) -> bool:
+        """Whether the store holds any user (once true, it stays true for this app)."""
+        if not self._users and (self._store is not None or store_exists(self.home)):
+            from sever.cases.users import has_users
+
+            self._users = has_users(self.store())
+        return self._users
+
+    def actor_for_key(self, key: str) -> Actor | None:
+        from sever.cases.users import by_key
+
+        return by_key(self.store(), key)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def _store(request: Request) -> CaseStore:
+    holder: CasesHolder = request.app.state.cases
+    return holder.store()
+
+
+@contextmanager
+def _answers() -> Iterator[None]:
+    """The store's refusals as HTTP answers."""
+    from sever.cases.store import StoreError
+    from sever.cases.workflow import BadMove, CaseNotFound
+
+    try:
+        yield
+    except NotAllowed as exc:
+        raise HTTPException(403, str(exc)) from None
+    except CaseNotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    except BadMove as exc:
+        raise HTTPException(409, str(exc)) from None
+    except StoreError as exc:
+        raise HTTPException(503, str(exc)) from None
+
+
+def _actor(principal: Principal) -> Actor:
+    return Actor(principal.name, principal.role)
+
+
+def _call(request: Request, work: Callable[[CaseStore], Any]) -> Any:
+    with _answers():
+        return work(_store(request))
+
+
+class Assignment(BaseModel):
+    assignee: str | None = Field(None, max_length=120, description="Who works it; null: nobody.")
+    version: int | None = Field(None, description="Refuse if the case changed since this version.")
+
+
+class NoteIn(BaseModel):
+    text: str = Field(min_length=1, max_length=MAX_TEXT, description="The note.")
+
+
+class DecisionIn(BaseModel):
+    state: State = Field(description="The state to move the case to.")
+    reason: str = Field(min_length=1, max_length=MAX_TEXT, description="Why (recorded).")
+    version: int | None = Field(None, description="Refuse if the case changed since this version.")
+
+
+@router.get("/cases", summary="The case inbox", responses=ERRORS)
+def cases(
+    request: Request,
+    _: Viewer,
+    state: Annotated[
+        State | Literal["open"] | None, Query(description="Only cases in this state.")
+    ] = None,
+    assignee: Annotated[
+        str | None, Query(max_length=120, description="Only this user's cases.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="At most this many cases.")] = 100,
+) -> list[dict[str, Any]]:
+    """Cases, earliest due date first, as `sever cases list --json` prints them."""
+    from sever.cases.workflow import list_cases
+
+    return _call(request, lambda s: list_cases(s, state=state, assignee=assignee, limit=limit))
+
+
+@router.get("/cases/{case_id}", summary="One case", responses=ERRORS)
+def case(request: Request, case_id: CaseId, _: Viewer) -> dict[str, Any]:
+    """A case with its findings, notes, attachments and decisions."""
+    from sever.cases.workflow import show_case
+
+    return _call(request, lambda s: show_case(s, case_id))
+
+
+@router.get("/findings", summary="Findings from every verb", responses=ERRORS)
+def findings(
+    request: Request,
+    _: Viewer,
+    verb: Annotated[Verb | None, Query(description="Only findings this verb raised.")] = None,
+    typology: Annotated[str | None, Query(max_length=64, description="Only this typology.")] = None,
+    case_id: Annotated[
+        int | None, Query(ge=1, le=2**31 - 1, description="Only the findings of this case.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="At most this many findings.")] = 100,
+) -> list[dict[str, Any]]:
+    """Findings, newest first, each with its subjects, evidence, explanation and case."""
+    from sever.cases.workflow import list_findings
+
+    return _call(
+        request,
+        lambda s: list_findings(s, verb=verb, typology=typology, case_id=case_id, limit=limit),
+    )
+
+
+@router.post("/cases/{case_id}/assign", summary="Assign a case", responses=ERRORS)
+def assign(
+    request: Request,
+    case_id: CaseId,
+    body: Assignment,
+    principal: Analyst,
+) -> dict[str, Any]:
+    """Give a case to someone (an analyst or above)."""
+    from sever.cases.workflow import assign as assign_case
+
+    return _call(
+        request,
+        lambda s: assign_case(s, _actor(principal), case_id, body.assignee, version=body.version),
+    )
+
+
+@router.post("/cases/{case_id}/notes", summary="Add a note", responses=ERRORS)
+def note(request: Request, case_id: CaseId, body: NoteIn, principal: Analyst) -> dict[str, Any]:
+    """Add a note to a case, in the principal's name."""
+    from sever.cases.workflow import add_note
+
+    return _call(request, lambda s: add_note(s, _actor(principal), case_id, body.text))
+
+
+@router.post("/cases/{case_id}/decisions", summary="Decide", responses=ERRORS)
+def decide(
+    request: Request,
+    case_id: CaseId,
+    body: DecisionIn,
+    principal: Analyst,
+) -> dict[str, Any]:
+    """Move a case to a new state with a reason. Filing (`reported`) needs a reviewer who did not
+    draft the report; reopening a closed case needs a reviewer."""
+    from sever.cases.workflow import decide as decide_case
+
+    return _call(
+        request,
+        lambda s: decide_case(
+            s, _actor(principal), case_id, body.state, body.reason, version=body.version
+        ),
+    )
+
+
+@router.get("/audit/verify", summary="Verify the audit chain", responses=ERRORS)
+def audit_verify(request: Request, _: Viewer) -> dict[str, Any]:
+    """Walk the chain; `ok` is false and `bad_seq` names the first bad record when it is broken."""
+    from sever.cases import audit
+
+    def work(store: CaseStore) -> dict[str, Any]:
+        with store.read() as session:
+            return audit.verify(session).to_dict()
+
+    return _call(request, work)
+
+
+@router.get("/audit", summary="Export the audit chain", responses=ERRORS)
+def audit_export(request: Request, _: Admin) -> dict[str, Any]:
+    """The whole chain with its head hash, as `sever audit export` writes it."""
+    from sever.cases import audit
+
+    def work(store: CaseStore) -> dict[str, Any]:
+        with store.read() as session:
+            return audit.export(session)
+
+    return _call(request, work)
