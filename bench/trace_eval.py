@@ -4,8 +4,10 @@
    ``crypto_laundering`` scheme, trace from the attacker's wallet and compare the endpoints with
    the planted cash-out transfers. *Reaching exchanges* is the stolen value the plant sent to
    exchange deposit addresses and OTC desks; *right address* is the traced value the trace put on
-   those very addresses; *right service* the traced value put on any address of the same
-   service; *wrong* the traced value put on other endpoints. Time per million transfers beside.
+   those very addresses, and *right service* on any address of the same service, each counted
+   at most up to what the plant sent there (the launderers' wallets also pay ordinary money to
+   the same exchanges: traced value beyond the planted amount is not a right attribution);
+   *wrong* is every other traced value put on an endpoint. Time per trace beside.
    A straightforward networkx haircut (bench/trace_speed.py) runs on the same world as baseline.
 2. The Atomic Wallet flow (real, WWW 2025 ground truth) mixed into N generated transfers in
    which the flow's wallets (not victims, not terminals) take part as ordinary users: haircut from
@@ -33,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from trace_speed import address, networkx_trace
 
+from sever.simulate.background import USD_PER_UNIT
 from sever.tables.engine import connect
 from sever.trace.run import TraceSettings, trace
 from sever.trace.tags import Tags, read_tag_file, read_user_csv
@@ -99,21 +102,24 @@ def evaluate_world(out: Path) -> dict:
         for scheme in schemes.itertuples():
             params = json.loads(scheme.params)
             planted = cash[cash.scheme_id == scheme.scheme_id]
-            reaching = float((planted.value * planted.asset.map({"ETH": 3000, "BTC": 60000})).sum())
+            reaching = float((planted.value * planted.asset.map(USD_PER_UNIT)).sum())
             started = time.perf_counter()
             result = trace(
                 loaded, TraceSettings((params["attacker"],), method=method, match_legs=True), tags
             )
             seconds += time.perf_counter() - started
             rows = result.addresses[result.addresses.role == "endpoint"]
-            keys = rows.address.str.lower()
-            right = keys.isin(set(planted.to_address))
-            services = {owner.get(a) for a in planted.to_address}
-            same_service = rows.service.isin(services)
+            traced = rows.assign(key=rows.address.str.lower())
+            planted = planted.assign(
+                usd=planted.value * planted.asset.map(USD_PER_UNIT),
+                service=planted.to_address.map(owner),
+            )
+            right_address = _capped(traced, planted, "key", "to_address")
+            right_service = _capped(traced, planted, "service", "service")
             totals["reaching"] += reaching
-            totals["right_address"] += float(rows[right].traced_usd.sum())
-            totals["right_service"] += float(rows[same_service].traced_usd.sum())
-            totals["wrong"] += float(rows[~same_service].traced_usd.sum())
+            totals["right_address"] += right_address
+            totals["right_service"] += right_service
+            totals["wrong"] += float(traced.traced_usd.sum()) - right_service
         report["methods"][method] = {
             "reaching_usd": round(totals["reaching"], 2),
             "right_address_share": round(totals["right_address"] / totals["reaching"], 4),
@@ -141,6 +147,13 @@ def evaluate_world(out: Path) -> dict:
     }
     engine.close()
     return report
+
+
+def _capped(traced: pd.DataFrame, planted: pd.DataFrame, ours: str, theirs: str) -> float:
+    """Traced US dollars on each address (or service) counted up to the planted dollars there."""
+    got = traced.groupby(ours).traced_usd.sum()
+    sent = planted.groupby(theirs).usd.sum()
+    return float(np.minimum(got.reindex(sent.index).fillna(0.0), sent).sum())
 
 
 def atomic_mix(folder: Path, n: int, seed: int = 0) -> dict:

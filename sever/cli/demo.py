@@ -71,7 +71,8 @@ def _recall_by_typology(world: Path, alerts: pd.DataFrame) -> pd.DataFrame:
 
 def _planted_cash_out(world: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The planted thefts' sources (labelled ``theft_receiver`` wallets) and their cash-out
-    transfers (to the labelled deposit addresses and OTC desks of the same theft), in dollars."""
+    transfers (the theft's own labelled transfers into its deposit addresses and OTC desks), in
+    dollars."""
     wallets = pd.read_parquet(world / "labels" / "wallets.parquet")
     wallets = wallets[wallets.typology == "crypto_laundering"]
     sources = wallets[wallets.role == "theft_receiver"]
@@ -80,7 +81,14 @@ def _planted_cash_out(world: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         world / "transfers.parquet",
         columns=["transaction_hash", "block_timestamp", "to_address", "value", "asset"],
     )
-    cash = transfers.merge(ends, left_on="to_address", right_on="address")
+    # Cash-out addresses may be busy customers' deposit addresses and the world's OTC desks, which
+    # also receive ordinary money: count only the theft's own labelled transfers into them.
+    labelled = pd.read_parquet(
+        world / "labels" / "transactions.parquet", columns=["tx_id", "scheme_id"]
+    )
+    cash = transfers.merge(ends, left_on="to_address", right_on="address").merge(
+        labelled, left_on=["transaction_hash", "scheme_id"], right_on=["tx_id", "scheme_id"]
+    )
     price = reference_prices().usd(
         cash.asset.to_numpy(dtype=object), cash.block_timestamp.astype("int64").to_numpy() // 10**9
     )

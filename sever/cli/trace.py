@@ -6,15 +6,25 @@ sever trace --transfers FILE --from ADDR[,ADDR…] [--method poison|haircut|fifo
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Sequence
+import signal
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
-from sever.cli.output import console, emit, print_table, user_errors
+from sever.cli.output import console, emit, err_console, print_table, user_errors
 from sever.errors import InputError, SeverError
 from sever.home import Home
 
@@ -41,9 +51,6 @@ def _seconds(text: str | None, option: str) -> int | None:
     return int(moment.timestamp())
 
 
-MAX_DECIMALS = 36
-"""The most decimals a token's values are divided by (ETH has 18, the longest in use about 24)."""
-
 MAX_LEG_HOURS = 24 * 366
 """With --match-legs: the longest wait for a bridge or mixer payout, in hours (a year)."""
 
@@ -59,51 +66,14 @@ def _check_options(
 ) -> None:
     """Refuse option values no file could make sense of, before any work is done (the trace
     settings check --hops, --min-usd, --method, --direction and the time window)."""
-    _check_number(decimals, "--decimals", 0, MAX_DECIMALS, f"between 0 and {MAX_DECIMALS}")
+    from sever.trace.transfers import check_decimals
+
+    check_decimals(decimals)
     _check_number(leg_tolerance, "--leg-tolerance", 0, 1, "a share between 0 and 1")
     _check_number(bridge_hours, "--bridge-hours", 0, MAX_LEG_HOURS, "a number of hours, 0 to 8784")
     _check_number(mixer_days, "--mixer-days", 0, MAX_LEG_HOURS / 24, "a number of days, 0 to 366")
     if asset is not None and not asset.strip():
         raise InputError(None, "the asset symbol is empty", field="--asset")
-
-
-def _check_parquet(paths: Sequence[Path]) -> None:
-    """Refuse a Parquet file whose footer cannot be read (truncated, or not Parquet at all)
-    before the transfers reader opens it."""
-    import pyarrow.parquet as pq
-
-    from sever.tables.io import file_format
-
-    for path in paths:
-        if path.is_dir():
-            parts = sorted(path.glob("*.parquet"))
-            if not parts:
-                raise InputError(path, "a folder of transfers must hold .parquet files")
-            path = parts[0]
-        if not path.is_file() or file_format(path) != "parquet":
-            continue
-        try:
-            pq.read_schema(path)
-        except Exception as exc:  # pyarrow's errors: ArrowInvalid, OSError, …
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise InputError(path, f"not a readable Parquet file: {first}") from None
-
-
-def _load(engine: Any, paths: list[Path], **options: Any) -> Any:
-    """The transfers, read; when the engine fails on a CSV file, the file's bytes are checked so
-    that the error names the file and the line (the engine says only that it failed)."""
-    from sever.tables.engine import check_utf8
-    from sever.tables.io import file_format
-    from sever.trace.transfers import load_transfers
-
-    _check_parquet(paths)
-    try:
-        return load_transfers(engine, paths, **options)
-    except SeverError:
-        for path in paths:
-            if path.is_file() and file_format(path) == "csv":
-                check_utf8(path)
-        raise
 
 
 def _sources(values: list[str]) -> tuple[str, ...]:
@@ -145,6 +115,50 @@ def _check_outputs(
     for path in (out, html, freeze, alerts):
         if path is not None:
             check_output_path(path)
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C during an engine query comes back from DuckDB as a query error; the keypress is
+    remembered so that it ends the run as an interruption (exit 130, nothing written)."""
+    pressed = False
+
+    def handler(signum: int, frame: Any) -> None:
+        nonlocal pressed
+        pressed = True
+        signal.default_int_handler(signum, frame)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    except SeverError:
+        if pressed:
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A Rich bar on stderr per stage of the trace (reading, hops, moving value); nothing under
+    ``--json`` or when stderr is not a terminal."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    shown = not quiet and err_console.is_terminal
+    with Progress(*columns, console=err_console, disable=not shown, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield progress
 
 
 def _tags(files: list[Path], lists: bool, home: Home) -> Any:
@@ -289,6 +303,7 @@ def trace_command(
         from sever.trace.legs import LegRules
         from sever.trace.prices import read_prices, reference_prices
         from sever.trace.run import TraceSettings, trace
+        from sever.trace.transfers import load_transfers
 
         _check_options(decimals, bridge_hours, mixer_days, leg_tolerance, asset)
         _check_outputs(out, html, freeze_list, alerts)
@@ -307,10 +322,16 @@ def trace_command(
         priced = read_prices(prices) if prices else reference_prices()
         engine = connect()
         try:
-            loaded = _load(
-                engine, transfers, asset=asset, decimals=decimals, cluster_inputs=cluster_inputs
-            )
-            result = trace(loaded, settings, tagged, priced)
+            with _interruptible(), _progress(quiet=as_json) as progress:
+                loaded = load_transfers(
+                    engine,
+                    transfers,
+                    asset=asset,
+                    decimals=decimals,
+                    cluster_inputs=cluster_inputs,
+                    progress=progress,
+                )
+                result = trace(loaded, settings, tagged, priced, progress=progress)
         finally:
             engine.close()
         _write(result, out, freeze_list, html, alerts, raw)
@@ -325,20 +346,26 @@ def _write(
     alerts: Path | None,
     raw: bool,
 ) -> None:
+    """Every output asked for, all renamed into place together (or none, on an error or
+    Ctrl-C)."""
     from sever.trace.flow_html import write_flow_html
     from sever.trace.freeze import freeze_requests, write_freeze_list
-    from sever.trace.output import write_addresses
+    from sever.trace.output import all_or_nothing, write_addresses
 
-    if out is not None:
-        write_addresses(result.addresses, out, raw=raw)
-    if freeze is not None:
-        write_freeze_list(freeze, freeze_requests(result.addresses, result.flows), raw=raw)
-    if html is not None:
-        write_flow_html(html, result)
-    if alerts is not None:
-        from sever.monitor import write_alerts
+    with all_or_nothing() as stage:
+        if out is not None:
+            write_addresses(result.addresses, stage(out), raw=raw)
+        if freeze is not None:
+            # The freeze list is two files, NAME.csv and NAME.json, named from one stem.
+            stage(freeze.with_suffix(".json"))
+            requests = freeze_requests(result.addresses, result.flows)
+            write_freeze_list(stage(freeze.with_suffix(".csv")), requests, raw=raw)
+        if html is not None:
+            write_flow_html(stage(html), result)
+        if alerts is not None:
+            from sever.monitor import write_alerts
 
-        write_alerts(result.alerts, alerts, raw=raw)
+            write_alerts(result.alerts, stage(alerts), raw=raw)
 
 
 def _report(result: Any, out: Path | None, as_json: bool) -> None:

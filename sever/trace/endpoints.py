@@ -56,12 +56,15 @@ def endpoint_alerts(
 ) -> list[Alert]:
     """One ``crypto_laundering`` alert per endpoint address that received traced value."""
     alerts = []
-    hashes = flows.groupby(["dst", "asset"]).tx_hash.agg(lambda h: tuple(sorted(set(h))))
+    ends = endpoints(rows)
+    # Only the endpoints' transfers are grouped: a large trace has millions of others.
+    into = flows[flows.dst.isin({address_key(a) for a in ends.address})]
+    hashes = into.groupby(["dst", "asset"]).tx_hash.agg(lambda h: tuple(sorted(set(h))))
     named_in: dict[str, set[str]] = {}
     for pattern in patterns:
         for address in pattern.addresses:
             named_in.setdefault(address, set()).add(pattern.name)
-    for row in endpoints(rows).itertuples():
+    for row in ends.itertuples():
         key = address_key(row.address)
         tx_ids = hashes.get((key, row.asset), ())
         share = float(row.share) if pd.notna(row.share) else 0.0

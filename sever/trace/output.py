@@ -1,7 +1,12 @@
-"""Writing the per-address table (``--out``): Parquet, CSV or JSON lines, atomically."""
+"""Writing the per-address table (``--out``): Parquet, CSV or JSON lines, atomically; and
+writing a trace's several outputs all together or not at all (:func:`all_or_nothing`)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -38,3 +43,31 @@ def write_addresses(rows: pd.DataFrame, path: str | Path, *, raw: bool = False) 
             if record[name] is not None:
                 record[name] = record[name].to_pydatetime()
     return write_records(records, path, ADDRESS_SCHEMA, raw=raw)
+
+
+@contextlib.contextmanager
+def all_or_nothing() -> Iterator[Callable[[Path], Path]]:
+    """Yield ``stage(path) -> temporary path``: each output is written under a hidden name
+    beside its final one, and only when every one is written are they all renamed into place
+    (with Ctrl-C held off for the renames). An error or Ctrl-C before that removes the hidden
+    files and leaves every earlier output as it was: a trace's outputs never disagree."""
+    staged: list[tuple[Path, Path]] = []
+
+    def stage(path: Path) -> Path:
+        path = Path(path)
+        temp = path.with_name(f".{path.stem}-partial-{os.getpid()}{path.suffix}")
+        staged.append((temp, path))
+        return temp
+
+    try:
+        yield stage
+    except BaseException:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        raise
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        for temp, path in staged:
+            os.replace(temp, path)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)

@@ -53,10 +53,9 @@ def address_rows(
     hops = reached.set_index("address").min_hops
     rows["min_hops"] = rows.address.map(hops).fillna(-1).astype("int64")
     rows["share"] = rows.traced_usd / stolen_usd if stolen_usd > 0 else float("nan")
-    held = holdings.set_index(["address", "asset"]).held
-    rows["held_value"] = [
-        held.get((a, s), 0.0) for a, s in zip(rows.address, rows.asset, strict=True)
-    ]
+    held = holdings.groupby(["address", "asset"], sort=False).held.sum().rename("held_value")
+    rows = rows.join(held, on=["address", "asset"])
+    rows["held_value"] = rows.held_value.fillna(0.0)
     found = [tags.get(a) for a in rows.address]
     rows["tag"] = [t.words() if t else "" for t in found]
     rows["service"] = [t.service if t else "" for t in found]

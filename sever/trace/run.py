@@ -27,6 +27,7 @@ from sever.trace.endpoints import endpoint_alerts, headline
 from sever.trace.legs import LegRules, Matches, match_legs, no_matches
 from sever.trace.patterns import Flow, Pattern, find_patterns
 from sever.trace.prices import Prices, reference_prices
+from sever.trace.progress import Progress, silent
 from sever.trace.reach import Bounds, reach, touching
 from sever.trace.results import address_rows, with_times
 from sever.trace.sources import Start, resolve_start
@@ -144,8 +145,10 @@ def trace(
     settings: TraceSettings,
     tags: Tags | None = None,
     prices: Prices | None = None,
+    progress: Progress = silent,
 ) -> TraceResult:
-    """Trace the stolen value from ``settings.sources`` through ``transfers``."""
+    """Trace the stolen value from ``settings.sources`` through ``transfers``; ``progress``
+    hears of each hop followed and of the steps after."""
     tags = tags or Tags()
     prices = prices or reference_prices()
     engine = transfers.engine
@@ -158,7 +161,7 @@ def trace(
         columns=["address", "arrival", "min_hops"],
     )
     for _ in range(MATCH_ROUNDS if settings.match_legs else 1):
-        reached = reach(engine, table, starts, absorbing, bounds)
+        reached = reach(engine, table, starts, absorbing, bounds, progress)
         walked = set(reached.address) - (absorbing - set(start.addresses))
         if settings.match_legs:
             walked |= tags.of_category(("bridge",))
@@ -172,7 +175,7 @@ def trace(
             bounds=bounds,
         )
         price = prices.usd(frame.asset.to_numpy(dtype=object), np.abs(frame.seconds.to_numpy()))
-        usd = frame.value.to_numpy() * np.nan_to_num(price, nan=0.0)
+        usd = _dollars(transfers, frame, price)
         if not settings.match_legs:
             matches = no_matches(len(frame))
             break
@@ -181,12 +184,14 @@ def trace(
         if landed.empty:
             break
         starts = pd.concat([starts, landed], ignore_index=True)
+    progress("moving value", 0, 2)
     plan = _plan(frame, start, price, settings.min_usd, matches)
     # Value carried out of an address at the hop bound leaves the trace there (written off).
     plan.floor[frame.src_hops.to_numpy() >= settings.hops] = np.inf
     ledger = build_ledger(frame, matches.leg_in >= 0, matches.payout >= 0)
     method = METHODS[settings.method](ledger)
     moved = propagate(ledger, method, plan)
+    progress("moving value", 1, 2)
     flows = _flows(frame, moved.amount, price, matches)
     carried = moved.amount > 0
     to_source = frame.dst.isin(start.addresses).to_numpy()
@@ -200,6 +205,7 @@ def trace(
     alerts = endpoint_alerts(
         rows, flows, patterns, settings.method, list(start.addresses) or sorted(start.receivers)
     )
+    progress("moving value", 2, 2)
     return TraceResult(
         settings=settings,
         addresses=rows,
@@ -216,6 +222,26 @@ def trace(
         patterns=patterns,
         alerts=alerts,
     )
+
+
+def _dollars(transfers: Transfers, frame: pd.DataFrame, price: np.ndarray) -> np.ndarray:
+    """Each transfer's value in US dollars; a value times price beyond any float (a price set far
+    too high, a value in base units) is an error naming the file, the row and the field."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        usd = frame.value.to_numpy() * np.nan_to_num(price, nan=0.0)
+    beyond = np.flatnonzero(~np.isfinite(usd))
+    if len(beyond):
+        first = frame.iloc[beyond[0]]
+        path, row = transfers.locate(str(first.tx_hash))
+        raise InputError(
+            path,
+            f"transfers: value {first.value:g} {first.asset} at {price[beyond[0]]:g} USD each is "
+            f"beyond any number ({len(beyond):,} transfer(s) like this); check --decimals and "
+            "the prices",
+            row=row,
+            field="value",
+        )
+    return usd
 
 
 def _payout_receivers(

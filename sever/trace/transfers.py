@@ -1,8 +1,10 @@
 """Chain transfers read, checked and normalised, kept on the engine for tracing.
 
-Every file is conformed to the transfers contract (:mod:`sever.tables.chain`): a bad value, a NaN,
-a negative value or a time outside 1970–9999 stops the run with an error naming the file, the row
-and the field. Then, the same way on every run, and counted in the output:
+Every file is checked before the engine reads it (:func:`check_file`: a Parquet file must have a
+readable footer, a CSV file must be UTF-8) and conformed to the transfers contract
+(:mod:`sever.tables.chain`): a bad value, a NaN, a negative value or a time outside 1970–9999
+stops the run with an error naming the file, the row and the field. Then, the same way on every
+run, and counted in the output:
 
 - addresses are joined in a case-insensitive form (:mod:`sever.trace.addresses`);
 - asset symbols are upper case and ``XBT`` is ``BTC``; token contracts are lower case;
@@ -25,15 +27,19 @@ import ibis.expr.types as ir
 from sever.errors import InputError
 from sever.tables.chain import TRANSFERS
 from sever.tables.contracts import conform
-from sever.tables.engine import Engine
-from sever.tables.io import read_input
+from sever.tables.engine import Engine, check_utf8
+from sever.tables.io import file_format, read_input
 from sever.trace.addresses import address_key_expr
+from sever.trace.progress import Progress, silent
 from sever.trace.utxo import check_pair, clustered, clusters, utxo_kind, utxo_transfers
 
 COLUMNS = ("row_id", "tx_hash", "seconds", "block", "log_index", "src", "dst", "value", "asset")
 """The columns of the kept transfers table every later step reads. ``row_id`` is a hash of the
 row (hash, sender, receiver, value): the same on every run, and the last tie-break of the order
 after ``seconds, block, log_index``."""
+
+MAX_DECIMALS = 36
+"""The most decimals a token's values are divided by (ETH has 18, the longest in use about 24)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,60 @@ class Transfers:
     handling: Handling
     files: tuple[str, ...]
 
+    def locate(self, tx_hash: str) -> tuple[str | None, int | None]:
+        """The file and 1-based data row where transaction ``tx_hash`` first appears, for an
+        error message (None where no file's hash column holds it, e.g. bitcoin-etl inputs)."""
+        from sever.tables.io import read_column
+
+        for path in self.files:
+            if Path(path).is_dir():
+                continue
+            for name in (
+                "tx_hash",
+                *(theirs for theirs, ours in TRANSFERS.aliases if ours == "tx_hash"),
+            ):
+                column = read_column(path, name)
+                if column is None:
+                    continue
+                rows = [i for i, v in enumerate(column.to_pylist(), 1) if str(v).strip() == tx_hash]
+                if rows:
+                    return path, rows[0]
+        return (self.files[0] if len(self.files) == 1 else None), None
+
+
+def check_decimals(decimals: int) -> None:
+    """Refuse a number of decimals no token has (negative, or more than :data:`MAX_DECIMALS`:
+    10^309 is beyond any float)."""
+    if not (isinstance(decimals, int) and 0 <= decimals <= MAX_DECIMALS):
+        raise InputError(
+            None, f"{decimals} is not between 0 and {MAX_DECIMALS}", field="--decimals"
+        )
+
+
+def check_file(path: str | Path) -> None:
+    """Refuse, naming the file, what the engine would fail on without saying where: a Parquet
+    file whose footer cannot be read (truncated, or not Parquet at all), a folder without Parquet
+    files, a CSV file that is not UTF-8 (naming the line; DuckDB would otherwise stop with an
+    internal error and refuse every later query on the same connection)."""
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "transfers file not found")
+    if path.is_dir():
+        parts = sorted(path.glob("*.parquet"))
+        if not parts:
+            raise InputError(path, "a folder of transfers must hold .parquet files")
+        path = parts[0]
+    if file_format(path) == "csv":
+        check_utf8(path)
+        return
+    try:
+        pq.read_schema(path)
+    except Exception as exc:  # pyarrow's errors: ArrowInvalid, OSError, …
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(path, f"not a readable Parquet file: {first}") from None
+
 
 def open_transfers(
     engine: Engine, path: str | Path, *, asset: str | None = None, decimals: int = 0
@@ -83,6 +143,13 @@ def open_transfers(
     """One file conformed to the contract, its asset filled in: the file's ``asset``, else its
     token contract, else ``asset`` (ethereum-etl transactions and traces carry no asset column:
     they are the native coin). A row left without an asset is an error."""
+    check_decimals(decimals)
+    check_file(path)
+    return _opened(engine, path, asset, decimals)
+
+
+def _opened(engine: Engine, path: str | Path, asset: str | None, decimals: int) -> ir.Table:
+    """``open_transfers`` for a file already checked."""
     table = read_input(engine, path, TRANSFERS)
     filled = table.asset.fill_null(table.token_address)
     if asset:
@@ -131,19 +198,21 @@ def load_transfers(
     asset: str | None = None,
     decimals: int = 0,
     cluster_inputs: bool = False,
+    progress: Progress = silent,
 ) -> Transfers:
     """Read every file (transfers, or bitcoin-etl inputs and outputs: :mod:`sever.trace.utxo`),
-    normalise it, set aside what moves nothing, and keep the rest."""
+    normalise it, set aside what moves nothing, and keep the rest. ``progress`` hears of each
+    file checked and of each pass over the rows."""
     if not paths:
         raise InputError(None, "give at least one transfers file", field="--transfers")
-    for path in paths:
-        if not Path(path).exists():
-            raise InputError(path, "transfers file not found")
+    check_decimals(decimals)
+    steps = len(paths) + 2
+    for done, path in enumerate(paths, 1):
+        check_file(path)
+        progress("reading transfers", done, steps)
     kinds = {Path(p): utxo_kind(p) for p in paths}
     parts = [
-        normalised(open_transfers(engine, p, asset=asset, decimals=decimals))
-        for p, kind in kinds.items()
-        if kind is None
+        normalised(_opened(engine, p, asset, decimals)) for p, kind in kinds.items() if kind is None
     ]
     inputs = [p for p, kind in kinds.items() if kind == "inputs"]
     outputs = [p for p, kind in kinds.items() if kind == "outputs"]
@@ -156,6 +225,7 @@ def load_transfers(
     # Kept once: the counts and the kept rows below read the normalised columns, not the files
     # (DuckDB would otherwise work out every address's key again for each use of it).
     table = engine.keep(parts[0] if len(parts) == 1 else ibis.union(*parts))
+    progress("reading transfers", steps - 1, steps)
     zero = (table.value == 0) & ~table.failed
     same = (table.src == table.dst) & ~table.failed & ~zero
     counts = engine.to_pandas(
@@ -176,4 +246,5 @@ def load_transfers(
     identity = kept.tx_hash.concat("|", kept.src, "|", kept.dst, "|", kept.value.cast("string"))
     kept = kept.mutate(row_id=identity.hash())
     kept = engine.keep(kept.select(*COLUMNS))
+    progress("reading transfers", steps, steps)
     return Transfers(engine, kept, handling, tuple(str(p) for p in paths))

@@ -116,3 +116,24 @@ def test_help_names_every_option() -> None:
         "--direction",
     ):
         assert option in result.output
+
+
+def test_json_output_has_no_progress_bar_and_is_pure_json(chain: Chain, tmp_path: Path) -> None:
+    laundering(chain)
+    result = runner.invoke(
+        app,
+        [
+            "trace",
+            "--transfers",
+            str(chain.write()),
+            "--from",
+            addr("thief"),
+            "--no-lists",
+            "--home",
+            str(tmp_path / "home"),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["settings"]["hops"] == 20
+    assert "following hops" not in result.output

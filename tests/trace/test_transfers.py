@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import ibis
+import numpy as np
 import pandas as pd
 import pytest
 
 from sever.errors import InputError
 from sever.trace.addresses import address_key, shown
-from sever.trace.transfers import load_transfers
+from sever.trace.prices import Prices
+from sever.trace.run import TraceSettings, trace
+from sever.trace.transfers import load_transfers, open_transfers
 from tests.trace.trace_chain import Chain, addr, engine_for, traced
 
 CHECKSUMMED = "0x52908400098527886E0F7030069857D2E4169EE7"  # an EIP-55 test vector
@@ -130,3 +134,80 @@ def test_xbt_is_bitcoin(chain: Chain) -> None:
     result = chain.trace("thief")
     assert result.addresses.asset.unique().tolist() == ["BTC"]
     assert result.stolen_usd == pytest.approx(60_000)
+
+
+# The core refuses what the command line used to refuse alone: a library caller gets the same
+# one-line errors, naming the file, the row and the field.
+
+
+def _inputs_table(path: Path) -> None:
+    """A bitcoin-etl inputs table (UTXO columns)."""
+    pd.DataFrame(
+        {
+            "transaction_hash": ["aa"],
+            "block_timestamp": pd.to_datetime(["2024-03-01"]),
+            "spent_transaction_hash": ["bb"],
+            "addresses": ["1A"],
+            "value": [1.0],
+        }
+    ).to_parquet(path)
+
+
+def test_a_truncated_parquet_file_of_utxo_inputs_is_refused_naming_it(tmp_path: Path) -> None:
+    whole = tmp_path / "inputs.parquet"
+    _inputs_table(whole)
+    cut = tmp_path / "cut.parquet"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(InputError, match="not a readable Parquet file") as caught:
+        load(cut)
+    assert caught.value.path == str(cut) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("decimals", [-1, 37, 309, 400])
+def test_decimals_no_token_has_are_refused_by_open_transfers(chain: Chain, decimals: int) -> None:
+    chain.send("a", "b", 1, 1)
+    with engine_for() as engine, pytest.raises(InputError, match="between 0 and 36") as caught:
+        open_transfers(engine, chain.write(), decimals=decimals)
+    assert caught.value.field == "--decimals"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"), [("9" * 309, "not a finite number"), ("-5", "negative")]
+)
+def test_open_transfers_refuses_values_beyond_a_float_and_negative_ones(
+    chain: Chain, value: str, problem: str
+) -> None:
+    chain.send("a", "b", 1, 1)
+    chain.send("b", "c", 1, 2)
+    chain.rows[1]["value"] = value
+    path = chain.write()
+    with engine_for() as engine, pytest.raises(InputError, match=problem) as caught:
+        open_transfers(engine, path)
+    assert (caught.value.path, caught.value.row, caught.value.field) == (str(path), 2, "value")
+
+
+def test_a_csv_file_that_is_not_utf8_is_refused_naming_the_file_and_line(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(
+        "tx_hash,timestamp,from_address,to_address,value,asset\n"
+        f"0x1,2024-03-01,{addr('a')},{addr('b')},1,Caf\xe9\n".encode("latin-1")
+    )
+    with engine_for() as engine:
+        with pytest.raises(InputError, match="not valid UTF-8") as caught:
+            load_transfers(engine, [path])
+        assert caught.value.path == str(path) and caught.value.row == 2
+        assert engine.to_pandas(ibis.memtable({"x": [1]})).x.tolist() == [1], "engine still works"
+
+
+def test_a_value_times_price_beyond_any_number_names_the_file_row_and_field(
+    chain: Chain,
+) -> None:
+    chain.send("thief", "a", 1, 1)
+    chain.send("a", "b", 1e30, 2)
+    path = chain.write()
+    huge = Prices("a price set far too high", {"ETH": (np.array([0]), np.array([1e300]))})
+    with engine_for() as engine, pytest.raises(InputError, match="beyond any number") as caught:
+        trace(load_transfers(engine, [path]), TraceSettings((addr("thief"),)), prices=huge)
+    assert (caught.value.path, caught.value.row, caught.value.field) == (str(path), 2, "value")
