@@ -25,6 +25,7 @@ _VERBS = (
     "simulate",
     "monitor",
     "trace",
+    "network",
     "cases",
     "report",
     "users",
