@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
@@ -245,3 +245,74 @@ def audit_export(request: Request, _: Admin) -> dict[str, Any]:
             return audit.export(session)
 
     return _call(request, work)
+
+
+# -- reports -----------------------------------------------------------------------------------
+
+Reviewer = Annotated[Principal, Depends(require("reviewer"))]
+ReportKind = Literal["sar", "goaml", "pdf"]
+
+REPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The report: FinCEN SAR or goAML XML, or the PDF case report. "
+        "`X-Sever-Sha256` is the hash the audit chain records.",
+        "content": {"application/xml": {}, "application/pdf": {}},
+    },
+    **ERRORS,
+}
+
+
+class FilingIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=MAX_TEXT, description="Why (recorded).")
+    version: int | None = Field(None, description="Refuse if the case changed since this version.")
+
+
+@router.post(
+    "/cases/{case_id}/reports/{kind}",
+    summary="Draft a report",
+    tags=["Reports"],
+    response_class=Response,
+    responses=REPORT_RESPONSES,
+)
+def draft(request: Request, case_id: CaseId, kind: ReportKind, principal: Analyst) -> Response:
+    """Draft the case's FinCEN SAR (`sar`), goAML STR (`goaml`) or PDF case report (`pdf`), as
+    `sever report KIND CASE` does, in the principal's name, with the filer settings of the
+    server's home (`report.toml`). A SAR or goAML draft needs an escalated case; it is recorded,
+    so its drafter cannot file it (four-eyes), and kept with the case. A case missing a subject,
+    an amount, a date or a narrative is refused (400) naming what is missing."""
+    import tempfile
+    from pathlib import Path
+
+    from sever.report.draft import MEDIA_TYPES, draft_report
+
+    suffix = ".pdf" if kind == "pdf" else ".xml"
+    with tempfile.TemporaryDirectory(prefix="sever-report-") as folder:
+        out = Path(folder) / f"case-{case_id}-{kind}{suffix}"
+        drafted = _call(request, lambda s: draft_report(s, _actor(principal), case_id, kind, out))
+        content = out.read_bytes()
+    return Response(
+        content,
+        media_type=MEDIA_TYPES[kind],
+        headers={
+            "X-Sever-Sha256": drafted.sha256,
+            "Content-Disposition": f'attachment; filename="{out.name}"',
+        },
+    )
+
+
+@router.post(
+    "/cases/{case_id}/filing", summary="File the drafted report", tags=["Reports"], responses=ERRORS
+)
+def file_report(
+    request: Request, case_id: CaseId, body: FilingIn, principal: Reviewer
+) -> dict[str, Any]:
+    """Mark the case's drafted SAR or goAML report as filed (the case becomes `reported`): a
+    reviewer who did not draft it (four-eyes), as `sever cases decide CASE reported` does."""
+    from sever.cases.workflow import decide as decide_case
+
+    return _call(
+        request,
+        lambda s: decide_case(
+            s, _actor(principal), case_id, "reported", body.reason, version=body.version
+        ),
+    )
