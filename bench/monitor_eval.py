@@ -1,40 +1,200 @@
-"""How well `sever monitor` finds the planted schemes of a simulated world.
+"""How well `sever monitor` finds laundering in a world it was not fitted on.
 
-Precision, recall and F1 per typology and overall, at payment and at account level, on the newest
-30 % of the period (time-ordered: the models never see it). Four detectors, run in one process:
+Every threshold and model is fitted on one world (the *tune* world) and measured on another (the
+*test* world): two simulated worlds of different seeds, or one labelled world (such as an AMLworld
+file converted by `sever monitor import`) cut in time, the oldest 60 % tuning and the newest 40 %
+testing. Eight detectors run in this one process, on the same test payments and accounts:
 
-- rules: the DPRK rule pack alone (a payment or account is flagged when an alert names it);
-- model: LightGBM over account, payment and graph features, without rule hits;
-- rules + model: the same model with the rule hits as features;
-- baseline: LightGBM on the raw payment columns only (amount, currency, format, countries, hour,
-  purpose), no account aggregates or graph features.
+- rules, defaults: the pack with its published defaults, nothing read off any data;
+- rules, calibrated: relative thresholds read off the tune world without labels (`calibrate_pack`);
+- rules, tuned: thresholds chosen on the tune world's labels for a precision target (`tune_pack`);
+- model: LightGBM over account and payment features, no rule hits, trained on the tune world;
+- rules + model: the same model with the calibrated pack's hits as features;
+- degree baseline: the k accounts with the most payments, k = the number of true accounts;
+- raw LightGBM baseline: LightGBM on the raw payment columns only (amount, currency, format,
+  countries, hour, purpose), trained on the tune world.
 
-Usage: python bench/monitor_eval.py WORLD_DIR [--hits hits.parquet] [--out bench/results/x.json]
+A payment is flagged when an alert names it (the model: when it scores above its threshold); an
+account when an alert names it. The degree baseline flags the payments of the accounts it flags;
+the payment-level models flag the accounts of the payments they flag. Precision, recall and F1
+are given overall and recall per typology, at account and payment level.
+
+Usage:
+  python bench/monitor_eval.py [--size medium] [--difficulty realistic,adversarial]
+                               [--tune-seed 101] [--test-seed 202] [--worlds /tmp/sever-worlds]
+  python bench/monitor_eval.py --tune-world A --test-world B     # two labelled worlds
+  python bench/monitor_eval.py --world DIR                       # one world, cut in time
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import subprocess
+import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pandas as pd
 
-from sever.monitor import pack
 from sever.monitor.inputs import prepare
+from sever.monitor.pack import DPRK_PACK
+from sever.monitor.rule import Inputs
 from sever.monitor.run import run_pack
-from sever.monitor.training import cuts, fit_level, slices
-from sever.tables.contracts import ACCOUNTS, HITS, PARTIES, TRANSACTIONS
-from sever.tables.engine import connect
+from sever.monitor.settings import PackSettings
+from sever.monitor.training import fit_level, slices
+from sever.monitor.tune import calibrate_pack, tune_pack
+from sever.tables.contracts import ACCOUNTS, PARTIES, TRANSACTIONS
+from sever.tables.currencies import read_rates
+from sever.tables.engine import Engine, connect
 from sever.tables.io import read_input
 
+RESULTS = Path(__file__).parent / "results"
+SEVER = (sys.executable, "-m", "sever.cli")
+"""The command line, run by this interpreter (whatever is on PATH)."""
+TUNE_SHARE = 0.6
+"""In a world cut in time, the oldest share of payments that tunes."""
+MODEL_CALIBRATION_SHARE = 0.3
+"""Of the tune world, the newest share calibrates the models' thresholds (the rest fits them)."""
+GAP_SHARE = 0.02
+"""Left out before each time cut, as a share of the period (as `sever monitor train` does)."""
+PRECISION_TARGET = 0.5
+"""What `tune_pack` is asked for: the issue's floor for rules and model together."""
 
-def prf(flagged: set, positives: set) -> dict:
+
+# ---------------------------------------------------------------------------------------------
+# Worlds and what is true in them
+
+
+@dataclass
+class World:
+    """A folder laid out as `sever simulate` writes it, and what its labels say."""
+
+    path: Path
+    rates: dict[str, float] | None = None
+    tx_labels: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Labelled bank payments: tx_id, typology."""
+    account_labels: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Labelled accounts that make or receive a bank payment: account_id, typology."""
+    tx_ids: set[str] = field(default_factory=set)
+    active: set[str] = field(default_factory=set)
+
+    @property
+    def transactions(self) -> Path:
+        return self.path / "transactions.parquet"
+
+    def files(self) -> dict[str, Any]:
+        """The keyword arguments every pack function takes for this world."""
+        return {
+            "accounts": self.path / "accounts.parquet",
+            "parties": self.path / "parties.parquet",
+            "rates": self.rates,
+        }
+
+
+def load_world(path: Path) -> World:
+    """A world's labels, restricted to what its bank payments show (chain transfers and
+    accounts without payments are `trace`'s and `network`'s)."""
+    con = duckdb.connect()
+    tx = str(path / "transactions.parquet")
+    ids = set(con.execute(f"SELECT tx_id FROM '{tx}'").df().tx_id.astype(str))
+    active = set(
+        con.execute(
+            f"SELECT src_account AS a FROM '{tx}' UNION SELECT dst_account FROM '{tx}'"
+        ).df().a.astype(str)
+    )  # fmt: skip
+    tx_labels = pd.read_parquet(path / "labels/transactions.parquet", columns=["tx_id", "typology"])
+    tx_labels = tx_labels[tx_labels.tx_id.isin(ids)].drop_duplicates()
+    accounts = pd.read_parquet(path / "labels/accounts.parquet", columns=["account_id", "typology"])
+    accounts = accounts[accounts.account_id.isin(active)].drop_duplicates()
+    rates = read_rates(path / "rates.csv") if (path / "rates.csv").exists() else None
+    return World(path, rates, tx_labels, accounts, ids, active)
+
+
+def simulated_world(root: Path, size: str, seed: int, difficulty: str) -> Path:
+    """The simulated world for (size, seed, difficulty), written once under ``root``."""
+    path = root / f"{size}-{difficulty}-seed{seed}"
+    if (path / "transactions.parquet").exists():
+        return path
+    command = [*SEVER, "simulate", "--size", size, "--seed", str(seed), "--out", str(path)]
+    if _simulate_knows("--difficulty"):
+        command += ["--difficulty", difficulty]
+    elif difficulty != "realistic":
+        raise SystemExit(f"this simulator has no --difficulty; cannot write a {difficulty} world")
+    print(f"writing {path} …", file=sys.stderr)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return path
+
+
+def _simulate_knows(option: str) -> bool:
+    found = subprocess.run([*SEVER, "simulate", "--help"], capture_output=True, text=True)
+    return option in found.stdout
+
+
+def cut_in_time(world: Path, root: Path, share: float = TUNE_SHARE) -> tuple[Path, Path]:
+    """One labelled world as two: payments before the ``share`` quantile of time, and after it
+    (a gap of :data:`GAP_SHARE` of the period left out between them). An account is labelled in
+    a part when one of its labelled payments falls in that part."""
+    con = duckdb.connect()
+    tx = str(world / "transactions.parquet")
+    low, high, cut = con.execute(
+        f"SELECT epoch(min(timestamp)), epoch(max(timestamp)), "
+        f"epoch(quantile_disc(timestamp, {share})) FROM '{tx}'"
+    ).fetchone()
+    gap = (high - low) * GAP_SHARE
+    parts = {"tune": f"epoch(timestamp) < {cut}", "test": f"epoch(timestamp) >= {cut + gap}"}
+    made = []
+    for name, condition in parts.items():
+        out = root / f"{world.name}-{name}"
+        shutil.rmtree(out, ignore_errors=True)
+        (out / "labels").mkdir(parents=True)
+        con.execute(
+            f"COPY (SELECT * FROM '{tx}' WHERE {condition}) TO '{out}/transactions.parquet'"
+        )
+        for name_ in ("accounts.parquet", "parties.parquet", "rates.csv"):
+            if (world / name_).exists():
+                shutil.copy(world / name_, out / name_)
+        con.execute(
+            f"""COPY (SELECT l.* FROM '{world}/labels/transactions.parquet' l
+                JOIN '{out}/transactions.parquet' t USING (tx_id))
+                TO '{out}/labels/transactions.parquet'"""
+        )
+        con.execute(
+            f"""COPY (SELECT DISTINCT a.* FROM '{world}/labels/accounts.parquet' a
+                WHERE a.account_id IN (
+                    SELECT src_account FROM '{out}/transactions.parquet' t
+                    JOIN '{out}/labels/transactions.parquet' USING (tx_id)
+                    UNION SELECT dst_account FROM '{out}/transactions.parquet' t
+                    JOIN '{out}/labels/transactions.parquet' USING (tx_id)))
+                TO '{out}/labels/accounts.parquet'"""
+        )
+        made.append(out)
+    return made[0], made[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoring a detector's flags
+
+
+@dataclass
+class Flags:
+    """What one detector flagged in the test world."""
+
+    tx: set[str]
+    accounts: set[str]
+    note: str = ""
+
+
+def prf(flagged: set[str], positives: set[str]) -> dict[str, Any]:
     tp = len(flagged & positives)
     precision = tp / len(flagged) if flagged else 0.0
     recall = tp / len(positives) if positives else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
     return {
         "precision": round(precision, 4),
         "recall": round(recall, 4),
@@ -44,126 +204,304 @@ def prf(flagged: set, positives: set) -> dict:
     }
 
 
-def per_typology(flagged: set, labels: pd.DataFrame, key: str) -> dict:
+def per_typology(flagged: set[str], labels: pd.DataFrame, key: str) -> dict[str, dict]:
     """Recall of each typology: the share of its labelled items that were flagged."""
     out = {}
     for typology, group in labels.groupby("typology"):
         items = set(group[key])
-        out[typology] = {"recall": round(len(items & flagged) / len(items), 4), "n": len(items)}
+        out[str(typology)] = {
+            "recall": round(len(items & flagged) / len(items), 4),
+            "n": len(items),
+        }
     return out
+
+
+def measure(flags: Flags, test: World) -> dict[str, Any]:
+    tx = flags.tx & test.tx_ids
+    accounts = flags.accounts & test.active
+    return {
+        "account": prf(accounts, set(test.account_labels.account_id))
+        | {"typologies": per_typology(accounts, test.account_labels, "account_id")},
+        "transaction": prf(tx, set(test.tx_labels.tx_id))
+        | {"typologies": per_typology(tx, test.tx_labels, "tx_id")},
+    } | ({"note": flags.note} if flags.note else {})
+
+
+# ---------------------------------------------------------------------------------------------
+# The detectors: one adapter each, so a changed API is a one-line change here
+
+
+def alerted(alerts: list) -> Flags:
+    return Flags({t for a in alerts for t in a.tx_ids}, {x for a in alerts for x in a.accounts})
+
+
+def default_settings() -> PackSettings:
+    """The pack with every relative threshold at its published default (nothing calibrated)."""
+    values = {r.id: {p.name: p.default for p in r.relative} for r in DPRK_PACK if r.relative}
+    return PackSettings(thresholds=values, source="defaults")
+
+
+def run_rules(engine: Engine, world: World, settings: PackSettings) -> list:
+    return run_pack(world.transactions, settings=settings, engine=engine, **world.files()).alerts
+
+
+def calibrated_settings(engine: Engine, tune: World) -> PackSettings:
+    """Relative thresholds read off the tune world, no labels."""
+    return calibrate_pack(tune.transactions, engine=engine, **tune.files()).settings
+
+
+def tuned_settings(engine: Engine, tune: World, precision: float) -> PackSettings:
+    """Thresholds chosen on the tune world's labels for a precision target."""
+    labels = dict(zip(tune.account_labels.account_id, tune.account_labels.typology, strict=True))
+    tuning = tune_pack(
+        tune.transactions, account_labels=labels, tx_labels=set(tune.tx_labels.tx_id),
+        precision=precision, engine=engine, **tune.files(),
+    )  # fmt: skip
+    return tuning.settings
+
+
+def world_inputs(engine: Engine, world: World) -> Inputs:
+    """The prepared tables the feature code reads."""
+    inputs = prepare(
+        engine,
+        read_input(engine, world.transactions, TRANSACTIONS),
+        accounts=read_input(engine, world.path / "accounts.parquet", ACCOUNTS),
+        parties=read_input(engine, world.path / "parties.parquet", PARTIES),
+        rates=world.rates,
+    )
+    return Inputs(inputs.tx, inputs.accounts, inputs.hits, keep=engine.keep)
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Time slices for :func:`sever.monitor.training.slices`: (name, first second, end)."""
+
+    parts: tuple[tuple[str, int | None, int | None], ...]
+
+    def bounds(self) -> list[tuple[str, int | None, int | None]]:
+        return list(self.parts)
+
+
+def tune_periods(engine: Engine, inputs: Inputs) -> Periods:
+    """The tune world cut in two: the oldest part fits, the newest calibrates (a gap between)."""
+    times = engine.to_pandas(inputs.tx.select("t")).t
+    cut = int(times.quantile(1 - MODEL_CALIBRATION_SHARE))
+    gap = int((times.max() - times.min()) * GAP_SHARE)
+    return Periods((("fit", None, cut - gap), ("calibrate", cut, None)))
+
+
+WHOLE = Periods((("test", None, None),))
+
+
+@dataclass
+class Features:
+    """Feature slices of both worlds for the learned detectors: tune fit, tune calibrate, test."""
+
+    full: list = field(default_factory=list)
+    raw: list = field(default_factory=list)
+
+
+def features(
+    engine: Engine, tune: World, test: World, tune_alerts: list, test_alerts: list
+) -> Features:
+    """Account and payment features (with the calibrated pack's hits) and raw payment columns."""
+    rule_ids = [rule.id for rule in DPRK_PACK]
+    made = Features()
+    for world, alerts, periods in ((tune, tune_alerts, None), (test, test_alerts, WHOLE)):
+        inputs = world_inputs(engine, world)
+        periods = periods or tune_periods(engine, inputs)
+        tx_pos, acc_pos = set(world.tx_labels.tx_id), set(world.account_labels.account_id)
+        made.full += slices(engine, inputs, alerts, rule_ids, tx_pos, acc_pos, periods)
+        made.raw += slices(engine, inputs, [], [], tx_pos, acc_pos, periods, raw_only=True)
+    return made
+
+
+def model_flags(parts: list, *, with_rules: bool) -> Flags:
+    """LightGBM fitted on the tune world's oldest part, its threshold set on the newest part,
+    then applied to the whole test world; account and payment models each flag their own."""
+    _, accounts = fit_level(parts, "account", with_rules=with_rules)
+    _, payments = fit_level(parts, "transaction", with_rules=with_rules)
+    return Flags(set(payments.tx_id[payments.flagged]), set(accounts.account_id[accounts.flagged]))
+
+
+def raw_lightgbm_flags(parts: list) -> Flags:
+    """LightGBM on raw payment columns; an account is flagged when one of its payments is."""
+    _, payments = fit_level(parts, "transaction", with_rules=False)
+    hit = payments[payments.flagged]
+    return Flags(set(hit.tx_id), set(hit.src_account) | set(hit.dst_account),
+                 "accounts: both ends of each flagged payment")  # fmt: skip
+
+
+def degree_flags(test: World) -> Flags:
+    """The k accounts with the most payments (sent plus received), k = the true accounts."""
+    k = len(set(test.account_labels.account_id))
+    con = duckdb.connect()
+    tx = str(test.transactions)
+    top = con.execute(
+        f"""SELECT account, count(*) AS n FROM (
+                SELECT src_account AS account FROM '{tx}' UNION ALL SELECT dst_account FROM '{tx}')
+            GROUP BY account ORDER BY n DESC, account LIMIT {k}"""
+    ).df()
+    flagged = set(top.account.astype(str))
+    payments = con.execute(f"SELECT tx_id, src_account, dst_account FROM '{tx}'").df()
+    touched = payments.src_account.isin(flagged) | payments.dst_account.isin(flagged)
+    return Flags(set(payments.tx_id[touched].astype(str)), flagged,
+                 "payments: every payment of a flagged account")  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# One evaluation
+
+
+def evaluate(tune: World, test: World, precision: float = PRECISION_TARGET) -> dict[str, Any]:
+    """Every detector fitted on ``tune`` and measured on ``test``."""
+    engine = connect("duckdb")
+    clock: dict[str, float] = {}
+    methods: dict[str, dict] = {}
+    settings: dict[str, dict] = {}
+
+    def timed(name: str, work: Callable[[], Any]) -> Any:
+        started = time.perf_counter()
+        value = work()
+        clock[name] = round(time.perf_counter() - started, 1)
+        return value
+
+    def record(name: str, flags: Flags) -> None:
+        methods[name] = measure(flags, test)
+        print(f"  {name}: account F1 {methods[name]['account']['f1']}", file=sys.stderr)
+
+    defaults = default_settings()
+    default_alerts = timed("rules, defaults", lambda: run_rules(engine, test, defaults))
+    record("rules, defaults", alerted(default_alerts))
+    calibrated = timed("calibrate", lambda: calibrated_settings(engine, tune))
+    settings["calibrated"] = calibrated.to_dict()
+    test_alerts = timed("rules, calibrated", lambda: run_rules(engine, test, calibrated))
+    record("rules, calibrated", alerted(test_alerts))
+    tuned = timed("tune", lambda: tuned_settings(engine, tune, precision))
+    settings["tuned"] = tuned.to_dict()
+    record("rules, tuned", alerted(timed("rules, tuned", lambda: run_rules(engine, test, tuned))))
+    tune_alerts = timed("rules on the tune world", lambda: run_rules(engine, tune, calibrated))
+    made = timed("features", lambda: features(engine, tune, test, tune_alerts, test_alerts))
+    record("model", timed("model", lambda: model_flags(made.full, with_rules=False)))
+    record("rules + model", timed("rules + model", lambda: model_flags(made.full, with_rules=True)))
+    record("degree baseline", timed("degree baseline", lambda: degree_flags(test)))
+    record("raw LightGBM baseline", timed("raw LightGBM", lambda: raw_lightgbm_flags(made.raw)))
+    return {
+        "tune_world": str(tune.path),
+        "test_world": str(test.path),
+        "test_payments": len(test.tx_ids),
+        "test_accounts": len(test.active),
+        "true_accounts": int(test.account_labels.account_id.nunique()),
+        "true_payments": len(test.tx_labels),
+        "precision_target": precision,
+        "methods": methods,
+        "checks": checks(methods),
+        "settings": settings,
+        "seconds": clock,
+    }
+
+
+def checks(methods: dict[str, dict]) -> dict[str, Any]:
+    """The issue's floors, as measured (they apply to realistic worlds; adversarial: no floor)."""
+    calibrated = methods["rules, calibrated"]["account"]
+    degree = methods["degree baseline"]["account"]
+    both = methods["rules + model"]["account"]
+    weak = {t: v["recall"] for t, v in both["typologies"].items() if v["recall"] < 0.8}
+    ratio = calibrated["f1"] / degree["f1"] if degree["f1"] else None
+    return {
+        "calibrated_vs_degree_f1": round(ratio, 2) if ratio is not None else None,
+        "calibrated_at_least_2x_degree": ratio is not None and ratio >= 2,
+        "rules_and_model_f1_at_least_0.7_precision_0.5": both["f1"] >= 0.7
+        and both["precision"] >= 0.5,
+        "typologies_below_0.8_recall_rules_and_model": weak,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
+
+def table(name: str, report: dict[str, Any]) -> str:
+    """The figures as text: one line per detector, then account recall per typology."""
+    lines = [f"{name}: tuned on {report['tune_world']}, tested on {report['test_world']}",
+             f"  {report['test_payments']:,} payments, {report['test_accounts']:,} accounts, "
+             f"{report['true_accounts']:,} true accounts, "
+             f"{report['true_payments']:,} true payments",
+             f"  {'detector':<22} {'acc P':>6} {'acc R':>6} {'acc F1':>6}   "
+             f"{'pay P':>6} {'pay R':>6} {'pay F1':>6}"]  # fmt: skip
+    for method, figures in report["methods"].items():
+        a, t = figures["account"], figures["transaction"]
+        lines.append(
+            f"  {method:<22} {a['precision']:>6.3f} {a['recall']:>6.3f} {a['f1']:>6.3f}   "
+            f"{t['precision']:>6.3f} {t['recall']:>6.3f} {t['f1']:>6.3f}"
+        )
+    names = list(report["methods"])
+    typologies = sorted({t for m in report["methods"].values() for t in m["account"]["typologies"]})
+    lines.append("  account recall per typology (n true accounts):")
+    lines.append("  " + f"{'typology':<22}" + "".join(f"{m[:11]:>12}" for m in names))
+    for typology in typologies:
+        cells = []
+        for method in names:
+            found = report["methods"][method]["account"]["typologies"].get(typology)
+            cells.append(f"{found['recall']:>12.2f}" if found else f"{'':>12}")
+        n = next(m["account"]["typologies"][typology]["n"] for m in report["methods"].values()
+                 if typology in m["account"]["typologies"])  # fmt: skip
+        lines.append("  " + f"{typology + f' ({n})':<22}" + "".join(cells))
+    lines.append(f"  checks: {json.dumps(report['checks'])}")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("world", type=Path)
-    parser.add_argument("--hits", type=Path, default=None)
-    parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument(
-        "--fit-share", type=float, default=1.0,
-        help="share of unlabelled payments of the fit slice used for training (large worlds)",
-    )  # fmt: skip
+    parser.add_argument("--size", default="medium", help="small, medium or a number of payments")
+    parser.add_argument("--difficulty", default="realistic,adversarial")
+    parser.add_argument("--tune-seed", type=int, default=101)
+    parser.add_argument("--test-seed", type=int, default=202)
+    parser.add_argument("--worlds", type=Path, default=Path("/tmp/sever-bench-worlds"),
+                        help="where simulated worlds are written once and reused")  # fmt: skip
+    parser.add_argument("--tune-world", type=Path, help="a labelled world to fit on")
+    parser.add_argument("--test-world", type=Path, help="a labelled world to measure on")
+    parser.add_argument("--world", type=Path,
+                        help="one labelled world (an imported AMLworld), cut in time")  # fmt: skip
+    parser.add_argument("--precision", type=float, default=PRECISION_TARGET,
+                        help="precision target for tuning")  # fmt: skip
+    parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    world = args.world
-    clock = {}
-    engine = connect("duckdb")
 
-    started = time.perf_counter()
-    result = run_pack(
-        world / "transactions.parquet",
-        accounts=world / "accounts.parquet",
-        parties=world / "parties.parquet",
-        hits=args.hits,
-        engine=engine,
-    )
-    clock["rules_s"] = round(time.perf_counter() - started, 1)
-
-    tx = read_input(engine, world / "transactions.parquet", TRANSACTIONS)
-    inputs = prepare(
-        engine,
-        tx,
-        accounts=read_input(engine, world / "accounts.parquet", ACCOUNTS),
-        parties=read_input(engine, world / "parties.parquet", PARTIES),
-        hits=read_input(engine, args.hits, HITS) if args.hits else None,
-    )
-    inputs = type(inputs)(inputs.tx, inputs.accounts, inputs.hits, keep=engine.keep)
-    bank_ids = set(engine.to_pandas(inputs.tx.select("tx_id")).tx_id)
-    tx_labels = pd.read_parquet(world / "labels/transactions.parquet")
-    tx_labels = tx_labels[tx_labels.tx_id.isin(bank_ids)]  # chain transfers belong to `trace`
-    account_labels = pd.read_parquet(world / "labels/accounts.parquet")
-    rule_ids = [rule.id for rule in pack.DPRK_PACK]
-    bounds = cuts(engine, inputs)
-
-    started = time.perf_counter()
-    parts = slices(
-        engine, inputs, result.alerts, rule_ids, set(tx_labels.tx_id),
-        set(account_labels.account_id), bounds, fit_share=args.fit_share,
-    )  # fmt: skip
-    raw_parts = slices(
-        engine, inputs, [], [], set(tx_labels.tx_id), set(account_labels.account_id), bounds,
-        raw_only=True, fit_share=args.fit_share,
-    )  # fmt: skip
-    clock["features_s"] = round(time.perf_counter() - started, 1)
-
-    test_tx = parts[2].tx
-    test_accounts = parts[2].accounts
-    test_ids = set(test_tx.tx_id)
-    active = set(test_accounts.account_id)
-    tx_pos = set(tx_labels.tx_id) & test_ids
-    acc_pos = set(account_labels.account_id) & active
-    tx_truth = tx_labels[tx_labels.tx_id.isin(test_ids)]
-    acc_truth = account_labels[account_labels.account_id.isin(active)]
-
-    flagged = {}
-    rule_tx = {t for a in result.alerts for t in a.tx_ids} & test_ids
-    rule_acc = {
-        acc for a in result.alerts if test_ids.intersection(a.tx_ids) for acc in a.accounts
-    } & active
-    flagged["rules"] = (rule_tx, rule_acc)
-
-    started = time.perf_counter()
-    thresholds = {}
-    for variant, with_rules in (("model", False), ("rules+model", True)):
-        tx_model, tx_scored = fit_level(parts, "transaction", with_rules=with_rules)
-        acc_model, acc_scored = fit_level(parts, "account", with_rules=with_rules)
-        flagged[variant] = (
-            set(tx_scored.tx_id[tx_scored.flagged]),
-            set(acc_scored.account_id[acc_scored.flagged]),
-        )
-        thresholds[variant] = {"transaction": tx_model.threshold, "account": acc_model.threshold}
-    base_model, base_scored = fit_level(raw_parts, "transaction", with_rules=False)
-    base_tx = set(base_scored.tx_id[base_scored.flagged])
-    hit = base_scored[base_scored.flagged]
-    base_acc = (set(hit.src_account) | set(hit.dst_account)) & active
-    flagged["baseline"] = (base_tx, base_acc)
-    thresholds["baseline"] = {"transaction": base_model.threshold}
-    clock["models_s"] = round(time.perf_counter() - started, 1)
-
-    report = {
-        "world": str(world),
-        "transactions": result.transactions,
-        "test_transactions": len(test_ids),
-        "test_accounts": len(active),
-        "alerts": len(result.alerts),
-        "seconds": clock,
-        "thresholds": thresholds,
-        "variants": {},
+    pairs: dict[str, tuple[Path, Path]] = {}
+    if args.world:
+        pairs[args.world.name] = cut_in_time(args.world, args.worlds)
+    elif args.tune_world or args.test_world:
+        if not (args.tune_world and args.test_world):
+            parser.error("give both --tune-world and --test-world")
+        if args.tune_world.resolve() == args.test_world.resolve():
+            parser.error("the tune and test worlds must differ (use --world to cut one in time)")
+        pairs[args.test_world.name] = (args.tune_world, args.test_world)
+    else:
+        if args.tune_seed == args.test_seed:
+            parser.error("--tune-seed and --test-seed must differ")
+        for difficulty in args.difficulty.split(","):
+            pairs[difficulty] = (
+                simulated_world(args.worlds, args.size, args.tune_seed, difficulty),
+                simulated_world(args.worlds, args.size, args.test_seed, difficulty),
+            )
+    report: dict[str, Any] = {
+        "generated": "simulated by sever (labelled as generated)" if not args.world else None,
+        "size": args.size if not (args.world or args.tune_world) else None,
+        "tune_seed": args.tune_seed if not (args.world or args.tune_world) else None,
+        "test_seed": args.test_seed if not (args.world or args.tune_world) else None,
+        "worlds": {},
     }
-    for variant, (tx_flags, acc_flags) in flagged.items():
-        report["variants"][variant] = {
-            "transaction": prf(tx_flags, tx_pos)
-            | {"typologies": per_typology(tx_flags, tx_truth, "tx_id")},
-            "account": prf(acc_flags, acc_pos)
-            | {"typologies": per_typology(acc_flags, acc_truth, "account_id")},
-        }
-    for level in ("transaction", "account"):
-        both = report["variants"]["rules+model"][level]["f1"]
-        base = report["variants"]["baseline"][level]["f1"]
-        report[f"f1_ratio_vs_baseline_{level}"] = round(both / base, 2) if base else None
-    text = json.dumps(report, indent=2)
-    print(text)
-    out = args.out or Path("bench/results") / f"monitor_eval_{world.name}.json"
+    for name, (tune_path, test_path) in pairs.items():
+        print(f"{name}: tune {tune_path}, test {test_path}", file=sys.stderr)
+        report["worlds"][name] = evaluate(
+            load_world(tune_path), load_world(test_path), args.precision
+        )
+        print(table(name, report["worlds"][name]))
+    out = args.out or RESULTS / f"monitor_eval_{'_'.join(pairs)}_{args.size}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text + "\n", encoding="utf-8")
+    out.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+    print(f"written to {out}")
 
 
 if __name__ == "__main__":

@@ -28,8 +28,11 @@ def describe(
     amount: float,
     start: datetime | None,
     end: datetime | None,
+    *,
+    thresholds: str = "",
 ) -> str:
-    """One paragraph: the finding, each condition with its number, then the largest payments."""
+    """One paragraph: the finding, each condition with its number, the largest payments, and
+    which thresholds raised it (``thresholds``: the settings' id and where they came from)."""
     held = "; ".join(reason.sentence() for reason in reasons)
     lines = [
         f"{rule_id} on account {focus}: {description}",
@@ -46,4 +49,6 @@ def describe(
         )
         more = len(edges) - len(largest)
         lines.append(f"Largest: {shown}" + (f"; and {more} more." if more > 0 else "."))
+    if thresholds:
+        lines.append(f"Thresholds: {thresholds}.")
     return " ".join(lines)

@@ -1,18 +1,14 @@
-"""The DPRK rule pack: every typology rule under one stable id, and how users tune them.
+"""The DPRK rule pack: every typology rule under one stable id.
 
-Parameters are overridden by ``rule_id.param=value`` settings or a YAML file mapping rule ids to
-``{param: value}``; an unknown rule or parameter is an error, never ignored.
+Parameters are overridden by ``rule_id.param=value`` settings or a settings file
+(:mod:`sever.monitor.settings`); an unknown rule or parameter is an error, never ignored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-from sever.errors import InputError
 from sever.monitor.rule import Rule, RuleError
 from sever.monitor.rules import (
     corridors,
@@ -25,7 +21,6 @@ from sever.monitor.rules import (
     purpose,
     screening,
 )
-from sever.tables.text_input import read_text
 
 DPRK_PACK: tuple[Rule, ...] = (
     *payroll.RULES,
@@ -62,25 +57,6 @@ def parse_settings(items: Iterable[str]) -> dict[str, dict[str, Any]]:
             raise RuleError(f"setting {item!r} is not RULE.PARAM=VALUE")
         settings.setdefault(rule_id, {})[param] = value.strip()
     return settings
-
-
-def read_settings(path: str | Path) -> dict[str, dict[str, Any]]:
-    """Settings from a YAML file: ``{rule_id: {param: value}}``, read strictly (UTF-8)."""
-    text = read_text(path, what="rule settings file")
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        raise InputError(
-            path,
-            f"not valid YAML: {getattr(exc, 'problem', None) or 'cannot parse'}",
-            row=where.line + 1 if where is not None else None,
-        ) from None
-    except RecursionError:  # PyYAML nests one call per level of [[[...]]]
-        raise InputError(path, "not valid rule settings: nested too deeply") from None
-    if not isinstance(data, Mapping) or not all(isinstance(v, Mapping) for v in data.values()):
-        raise InputError(path, "rule settings must map rule ids to {parameter: value}")
-    return {str(k): dict(v) for k, v in data.items()}
 
 
 def resolve(

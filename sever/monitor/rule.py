@@ -47,11 +47,44 @@ PLAIN_RANGE = (0, 1_000_000)
 
 
 @dataclass(frozen=True)
+class Relative:
+    """How a threshold is read off the data being screened instead of being fixed in advance.
+
+    Calibration runs the rule without its conditions, takes each account's largest ``metric``
+    (its busiest window) and sets the threshold just above the ``quantile`` of those values over
+    the accounts the rule measures: "more distinct receivers than the 99.5th percentile of the
+    accounts in this file". Whole-number thresholds sit one above the percentile; others at it.
+    ``floor`` is the least the threshold may be, whatever the data say (three counterparties
+    are the fewest that make a "many").
+    """
+
+    metric: str
+    quantile: float
+    floor: float = 0.0
+    over: str = "accounts"
+    """What the percentile is taken over, in words for the explanation."""
+    per_payment: bool = False
+    """Take the percentile over the file's payments (``metric`` is a column of the prepared
+    transactions, e.g. ``amount_usd``) rather than over accounts' busiest windows."""
+
+    @property
+    def percent(self) -> str:
+        """The quantile as analysts say it: ``99.5th``."""
+        value = f"{self.quantile * 100:g}"
+        last = value[-1]
+        suffix = {"1": "st", "2": "nd", "3": "rd"}.get(last, "th")
+        if value.endswith(("11", "12", "13")):
+            suffix = "th"
+        return f"{value}{suffix}"
+
+
+@dataclass(frozen=True)
 class Param:
     """A tunable number or list: its name, default, unit and what it does, in words.
 
     ``low`` and ``high`` bound the values a user may set; left out, they come from the unit
-    (:data:`UNIT_RANGES`, else :data:`PLAIN_RANGE`).
+    (:data:`UNIT_RANGES`, else :data:`PLAIN_RANGE`). ``relative`` says how calibration reads
+    the value off the data; its ``default`` is then used only where the data are too few.
     """
 
     name: str
@@ -60,6 +93,7 @@ class Param:
     unit: str = ""
     low: float | None = None
     high: float | None = None
+    relative: Relative | None = None
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -122,9 +156,11 @@ class Condition:
     def holds(self, candidates: ir.Table, params: Mapping[str, Any]) -> ir.BooleanValue:
         return OPS[self.op](candidates[self.metric], params[self.param])
 
-    def reason(self, row: Mapping[str, Any], params: Mapping[str, Any]) -> Reason:
+    def reason(self, row: Mapping[str, Any], params: Mapping[str, Any], basis: str = "") -> Reason:
+        """The condition as it held; ``basis`` says where its threshold came from."""
+        label = self.label.format(**params)
         return Reason(
-            label=self.label.format(**params),
+            label=f"{label}, {basis}" if basis else label,
             observed=_plain(row[self.metric]),
             threshold=params[self.param],
             op=self.op,
@@ -215,5 +251,26 @@ class Rule:
         seen.update(dict.fromkeys(self.metrics))
         return tuple(seen)
 
-    def reasons(self, row: Mapping[str, Any], params: Mapping[str, Any]) -> tuple[Reason, ...]:
-        return tuple(condition.reason(row, params) for condition in self.conditions)
+    def reasons(
+        self,
+        row: Mapping[str, Any],
+        params: Mapping[str, Any],
+        bases: Mapping[str, str] | None = None,
+    ) -> tuple[Reason, ...]:
+        """Each condition as it held, with where its threshold came from when it was calibrated."""
+        bases = bases or {}
+        return tuple(
+            condition.reason(row, params, bases.get(condition.param, ""))
+            for condition in self.conditions
+        )
+
+    @property
+    def relative(self) -> tuple[Param, ...]:
+        """The parameters calibration reads off the data."""
+        return tuple(p for p in self.params if p.relative is not None)
+
+    @property
+    def tuned(self) -> Param | None:
+        """The relative threshold that tuning moves: the first one a condition tests."""
+        tested = {c.param for c in self.conditions}
+        return next((p for p in self.relative if p.name in tested), None)

@@ -19,7 +19,7 @@ import json
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,11 +30,12 @@ import pyarrow as pa
 from sever.alerts import ALERT_COLUMNS, Alert, alert_id
 from sever.errors import InputError
 from sever.home import Home
-from sever.monitor import pack
+from sever.monitor.calibrate import Reading, calibrate
 from sever.monitor.explain import describe
 from sever.monitor.flows import DAY, busy_accounts
 from sever.monitor.inputs import prepare
 from sever.monitor.rule import Inputs, Rule
+from sever.monitor.settings import SOURCES, PackSettings
 from sever.tables.atomic import atomic_output
 from sever.tables.contracts import ACCOUNTS, HITS, PARTIES, TRANSACTIONS, Contract, conform
 from sever.tables.engine import Engine, connect
@@ -105,6 +106,10 @@ class MonitorResult:
     watermark: datetime | None = None
     future: FuturePayments | None = None
     """Payments dated after the run, when there were any."""
+    settings: PackSettings | None = None
+    """The settings the run used, with every threshold it calibrated filled in."""
+    readings: list[Reading] = field(default_factory=list)
+    """The thresholds this run read off its own input (none when the settings gave them all)."""
 
     def summary(self) -> str:
         """A printable summary: alerts per typology and rule, skipped rules, timings."""
@@ -119,6 +124,8 @@ class MonitorResult:
             )
         for (typology, rule_id), n in sorted(counts.items()):
             lines.append(f"  {typology:<20} {rule_id:<22} {n:>7,}")
+        if self.settings is not None:
+            lines.append(f"  thresholds: {thresholds_phrase(self.settings, self.readings)}")
         for rule_id, why in sorted(self.skipped.items()):
             lines.append(f"  skipped {rule_id}: {why}")
         if self.future is not None:
@@ -135,10 +142,8 @@ def run_pack(
     accounts: Source | None = None,
     parties: Source | None = None,
     hits: Source | None = None,
-    engine: str | Engine = "duckdb",
-    master: str | None = None,
-    rules: Iterable[str] | None = None,
-    settings: Mapping[str, Mapping[str, Any]] | None = None,
+    settings: PackSettings | None = None,
+    engine: Engine | None = None,
     rates: Mapping[str, float] | None = None,
     home: Home | None = None,
     incremental: str | None = None,
@@ -147,26 +152,29 @@ def run_pack(
 ) -> MonitorResult:
     """Evaluate the DPRK rule pack over transactions and return the alerts with their evidence.
 
-    ``incremental`` names a watermark kept in ``home``: evaluate only transactions since the last
-    run with that name (plus the look-back the rules need), then move the watermark forward.
-    ``scorer`` (a trained :class:`~sever.monitor.scorer.Scorer`) replaces each alert's severity
-    score with the model's calibrated score and adds the features that drove it. ``now`` is the
-    run's own time (the clock by default): payments dated after it never move the watermark.
+    ``settings`` says which rules run, with which thresholds, on which engine; thresholds they
+    leave open are calibrated on this input when relative, else the rule's default (with no
+    settings at all, every relative threshold is calibrated on the input). ``engine`` is an
+    engine already connected, used instead of connecting to the one the settings name.
+    ``incremental`` names a watermark kept in ``home``: evaluate only transactions since the
+    last run with that name (plus the look-back the rules need), then move the watermark
+    forward. ``scorer`` (a trained :class:`~sever.monitor.scorer.Scorer`) replaces each alert's
+    severity score with the model's calibrated score and adds the features that drove it.
+    ``now`` is the run's own time (the clock by default): payments dated after it never move
+    the watermark.
     """
-    chosen = pack.select(rules)
-    values = pack.resolve(chosen, settings)
+    settings = settings or PackSettings()
+    chosen = settings.chosen
+    for rule in chosen:
+        settings.values(rule)  # refuse unknown or bad values before any work
     now_t = int((now or datetime.now(UTC)).timestamp())
     last = None
     if incremental is not None:
         last = _read_watermark(home or Home.resolve(), check_run_name(incremental), now_t)
-    bound = engine if isinstance(engine, Engine) else connect(engine, master=master)
+    bound = engine or connect(settings.engine, master=settings.master)
     started = time.perf_counter()
     tx = _open(bound, transactions, TRANSACTIONS)
-    since_t = None
-    if last is not None:
-        look_back = max(rule.lookback(values[rule.id]) for rule in chosen)
-        since_t = int(last - look_back * DAY)
-    inputs = prepare(
+    whole = prepare(
         bound,
         tx,
         tx_path=transactions if isinstance(transactions, (str, Path)) else None,
@@ -174,20 +182,28 @@ def run_pack(
         parties=_open(bound, parties, PARTIES),
         hits=_open(bound, hits, HITS),
         rates=rates,
-        since_t=since_t,
     )
     incremental_run = incremental is not None
-    future = _future_payments(bound, inputs.tx, now_t, left_out=incremental_run)
+    future = _future_payments(bound, whole.tx, now_t, left_out=incremental_run)
     if future is not None and incremental_run:
-        inputs = Inputs(bound.keep(inputs.tx.filter(inputs.tx.t <= now_t)), inputs.accounts,
-                        inputs.hits)  # fmt: skip
-    inputs = Inputs(inputs.tx, inputs.accounts, inputs.hits, keep=bound.keep,
-                    busy=bound.keep(busy_accounts(inputs.tx)))  # fmt: skip
+        whole = Inputs(bound.keep(whole.tx.filter(whole.tx.t <= now_t)), whole.accounts,
+                       whole.hits)  # fmt: skip
+    whole = Inputs(whole.tx, whole.accounts, whole.hits, keep=bound.keep,
+                   busy=bound.keep(busy_accounts(whole.tx)))  # fmt: skip
+    settings, readings = _calibrated(bound, whole, settings, transactions)
+    values = {rule.id: settings.values(rule) for rule in chosen}
+    inputs = whole
+    if last is not None:
+        look_back = max(rule.lookback(values[rule.id]) for rule in chosen)
+        recent = whole.tx.filter(whole.tx.t >= int(last - look_back * DAY))
+        inputs = Inputs(bound.keep(recent), whole.accounts, whole.hits, keep=bound.keep,
+                        busy=bound.keep(busy_accounts(recent)))  # fmt: skip
     tx_t = inputs.tx.t
     stats = bound.to_pandas(
         inputs.tx.aggregate(n=inputs.tx.count(), last=tx_t.max(where=tx_t <= now_t))
     )
-    result = MonitorResult([], bound.name, int(stats.n.iloc[0]), future=future)
+    result = MonitorResult([], bound.name, int(stats.n.iloc[0]), future=future,
+                           settings=settings, readings=readings)  # fmt: skip
     result.seconds["prepare"] = time.perf_counter() - started
     rows: list[tuple[Rule, dict[str, Any]]] = []
     for rule in chosen:
@@ -201,10 +217,10 @@ def run_pack(
         rows.extend((rule, record) for record in found.to_dict("records"))
     clock = time.perf_counter()
     edges = _edges(bound, inputs.tx, rows)
-    alerts = [_alert(ep, values[ep.rule.id], edges) for ep in _episodes(rows)]
+    alerts = [_alert(ep, values[ep.rule.id], edges, settings) for ep in _episodes(rows)]
     if last is not None:
         alerts = [a for a in alerts if a.period_end and a.period_end.timestamp() > last]
-    if scorer is not None and alerts:
+    if scorer is not None:  # the model alerts on its own, even when no rule did
         from sever.monitor.training import scored_alerts
 
         alerts = scored_alerts(bound, inputs, alerts, scorer)
@@ -216,6 +232,26 @@ def run_pack(
         if incremental_run:
             _write_watermark(home or Home.resolve(), incremental, int(newest), last)
     return result
+
+
+def _calibrated(
+    engine: Engine, inputs: Inputs, settings: PackSettings, transactions: Source
+) -> tuple[PackSettings, list[Reading]]:
+    """``settings`` with the relative thresholds they leave open read off this run's input.
+
+    Settings that gave no thresholds at all become "calibrated on this input"; otherwise they
+    keep their source, and the basis of each threshold read here says where it came from.
+    """
+    if not any(settings.missing(rule) for rule in settings.chosen):
+        return settings, []
+    name = Path(transactions).name if isinstance(transactions, (str, Path)) else "this input"
+    fresh = not settings.thresholds
+    calibrated, readings = calibrate(engine, inputs, settings, input_name=name)
+    if fresh:
+        payments = int(engine.to_pandas(inputs.tx.count().as_table()).iloc[0, 0])
+        described = {"transactions": name, "payments": payments}
+        calibrated = replace(calibrated, source="data", input=described)
+    return calibrated, readings
 
 
 _EPOCH = datetime.fromtimestamp(0, UTC)
@@ -330,7 +366,26 @@ def _canonical(record: Mapping[str, Any]) -> str:
     return json.dumps({k: plain(v) for k, v in record.items()}, sort_keys=True, default=str)
 
 
-def _alert(episode: _Episode, params: Mapping[str, Any], edges: dict) -> Alert:
+def thresholds_phrase(settings: PackSettings, readings: Sequence[Reading] = ()) -> str:
+    """Where a run's thresholds came from, in one phrase (summary and explanations)."""
+    record = settings.record()
+    origin = (settings.input or {}).get("transactions")
+    if readings and settings.file is None and settings.source == "data":
+        what = f"calibrated on this input ({origin}), no settings file given"
+    elif settings.source == "data":
+        what = f"calibrated on {origin}" if origin else "calibrated on the data"
+    elif settings.source == "labels":
+        what = f"tuned on labelled data ({origin})" if origin else "tuned on labelled data"
+    else:
+        what = SOURCES[settings.source]
+    if settings.file:
+        what += f", from {Path(settings.file).name}"
+    return f"settings {record['id']} ({what})"
+
+
+def _alert(
+    episode: _Episode, params: Mapping[str, Any], edges: dict, settings: PackSettings
+) -> Alert:
     rule = episode.rule
     tx_ids = tuple(sorted(episode.tx_ids))
     accounts = tuple(sorted(episode.accounts))
@@ -338,11 +393,12 @@ def _alert(episode: _Episode, params: Mapping[str, Any], edges: dict) -> Alert:
     amount = round(sum(edge["amount_usd"] for edge in seen), 2)
     start = min((edge["timestamp"] for edge in seen), default=None)
     end = max((edge["timestamp"] for edge in seen), default=None)
-    reasons = rule.reasons(episode.lead, params)
+    reasons = rule.reasons(episode.lead, params, settings.basis.get(rule.id))
     evidence = {
         "focus": episode.focus,
         "metrics": {name: _plain(episode.lead[name]) for name in rule.metric_columns},
         "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
+        "settings": settings.record(),
         "windows": episode.windows,
         "edges": [
             {k: edge[k] for k in ("tx_id", "src_account", "dst_account", "amount_usd")}
@@ -364,7 +420,16 @@ def _alert(episode: _Episode, params: Mapping[str, Any], edges: dict) -> Alert:
         reasons=reasons,
         evidence=evidence,
         explanation=describe(
-            rule.id, rule.description, episode.focus, reasons, seen, accounts, amount, start, end
+            rule.id,
+            rule.description,
+            episode.focus,
+            reasons,
+            seen,
+            accounts,
+            amount,
+            start,
+            end,
+            thresholds=thresholds_phrase(settings),
         ),
     )
 

@@ -142,20 +142,38 @@ CORPUS: list[tuple[str, Builder, tuple[str, ...]]] = [
      ("hits.csv", "match", "not a flag")),
     # settings and rates
     ("settings-latin-1", _run_with(settings=lambda f: write(
-        f, "s.yaml", "fan_out:\n  min_counterparties: 9 # caf\xe9\n".encode("latin-1"))),
-     ("s.yaml", "byte 0xe9")),
+        f, "s.yaml", "thresholds:\n  fan_out:\n    min_counterparties: 9 # caf\xe9\n"
+        .encode("latin-1"))), ("s.yaml", "byte 0xe9")),
     ("settings-not-yaml", _run_with(settings=lambda f: write(f, "s.yaml", "a: [b\n")),
      ("s.yaml", "not valid yaml")),
     ("settings-too-deep", _run_with(settings=lambda f: write(f, "s.yaml", "[" * 5000)),
      ("s.yaml",)),
     ("settings-a-list", _run_with(settings=lambda f: write(f, "s.yaml", "- 1\n- 2\n")),
-     ("s.yaml", "must map rule ids")),
+     ("s.yaml", "must be a mapping")),
     ("settings-nan", _run_with(settings=lambda f: write(
-        f, "s.yaml", "fan_out:\n  min_total: .nan\n")), ("min_total", "between")),
+        f, "s.yaml", "thresholds:\n  fan_out:\n    min_total: .nan\n")),
+     ("s.yaml", "row 3", "thresholds.fan_out.min_total", "between")),
     ("settings-zero-window", _run_with(settings=lambda f: write(
-        f, "s.yaml", "fan_out:\n  window_days: 0\n")), ("window_days", "between 1 and 3650")),
+        f, "s.yaml", "thresholds:\n  fan_out:\n    window_days: 0\n")),
+     ("window_days", "between 1 and 3650")),
     ("settings-unknown-rule", _run_with(settings=lambda f: write(
-        f, "s.yaml", "fan_outt:\n  window_days: 3\n")), ("unknown rule", "fan_outt")),
+        f, "s.yaml", "thresholds:\n  fan_outt:\n    window_days: 3\n")),
+     ("unknown rule", "fan_outt", "row 2")),
+    ("settings-unknown-parameter", _run_with(settings=lambda f: write(
+        f, "s.yaml", "source: data\nthresholds:\n  fan_out:\n    min_fans: 3\n")),
+     ("row 4", "thresholds.fan_out.min_fans", "no parameter")),
+    ("settings-unknown-key", _run_with(settings=lambda f: write(
+        f, "s.yaml", "version: 1\nthreshold: {}\n")), ("row 2", "unknown key 'threshold'")),
+    ("settings-old-layout", _run_with(settings=lambda f: write(
+        f, "s.yaml", "fan_out:\n  window_days: 3\n")), ("go under 'thresholds:'",)),
+    ("settings-bad-source", _run_with(settings=lambda f: write(f, "s.yaml", "source: magic\n")),
+     ("field 'source'", "unknown source")),
+    ("settings-bad-version", _run_with(settings=lambda f: write(f, "s.yaml", "version: 7\n")),
+     ("version",)),
+    ("settings-bad-engine", _run_with(settings=lambda f: write(f, "s.yaml", "engine: oracle\n")),
+     ("engine", "oracle")),
+    ("settings-rules-not-list", _run_with(settings=lambda f: write(f, "s.yaml", "rules: 5\n")),
+     ("rules", "list of rule ids")),
     ("rates-latin-1", _run_with(rates=lambda f: write(
         f, "r.csv", "currency,usd_per_unit\nEUR,1.1\n\xa3,1.3\n".encode("latin-1"))),
      ("r.csv", "byte 0xa3")),
@@ -191,6 +209,18 @@ OPTIONS: list[tuple[str, list[str], tuple[str, ...]]] = [
     ("score-untrained", ["score", "TX"], ("no trained model",)),
     ("train-nothing", ["train"], ("--world",)),
     ("train-no-world", ["train", "--world", "OUT/none"], ("not found",)),
+    ("calibrate-out-folder", ["calibrate", "TX", "--out", "OUT"], ("is a folder",)),
+    ("calibrate-out-suffix", ["calibrate", "TX", "--out", "OUT/s.csv"], (".yaml or .yml",)),
+    ("tune-no-target", ["tune", "TX", "--account-labels", "TX", "--out", "OUT/s.yaml"],
+     ("--precision", "--alert-budget")),
+    ("tune-both-targets", ["tune", "TX", "--account-labels", "TX", "--out", "OUT/s.yaml",
+                           "--precision", "0.5", "--alert-budget", "10"], ("one of them",)),
+    ("tune-precision-above-1", ["tune", "TX", "--account-labels", "TX", "--out", "OUT/s.yaml",
+                                "--precision", "1.5"], ("--precision", "at most 1")),
+    ("tune-budget-zero", ["tune", "TX", "--account-labels", "TX", "--out", "OUT/s.yaml",
+                          "--alert-budget", "0"], ("--alert-budget", "at least 1")),
+    ("tune-labels-no-column", ["tune", "TX", "--account-labels", "TX", "--out", "OUT/s.yaml",
+                               "--precision", "0.5"], ("account_id",)),
     ("train-bad-labels", ["train", "--transactions", "TX", "--tx-labels", "TX",
                           "--account-labels", "TX"], ("account_id",)),
 ]  # fmt: skip

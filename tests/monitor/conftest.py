@@ -120,3 +120,39 @@ def ledger() -> Ledger:
 def new_ledger() -> type[Ledger]:
     """The Ledger class, for tests that write their own background."""
     return Ledger
+
+
+def crowd(book: Ledger, people: int = 600) -> None:
+    """A town large enough to calibrate on: each person pays two friends once a month."""
+    for p in range(people):
+        for k in (1, 2):
+            friend = f"F{(p + 37 * k) % people:03d}"
+            book.pay(f"F{p:03d}", friend, 700, (p % 500) + 3 * k)
+
+
+def generous(book: Ledger, count: int = 5, receivers: int = 6) -> list[str]:
+    """Legitimate people who pay more friends than most: above the crowd, below a scheme."""
+    names = [f"G{i}" for i in range(count)]
+    for i, name in enumerate(names):
+        for j in range(receivers):
+            book.pay(name, f"F{(50 * i + j) % 600:03d}", 900 + 10 * j, 100 + 5 * i + j)
+    return names
+
+
+def hubs(book: Ledger, count: int = 2, mules: int = 9) -> dict[str, list[str]]:
+    """Fan-outs: each hub splits a balance over fresh mule accounts within hours."""
+    planted = {}
+    for i in range(count):
+        hub = f"H{i}"
+        planted[hub] = [f"H{i}-M{j}" for j in range(mules)]
+        for j, mule in enumerate(planted[hub]):
+            book.pay(hub, mule, 3_000 + 10 * j, 200 + 30 * i + j)
+    return planted
+
+
+@pytest.fixture
+def town() -> tuple[Ledger, list[str], dict[str, list[str]]]:
+    """A crowd, five generous people and two planted fan-out hubs (hubs are the labelled)."""
+    book = Ledger()
+    crowd(book)
+    return book, generous(book), hubs(book)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sever.monitor.settings import PackSettings
 from sever.tables.engine import spark_available
 
 pytestmark = pytest.mark.spark
@@ -14,13 +15,16 @@ pytestmark = pytest.mark.spark
 
 @pytest.fixture(scope="module")
 def small_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small simulated world (20,000 payments, every typology planted)."""
+    """A small simulated world (20,000 payments) dense with textbook schemes: this world checks
+    that the engines agree, not how well rules find schemes, so it plants five times the realistic
+    share of easy shapes for most rule families to fire."""
     from sever.home import Home
     from sever.simulate import SimulationParams, simulate
 
     out = tmp_path_factory.mktemp("world")
     home = Home.resolve(tmp_path_factory.mktemp("home"))
-    simulate(SimulationParams(size=20_000, seed=1), out, home=home)
+    params = SimulationParams(size=20_000, seed=1, difficulty="easy", illicit_share=0.05)
+    simulate(params, out, home=home)
     return out
 
 
@@ -70,7 +74,7 @@ def test_every_rule_gives_the_same_alerts_on_both_engines(new_ledger) -> None:
             frames["transactions"],
             accounts=frames["accounts"],
             parties=frames["parties"],
-            engine=engine,
+            settings=PackSettings(engine=engine),
         )
         for engine in ("duckdb", "spark")
     ]
@@ -88,8 +92,11 @@ def test_duckdb_and_spark_raise_identical_alerts(small_world: Path) -> None:
         "accounts": small_world / "accounts.parquet",
         "parties": small_world / "parties.parquet",
     }
-    on_duckdb = run_pack(small_world / "transactions.parquet", engine="duckdb", **files)
-    on_spark = run_pack(small_world / "transactions.parquet", engine="spark", **files)
+    tx = small_world / "transactions.parquet"
+    on_duckdb = run_pack(tx, settings=PackSettings(engine="duckdb"), **files)
+    on_spark = run_pack(tx, settings=PackSettings(engine="spark"), **files)
+    assert on_duckdb.readings, "the world is large enough to calibrate on"
+    assert on_spark.settings.thresholds == on_duckdb.settings.thresholds
     assert on_duckdb.alerts, "the world should raise alerts"
     assert len({a.rule_id for a in on_duckdb.alerts}) >= 8
     assert _comparable(on_spark) == _comparable(on_duckdb)
@@ -128,7 +135,9 @@ def test_spark_reads_sever_screen_hits_and_refuses_bad_values_like_duckdb(
         }
     ).to_parquet(hits)
     runs = [
-        run_pack(tx, hits=hits, rules=["screened_counterparty"], engine=engine)
+        run_pack(
+            tx, hits=hits, settings=PackSettings(rules=("screened_counterparty",), engine=engine)
+        )
         for engine in ("duckdb", "spark")
     ]
     assert len(runs[0].alerts) == 3
@@ -148,7 +157,7 @@ def test_spark_reads_sever_screen_hits_and_refuses_bad_values_like_duckdb(
             errors = []
             for engine in ("duckdb", "spark"):
                 with pytest.raises(InputError) as caught:
-                    run_pack(path, engine=engine)
+                    run_pack(path, settings=PackSettings(engine=engine))
                 errors.append((caught.value.row, caught.value.field))
             assert errors[0] == errors[1] and errors[0][1] == column
 

@@ -11,6 +11,7 @@ import pytest
 
 from sever.errors import InputError
 from sever.monitor import run_pack
+from sever.monitor.settings import PackSettings
 
 if TYPE_CHECKING:
     from conftest import Ledger
@@ -55,7 +56,7 @@ def test_a_full_run_evaluates_future_payments_and_reports_them(
 ) -> None:
     for i in range(10):
         ledger.pay("HUB", f"HUB-M{i}", 3_000, FAR_FUTURE)
-    result = run_pack(save(ledger, tmp_path), rules=["fan_out"])
+    result = run_pack(save(ledger, tmp_path), settings=PackSettings(rules=("fan_out",)))
     assert "HUB" in {a.evidence["focus"] for a in result.alerts}
     assert result.future.count == 10 and not result.future.left_out
 

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from sever.monitor import run_pack
+from sever.monitor.settings import PackSettings
 
 if TYPE_CHECKING:
     from conftest import Ledger
@@ -30,8 +31,7 @@ def run(book: Ledger, rule: str, hits: pd.DataFrame | None = None, **settings):
         accounts=frames["accounts"],
         parties=frames["parties"],
         hits=hits,
-        rules=[rule],
-        settings={rule: settings} if settings else None,
+        settings=PackSettings(rules=(rule,), thresholds={rule: settings}),
     )
 
 
@@ -53,7 +53,8 @@ def test_fan_out_of_many_transfers_within_a_day(ledger: Ledger, receivers: int, 
     if found:
         assert found[0].evidence["focus"] == "HUB"
         assert len(found[0].tx_ids) == receivers
-        assert "distinct receivers in the window: 12 (at least 8)" in found[0].explanation
+        assert "distinct receivers in the window, the pack's default" in found[0].explanation
+        assert ": 12 (at least 10)" in found[0].explanation
 
 
 @pytest.mark.parametrize(("senders", "expected"), [(10, 1), (4, 0)])

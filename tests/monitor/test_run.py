@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from sever.cli import app
 from sever.monitor import DPRK_PACK, run_pack, write_alerts
 from sever.monitor.rule import TYPOLOGIES, RuleError
+from sever.monitor.settings import PackSettings
 
 if TYPE_CHECKING:
     from conftest import Ledger
@@ -25,6 +26,10 @@ def save(book: Ledger, folder: Path) -> dict[str, Path]:
         paths[name] = folder / f"{name}.parquet"
         frame.to_parquet(paths[name])
     return paths
+
+
+def only_fan_out(**values) -> PackSettings:
+    return PackSettings(rules=("fan_out",), thresholds={"fan_out": values})
 
 
 def plant_fan_out(book: Ledger, hub: str, at_hours: float) -> None:
@@ -55,23 +60,24 @@ def test_alerts_round_trip_through_parquet(ledger: Ledger, tmp_path: Path) -> No
     row = table.iloc[0]
     assert row.typology == "fan_out" and len(row.tx_ids) == 10
     evidence = json.loads(row.evidence)
-    assert evidence["reasons"][0]["label"] == "distinct receivers in the window"
+    assert evidence["reasons"][0]["label"].startswith("distinct receivers in the window, ")
+    assert evidence["settings"]["id"] in row.explanation
     assert "HUB →" in row.explanation
 
 
 def test_settings_change_a_rule_and_bad_settings_are_refused(ledger: Ledger) -> None:
     plant_fan_out(ledger, "HUB", 5)
     frames = ledger.frames()
-    stricter = {"fan_out": {"min_counterparties": "11"}}
+    stricter = PackSettings(
+        rules=("fan_out",), thresholds={"fan_out": {"min_counterparties": "11"}}
+    )
     kept = run_pack(frames["transactions"], parties=frames["parties"], accounts=frames["accounts"],
-                    rules=["fan_out"], settings=stricter)  # fmt: skip
+                    settings=stricter)  # fmt: skip
     assert kept.alerts == []
     with pytest.raises(RuleError, match="rule fan_out has no parameter 'min_fans'"):
-        run_pack(frames["transactions"], rules=["fan_out"], settings={"fan_out": {"min_fans": 3}})
+        run_pack(frames["transactions"], settings=only_fan_out(min_fans=3))
     with pytest.raises(RuleError, match="takes a int"):
-        run_pack(
-            frames["transactions"], rules=["fan_out"], settings={"fan_out": {"window_days": "x"}}
-        )
+        run_pack(frames["transactions"], settings=only_fan_out(window_days="x"))
 
 
 def test_incremental_run_sees_only_what_is_new(ledger: Ledger, tmp_path: Path, home) -> None:
@@ -135,6 +141,6 @@ def test_every_default_lies_within_its_parameter_bounds() -> None:
         numbers = {p.name: p.default for p in rule.params if not isinstance(p.default, tuple)}
         assert rule.settings(numbers) == rule.settings()
     with pytest.raises(RuleError, match="between 1 and 3650 days"):
-        run_pack(pd.DataFrame(), rules=["fan_out"], settings={"fan_out": {"window_days": 0}})
+        run_pack(pd.DataFrame(), settings=only_fan_out(window_days=0))
     with pytest.raises(RuleError, match="between 0 and 1e\\+06"):
-        run_pack(pd.DataFrame(), rules=["fan_out"], settings={"fan_out": {"min_one_off": "nan"}})
+        run_pack(pd.DataFrame(), settings=only_fan_out(min_one_off="nan"))

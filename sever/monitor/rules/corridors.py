@@ -69,9 +69,14 @@ HIGH_RISK_CORRIDOR = Rule(
             ("IR", "SY", "MM", "VG", "MH", "SC", "WS", "KY"),
             "watched countries (ISO 3166 alpha-2)",
         ),
-        Param("min_amount", 1_000.0, "smallest payment considered", "USD"),
+        Param("min_amount", 0.0, "smallest payment considered (0: all)", "USD"),
         Param("min_payments", 2, "payments within the window"),
-        Param("min_total", 20_000.0, "total within the window", "USD"),
+        Param(
+            "min_total",
+            5_000.0,
+            "total within the window (the SAR threshold for banks, 31 CFR 1020.320(a)(2))",
+            "USD",
+        ),
         Param("window_days", 28, "window over which payments are counted", "days"),
     ),
     conditions=(

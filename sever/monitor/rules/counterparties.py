@@ -45,9 +45,15 @@ NEW_COUNTERPARTY = Rule(
     ),
     severity="medium",
     params=(
-        Param("new_days", 30, "a counterparty this young counts as new", "days"),
-        Param("min_amount", 5_000.0, "smallest payment considered", "USD"),
-        Param("min_total", 20_000.0, "total paid to the new counterparty", "USD"),
+        Param("new_days", 90, "a counterparty this young counts as new (one quarter)", "days"),
+        Param("min_amount", 0.0, "smallest payment considered (0: all)", "USD"),
+        Param(
+            "min_total",
+            5_000.0,
+            "total paid to the new counterparty (the SAR threshold for banks, "
+            "31 CFR 1020.320(a)(2))",
+            "USD",
+        ),
         Param("holder_types", ("company", "front_company", "shell"), "holder types watched"),
     ),
     conditions=(

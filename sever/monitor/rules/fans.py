@@ -2,6 +2,13 @@
 
 Source: FATF and FinCEN layering typologies; TYPOLOGIES.md B4 (scatter-gather among related
 companies) and D2 (a balance fanned out to many wallets within hours); the AMLworld patterns.
+
+No guidance says how many counterparties make "many": those thresholds are relative, read off the
+data being screened by calibration (more than the 99.5th percentile of the accounts the rule
+measures). Amount floors are relative too (the median account's busiest window), so the rules
+mean the same on a file in cents or in millions. The fixed defaults are used only where a file
+has too few accounts to calibrate on; the amount default is the US suspicious activity report
+threshold for banks, 5,000 USD (31 CFR 1020.320(a)(2)).
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import ibis
 import ibis.expr.types as ir
 
 from sever.monitor.flows import DAY, hopping, legs, then, without
-from sever.monitor.rule import Condition, Inputs, Param, Rule
+from sever.monitor.rule import Condition, Inputs, Param, Relative, Rule
 
 WINDOW = Param(
     "window_days",
@@ -21,7 +28,31 @@ WINDOW = Param(
     "length of the hopping window; patterns within half of it are always seen",
     "days",
 )
-MIN_AMOUNT = Param("min_amount", 100.0, "transactions smaller than this are ignored", "USD")
+MIN_AMOUNT = Param(
+    "min_amount",
+    0.0,
+    "transactions smaller than this are ignored (calibrated: the median payment in the file, "
+    "so card purchases and small bills do not make a fan)",
+    "USD",
+    relative=Relative("amount_usd", 0.5, over="payments", per_payment=True),
+)
+SAR_USD = 5_000.0
+"""31 CFR 1020.320(a)(2): a bank reports suspicious transactions of at least 5,000 USD."""
+
+
+def _many(metric: str, over: str, default: int, quantile: float = 0.995) -> dict[str, Any]:
+    """A count threshold read off the data: more than the percentile of the accounts measured."""
+    return {
+        "default": default,
+        "relative": Relative(metric, quantile, floor=3, over=over),
+    }
+
+
+def _usual_total(metric: str, over: str) -> Relative:
+    """An amount floor read off the data: the median account's busiest window."""
+    return Relative(metric, 0.5, over=over)
+
+
 EXEMPT = Param(
     "exempt_holder_types",
     ("employer", "bank", "exchange", "msb", "payment", "merchant", "utility", "government"),
@@ -77,8 +108,20 @@ FAN_OUT = Rule(
     severity="medium",
     params=(
         WINDOW,
-        Param("min_counterparties", 8, "distinct receivers that make a fan-out"),
-        Param("min_total", 20_000.0, "total sent within the window", "USD"),
+        Param(
+            "min_counterparties",
+            help="distinct receivers that make a fan-out (calibrated: more than the 99.5th "
+            "percentile of accounts sending money; 10 where too few accounts to calibrate)",
+            **_many("counterparties", "accounts sending money", 10),
+        ),
+        Param(
+            "min_total",
+            SAR_USD,
+            "total sent within the window (calibrated: the median account's busiest window; "
+            "else the SAR threshold, 31 CFR 1020.320)",
+            "USD",
+            relative=_usual_total("total", "accounts sending money"),
+        ),
         Param("min_one_off", 0.8, "distinct counterparties per payment (1: each paid once)"),
         MIN_AMOUNT,
         EXEMPT,
@@ -104,8 +147,20 @@ FAN_IN = Rule(
     severity="medium",
     params=(
         WINDOW,
-        Param("min_counterparties", 8, "distinct senders that make a fan-in"),
-        Param("min_total", 20_000.0, "total received within the window", "USD"),
+        Param(
+            "min_counterparties",
+            help="distinct senders that make a fan-in (calibrated: more than the 99.5th "
+            "percentile of accounts receiving money; 10 where too few accounts to calibrate)",
+            **_many("counterparties", "accounts receiving money", 10),
+        ),
+        Param(
+            "min_total",
+            SAR_USD,
+            "total received within the window (calibrated: the median account's busiest window; "
+            "else the SAR threshold, 31 CFR 1020.320)",
+            "USD",
+            relative=_usual_total("total", "accounts receiving money"),
+        ),
         Param("min_one_off", 0.8, "distinct counterparties per payment (1: each paid once)"),
         MIN_AMOUNT,
         EXEMPT,
@@ -151,11 +206,28 @@ GATHER_SCATTER = Rule(
     severity="high",
     params=(
         WINDOW,
-        Param("min_senders", 5, "distinct senders into the hub"),
-        Param("min_receivers", 5, "distinct receivers out of the hub"),
+        Param(
+            "min_senders",
+            help="distinct senders into the hub (calibrated: more than the 99th percentile of "
+            "accounts that receive and send)",
+            **_many("senders", "accounts that receive and send", 5, 0.99),
+        ),
+        Param(
+            "min_receivers",
+            help="distinct receivers out of the hub (calibrated: more than the 99th percentile "
+            "of accounts that receive and send)",
+            **_many("receivers", "accounts that receive and send", 5, 0.99),
+        ),
         Param("min_passed_on", 0.7, "share of what came in that went out again"),
         Param("max_passed_on", 1.05, "and at most this share (a hub spends no money of its own)"),
-        Param("min_received", 20_000.0, "total gathered within the window", "USD"),
+        Param(
+            "min_received",
+            SAR_USD,
+            "total gathered within the window (calibrated: the median account's busiest window; "
+            "else the SAR threshold, 31 CFR 1020.320)",
+            "USD",
+            relative=_usual_total("received", "accounts that receive and send"),
+        ),
         MIN_AMOUNT,
         EXEMPT,
     ),
@@ -207,7 +279,12 @@ SCATTER_GATHER = Rule(
     severity="high",
     params=(
         WINDOW,
-        Param("min_intermediaries", 4, "distinct accounts the money passed through"),
+        Param(
+            "min_intermediaries",
+            help="distinct accounts the money passed through (calibrated: more than the 99.5th "
+            "percentile of accounts whose money comes back together)",
+            **_many("intermediaries", "accounts whose money comes back together", 4),
+        ),
         MIN_AMOUNT,
         EXEMPT,
     ),
@@ -283,7 +360,12 @@ BIPARTITE = Rule(
     severity="medium",
     params=(
         WINDOW,
-        Param("min_shared_senders", 3, "senders that two receivers have in common"),
+        Param(
+            "min_shared_senders",
+            help="senders that two receivers have in common (calibrated: more than the 99.5th "
+            "percentile of receivers sharing senders)",
+            **_many("shared_senders", "receivers sharing senders", 3),
+        ),
         MIN_AMOUNT,
         EXEMPT,
     ),
@@ -330,8 +412,18 @@ STACK = Rule(
     severity="high",
     params=(
         WINDOW,
-        Param("min_shared_senders", 3, "senders the two accounts have in common"),
-        Param("min_shared_receivers", 3, "receivers the two accounts have in common"),
+        Param(
+            "min_shared_senders",
+            help="senders the two accounts have in common (calibrated: more than the 99.5th "
+            "percentile of accounts in a middle layer)",
+            **_many("shared_senders", "accounts in a middle layer", 3),
+        ),
+        Param(
+            "min_shared_receivers",
+            help="receivers the two accounts have in common (calibrated: more than the 99.5th "
+            "percentile of accounts in a middle layer)",
+            **_many("shared_receivers", "accounts in a middle layer", 3),
+        ),
         MIN_AMOUNT,
         EXEMPT,
     ),

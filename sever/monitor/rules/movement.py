@@ -1,7 +1,11 @@
 """Pass-through (rapid movement) and structuring: how fast money leaves, and how it is cut up.
 
 Source: FinCEN and FATF red flags for funnel and pass-through accounts; TYPOLOGIES.md A2 (80 % or
-more out within 72 hours); the US cash reporting threshold (31 CFR 1010.311) for structuring.
+more out within 72 hours); the US cash reporting threshold (31 CFR 1010.311) for structuring, with
+transactions on behalf of one person aggregated (31 CFR 1010.313).
+
+How much passes through, and how many near-threshold payments are "many", are read off the data
+being screened by calibration; the reporting threshold itself is the regulation's.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import ibis
 import ibis.expr.types as ir
 
 from sever.monitor.flows import DAY, HOUR, hopping, legs, then, without
-from sever.monitor.rule import Condition, Inputs, Param, Rule
+from sever.monitor.rule import Condition, Inputs, Param, Relative, Rule
 
 
 def _pass_through(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
@@ -64,9 +68,23 @@ RAPID_MOVEMENT = Rule(
     params=(
         Param("within_hours", 24, "how soon after a credit the money must leave", "h"),
         Param("min_share", 0.9, "share of the credit that leaves within that time"),
-        Param("min_amount", 1_000.0, "smallest credit considered", "USD"),
+        Param(
+            "min_amount",
+            0.0,
+            "smallest credit considered (calibrated: larger than three in four payments in the "
+            "file)",
+            "USD",
+            relative=Relative("amount_usd", 0.75, over="payments", per_payment=True),
+        ),
         Param("min_credits", 1, "credits passed through within the window"),
-        Param("min_received", 20_000.0, "total of those credits within the window", "USD"),
+        Param(
+            "min_received",
+            5_000.0,
+            "total of those credits within the window (calibrated: the 99th percentile of "
+            "accounts that pass credits straight on; else the SAR threshold, 31 CFR 1020.320)",
+            "USD",
+            relative=Relative("received", 0.99, over="accounts that pass credits straight on"),
+        ),
         Param("window_days", 28, "window over which pass-throughs are counted", "days"),
     ),
     conditions=(
@@ -136,10 +154,30 @@ STRUCTURING = Rule(
     ),
     severity="medium",
     params=(
-        Param("threshold", 10_000.0, "the reporting threshold being avoided", "USD"),
+        Param(
+            "threshold",
+            10_000.0,
+            "the reporting threshold being avoided (US currency transaction report, "
+            "31 CFR 1010.311)",
+            "USD",
+        ),
         Param("near_share", 0.75, "a payment at or above this share of the threshold is 'near'"),
-        Param("min_count", 5, "near-threshold payments within the window"),
-        Param("min_total", 30_000.0, "their total within the window", "USD"),
+        Param(
+            "min_count",
+            2,
+            "near-threshold payments within the window (calibrated: more than the 99.5th "
+            "percentile of accounts making such payments; else 2, the fewest that can be split "
+            "from one sum)",
+            relative=Relative(
+                "near_threshold", 0.995, floor=2, over="accounts paying near the threshold"
+            ),
+        ),
+        Param(
+            "min_total",
+            10_000.0,
+            "their total within the window: above the threshold once aggregated (31 CFR 1010.313)",
+            "USD",
+        ),
         Param("window_days", 28, "window over which they are counted", "days"),
         Param("consolidation_days", 7, "large payments out this soon after are shown too", "days"),
         Param("formats", ("cash",), "payment formats considered (empty: all), e.g. cash,cheque"),

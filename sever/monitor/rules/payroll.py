@@ -4,6 +4,9 @@ Source: State/Treasury/FBI DPRK IT-worker advisory (May 2022) and FBI PSAs (May 
 TYPOLOGIES.md A1 (several employees' payroll into one account) and A2 (payroll credit followed by
 80 % or more out within 72 hours to money-service businesses, payment platforms, crypto on-ramps
 or PRC/Hong Kong-linked accounts).
+
+Neither advisory gives a share or a count: how much of a salary leaving at once is unusual, and how
+many employers paying one account are, are read off the data being screened by calibration.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import ibis
 import ibis.expr.types as ir
 
 from sever.monitor.flows import DAY, HOUR, hopping, then, without
-from sever.monitor.rule import Condition, Inputs, Param, Rule
+from sever.monitor.rule import Condition, Inputs, Param, Relative, Rule
 
 SALARY_PURPOSES = Param(
     "salary_purposes", ("salary", "payroll", "wages"), "payment purposes that mark a salary"
@@ -104,8 +107,19 @@ PAYROLL_FORWARDING = Rule(
     ),
     severity="high",
     params=(
-        Param("within_hours", 72, "how soon after payday the money must leave", "h"),
-        Param("min_share", 0.8, "share of salary forwarded within that time"),
+        Param(
+            "within_hours",
+            120,
+            "how soon after payday the money must leave (five days: a working week)",
+            "h",
+        ),
+        Param(
+            "min_share",
+            0.8,
+            "share of salary forwarded within that time (calibrated: the 99th percentile of "
+            "accounts receiving salary, at least half; else TYPOLOGIES.md A2's 80 %)",
+            relative=Relative("forwarded_share", 0.99, floor=0.5, over="accounts receiving salary"),
+        ),
         Param("min_credits", 2, "salary credits within the period"),
         Param("period_days", 120, "period over which salary is summed", "days"),
         Param(
@@ -152,7 +166,13 @@ PAYROLL_POOLING = Rule(
     ),
     severity="high",
     params=(
-        Param("min_employers", 3, "distinct employers paying salary into the account"),
+        Param(
+            "min_employers",
+            3,
+            "distinct employers paying salary into the account (calibrated: more than the "
+            "99.5th percentile of accounts receiving salary, at least 2)",
+            relative=Relative("employers", 0.995, floor=2, over="accounts receiving salary"),
+        ),
         Param("period_days", 62, "period over which employers are counted", "days"),
         SALARY_PURPOSES,
         EMPLOYER_TYPES,

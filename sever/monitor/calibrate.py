@@ -1,0 +1,158 @@
+"""Calibration: relative thresholds read off the institution's own data, without labels.
+
+A relative parameter (see :class:`~sever.monitor.rule.Relative`) names one of its rule's metrics
+and a percentile. Calibration runs the rule without its conditions, takes each account's largest
+value of the metric (its busiest window) and puts the threshold just above that percentile, so a
+rule alerts on accounts that stand out from the others in the same file: "more distinct receivers
+than the 99.5th percentile of accounts sending money in tx.parquet (9)".
+
+The percentile is computed here, in Python, from the per-account values the engine returns, so
+DuckDB and Spark give the same numbers (their own percentile functions are approximate in
+different ways). With fewer than :data:`MIN_ACCOUNTS` accounts a percentile means little; the
+rule's default is kept and the basis says why.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sever.monitor.rule import Inputs, Param, Rule
+from sever.monitor.settings import PackSettings
+from sever.tables.engine import Engine
+
+MIN_ACCOUNTS = 200
+"""Fewest accounts a percentile is taken over: the 99.5th percentile of fewer than 200 values is
+the largest of them, so the account that stands out would set its own threshold."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One calibrated threshold: the value set, the percentile it came from, and over how many."""
+
+    rule: str
+    param: str
+    value: Any
+    percentile: float | None
+    """The percentile's value in the data (None when too few accounts to calibrate on)."""
+    quantile: float
+    accounts: int
+    over: str
+    """Which accounts the percentile is taken over, in words."""
+    basis: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    def short(self) -> str:
+        """``p99.5 = 9 over 4,210 accounts sending money``, or why the default was kept."""
+        if self.percentile is None:
+            return f"default kept: only {self.accounts:,} {self.over}"
+        level = f"{self.quantile * 100:g}"
+        return f"p{level} = {_number(self.percentile)} over {self.accounts:,} {self.over}"
+
+
+def calibrate(
+    engine: Engine, inputs: Inputs, settings: PackSettings, *, input_name: str
+) -> tuple[PackSettings, list[Reading]]:
+    """``settings`` with every relative threshold they leave open read off ``inputs``.
+
+    ``input_name`` is how the explanation names the data (a file name). Rules whose inputs are
+    missing (no accounts table, no hits) are left as they are: the run skips them anyway.
+    """
+    values: dict[str, dict[str, Any]] = {}
+    words: dict[str, dict[str, str]] = {}
+    readings: list[Reading] = []
+    payments: dict[str, np.ndarray] = {}
+    for rule in settings.chosen:
+        wanted = [p for p in rule.relative if p.name in settings.missing(rule)]
+        if not wanted or any(getattr(inputs, need) is None for need in rule.needs):
+            continue
+        found = []
+        for param in (p for p in wanted if p.relative and p.relative.per_payment):
+            column = param.relative.metric
+            if column not in payments:
+                frame = engine.to_pandas(inputs.tx.select(column))
+                payments[column] = frame[column].dropna().astype(float).to_numpy()
+            found.append(threshold(rule, param, payments[column], input_name))
+        params = settings.values(rule) | {r.param: r.value for r in found}
+        windows = [p for p in wanted if p.relative and not p.relative.per_payment]
+        if windows:
+            found += _read_rule(engine, inputs, rule, params, windows, input_name)
+        for reading in found:
+            values.setdefault(rule.id, {})[reading.param] = reading.value
+            words.setdefault(rule.id, {})[reading.param] = reading.basis
+            readings.append(reading)
+    return settings.with_values(values, words), readings
+
+
+def _read_rule(
+    engine: Engine,
+    inputs: Inputs,
+    rule: Rule,
+    params: Mapping[str, Any],
+    wanted: list[Param],
+    input_name: str,
+) -> list[Reading]:
+    """Each wanted parameter of one rule from one pass over the rule's unconditioned rows."""
+    table = rule.build(inputs, params)
+    per_account = table.group_by("focus").aggregate(
+        **{p.name: table[p.relative.metric].max() for p in wanted}  # type: ignore[union-attr]
+    )
+    frame = engine.to_pandas(per_account)
+    found = []
+    for param in wanted:
+        column = frame[param.name].dropna().astype(float).to_numpy()
+        found.append(threshold(rule, param, column, input_name))
+    return found
+
+
+def threshold(rule: Rule, param: Param, values: np.ndarray, input_name: str) -> Reading:
+    """The threshold for ``param`` from the accounts' values of its metric."""
+    relative = param.relative
+    assert relative is not None
+    count = len(values)
+    if count < MIN_ACCOUNTS:
+        return Reading(
+            rule.id,
+            param.name,
+            param.default,
+            None,
+            relative.quantile,
+            count,
+            relative.over,
+            f"the pack's default: {count:,} {relative.over} in {input_name} are too few to "
+            f"calibrate on (at least {MIN_ACCOUNTS:,})",
+        )
+    level = float(np.quantile(values, relative.quantile, method="inverted_cdf"))
+    whole = isinstance(param.default, int)
+    value: float = math.floor(level) + 1 if whole else round(level, 4)
+    shown = _number(level)
+    where = f"the {relative.percent} percentile for {relative.over} in {input_name} ({shown})"
+    basis = f"more than {where}" if whole else f"at least {where}"
+    if value < relative.floor:
+        value = relative.floor
+        basis += f", raised to the floor of {_number(relative.floor)}"
+    low, high = param.bounds
+    value = min(max(value, low), high)
+    return Reading(
+        rule.id,
+        param.name,
+        param.coerce(value),
+        level,
+        relative.quantile,
+        count,
+        relative.over,
+        basis,
+    )
+
+
+def _number(value: float) -> str:
+    """A threshold as an analyst reads it: 9, 12,500.00, 0.85."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.4g}"
