@@ -2,8 +2,11 @@
 
 sever monitor run TRANSACTIONS [--accounts A] [--parties P] [--hits H] --out alerts.parquet
 sever monitor rules                 the rule pack: ids, typologies, parameters
+sever monitor calibrate TX --out S  relative thresholds read off your data, saved for --settings
+sever monitor tune TX --account-labels L (--precision P | --alert-budget N) --out S
 sever monitor train --world DIR     train the scorer on labelled data (e.g. from simulate)
 sever monitor score TRANSACTIONS …  run the rules and score each alert with the trained model
+sever monitor import --format amlworld FILE --out DIR   a public benchmark as a labelled world
 """
 
 from __future__ import annotations
@@ -39,7 +42,13 @@ Rules = Annotated[str | None, typer.Option(help="Comma-separated rule ids (defau
 Set = Annotated[
     list[str] | None, typer.Option("--set", help="RULE.PARAM=VALUE, e.g. fan_out.window_days=14.")
 ]
-Settings = Annotated[Path | None, typer.Option(help="YAML file of {rule_id: {param: value}}.")]
+Settings = Annotated[
+    Path | None,
+    typer.Option(
+        help="Settings file from `calibrate` or `tune` (YAML). Without one, relative "
+        "thresholds are calibrated on the input itself."
+    ),
+]
 Rates = Annotated[Path | None, typer.Option(help="CSV currency,usd_per_unit (adds to built-in).")]
 Out = Annotated[Path | None, typer.Option(help="Write alerts to .parquet, .csv or .jsonl.")]
 Raw = Annotated[
@@ -54,13 +63,28 @@ Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON 
 FailOnHit = Annotated[bool, typer.Option(help="Exit with code 1 when any alert is raised.")]
 
 
-def _settings(items: list[str] | None, path: Path | None) -> dict[str, dict[str, Any]]:
-    from sever.monitor import pack
+def _settings(
+    items: list[str] | None,
+    path: Path | None,
+    engine: str = "duckdb",
+    master: str | None = None,
+    rules: str | None = None,
+) -> Any:
+    """The pack's settings object from the command line: a settings file, then the options."""
+    from dataclasses import replace
 
-    settings = pack.read_settings(path) if path else {}
-    for rule_id, values in pack.parse_settings(items or []).items():
-        settings.setdefault(rule_id, {}).update(values)
-    return settings
+    from sever.monitor.settings import PackSettings, read_settings
+
+    settings = read_settings(path) if path else PackSettings()
+    chosen = tuple(r.strip() for r in rules.split(",") if r.strip()) if rules else None
+    changes: dict[str, Any] = {}
+    if chosen:
+        changes["rules"] = chosen
+    if engine != "duckdb" or path is None:
+        changes["engine"] = engine
+    if master is not None:
+        changes["master"] = master
+    return replace(settings, **changes).with_set(items or [])
 
 
 def _run(
@@ -86,10 +110,7 @@ def _run(
         accounts=accounts,
         parties=parties,
         hits=hits,
-        engine=engine,
-        master=master,
-        rules=[r.strip() for r in rules.split(",") if r.strip()] if rules else None,
-        settings=_settings(set_, settings),
+        settings=_settings(set_, settings, engine, master, rules),
         rates=read_rates(rates) if rates else None,
         home=home,
         incremental=incremental,
@@ -120,6 +141,8 @@ def _report(result: Any, out: Path | None, as_json: bool, fail_on_hit: bool, raw
         "alerts": [alert.to_dict() for alert in result.alerts],
         "skipped": result.skipped,
         "watermark": result.watermark,
+        "settings": result.settings.record() if result.settings else None,
+        "calibrated": [reading.to_dict() for reading in result.readings],
         "future_payments": result.future.to_dict() if result.future else None,
         "out": str(out) if out else None,
     }
@@ -166,12 +189,156 @@ def run_command(
     as_json: Json = False,
     fail_on_hit: FailOnHit = False,
 ) -> None:
-    """Run the DPRK rule pack over TRANSACTIONS and write the alerts with their evidence."""
+    """Run the DPRK rule pack over TRANSACTIONS and write the alerts with their evidence.
+
+    Without --settings, relative thresholds are calibrated on TRANSACTIONS itself (the summary
+    says so); `sever monitor calibrate` saves them so later runs use the same ones."""
     with user_errors():
         _check_out(out)
         result = _run(transactions, accounts, parties, hits, engine, master, rules, set_,
                       settings, rates, Home.resolve(home), incremental)  # fmt: skip
         _report(result, out, as_json, fail_on_hit, raw)
+
+
+SettingsOut = Annotated[Path, typer.Option(help="Write the settings here (.yaml or .yml).")]
+
+
+def _check_settings_out(out: Path) -> None:
+    """Refuse a settings --out that cannot be a YAML file before any work is done."""
+    from sever.tables.atomic import check_output_path
+
+    check_output_path(out)
+    if out.suffix.lower() not in (".yaml", ".yml"):
+        raise InputError(out, "settings are YAML; name the file .yaml or .yml", field="--out")
+
+
+def _volume_rows(volumes: dict[str, dict[str, int]], payments: int) -> list[tuple]:
+    per = 10_000 / payments if payments else 0.0
+    return [
+        (rule_id, v["alerts"], v["accounts"], f"{v['alerts'] * per:.2f}")
+        for rule_id, v in volumes.items()
+    ]
+
+
+@app.command("calibrate")
+def calibrate_command(
+    transactions: Annotated[Path, typer.Argument(help="Transactions file (Parquet or CSV).")],
+    out: SettingsOut,
+    accounts: Accounts = None,
+    parties: Parties = None,
+    hits: Hits = None,
+    engine: Engine = "duckdb",
+    master: Master = None,
+    rules: Rules = None,
+    set_: Set = None,
+    rates: Rates = None,
+    home: HomeOpt = None,
+    as_json: Json = False,
+) -> None:
+    """Read every relative threshold off your own data (no labels), save them as a settings
+    file for `run --settings`, and print the alerts each rule would raise on this data."""
+    with user_errors():
+        from sever.monitor.settings import write_settings
+        from sever.monitor.tune import calibrate_pack
+        from sever.tables.currencies import read_rates
+
+        _check_settings_out(out)
+        made = calibrate_pack(transactions, accounts=accounts, parties=parties, hits=hits,
+                              settings=_settings(set_, None, engine, master, rules),
+                              rates=read_rates(rates) if rates else None)  # fmt: skip
+        write_settings(made.settings, out)
+        payload = made.to_dict() | {"out": str(out)}
+
+        def render() -> None:
+            rows = [(r.rule, r.param, r.value, r.short()) for r in made.readings]
+            print_table("Thresholds read off the data",
+                        ("rule", "parameter", "value", "from"), rows)  # fmt: skip
+            print_table(
+                f"Expected alerts on these {made.transactions:,} payments",
+                ("rule", "alerts", "accounts", "per 10k payments"),
+                _volume_rows(made.volumes, made.transactions),
+                caption=f"settings {made.settings.digest()} written to {out}",
+            )
+
+        emit(payload, as_json, render)
+
+
+@app.command("tune")
+def tune_command(
+    transactions: Annotated[Path, typer.Argument(help="Transactions file (Parquet or CSV).")],
+    account_labels: Annotated[
+        Path,
+        typer.Option(help="Accounts known to be illicit: account_id (and typology) columns."),
+    ],
+    out: SettingsOut,
+    tx_labels: Annotated[
+        Path | None,
+        typer.Option(help="Payments known to be illicit (tx_id): adds payment-level figures."),
+    ] = None,
+    precision: Annotated[
+        float | None,
+        typer.Option(help="Per rule, the threshold with most recall at this precision (0-1)."),
+    ] = None,
+    alert_budget: Annotated[
+        int | None,
+        typer.Option(help="Across the pack, the thresholds that find most within N alerts."),
+    ] = None,
+    accounts: Accounts = None,
+    parties: Parties = None,
+    hits: Hits = None,
+    engine: Engine = "duckdb",
+    master: Master = None,
+    rules: Rules = None,
+    set_: Set = None,
+    rates: Rates = None,
+    home: HomeOpt = None,
+    as_json: Json = False,
+) -> None:
+    """Above- and below-the-line testing on labelled data: per rule, a precision/recall curve
+    over its relative threshold; the thresholds meeting --precision or --alert-budget are
+    saved as a settings file for `run --settings`."""
+    with user_errors():
+        from sever.monitor.settings import write_settings
+        from sever.monitor.tune import read_account_labels, tune_pack
+        from sever.tables.currencies import read_rates
+        from sever.tables.io import label_column
+
+        if (precision is None) == (alert_budget is None):
+            raise InputError(None, "give --precision P or --alert-budget N (one of them)",
+                             field="--precision")  # fmt: skip
+        if precision is not None and not 0 < precision <= 1:
+            raise InputError(None, f"precision must be above 0 and at most 1, not {precision}",
+                             field="--precision")  # fmt: skip
+        if alert_budget is not None and alert_budget < 1:
+            raise InputError(None, f"the alert budget must be at least 1, not {alert_budget}",
+                             field="--alert-budget")  # fmt: skip
+        _check_settings_out(out)
+        labelled = read_account_labels(account_labels)
+        paid = label_column(tx_labels, "tx_id") if tx_labels else None
+        made = tune_pack(transactions, account_labels=labelled, tx_labels=paid,
+                         precision=precision, budget=alert_budget, accounts=accounts,
+                         parties=parties, hits=hits,
+                         settings=_settings(set_, None, engine, master, rules),
+                         rates=read_rates(rates) if rates else None)  # fmt: skip
+        write_settings(made.settings, out)
+        payload = made.to_dict() | {"out": str(out)}
+
+        def render() -> None:
+            for curve in made.curves:
+                rows = [
+                    ("*" if point == curve.chosen else "", f"{point.threshold:,.4g}", point.alerts,
+                     point.accounts, f"{point.precision:.2f}", f"{point.recall:.2f}")
+                    for point in curve.points
+                ]  # fmt: skip
+                print_table(f"{curve.rule}.{curve.param} ({curve.op})",
+                            ("", "threshold", "alerts", "accounts", "precision", "recall"), rows,
+                            caption=curve.note or None)  # fmt: skip
+            print_table(f"Tuned for {made.target}: alerts per rule",
+                        ("rule", "alerts", "accounts"),
+                        [(r, v["alerts"], v["accounts"]) for r, v in made.volumes.items()],
+                        caption=f"settings {made.settings.digest()} written to {out}")  # fmt: skip
+
+        emit(payload, as_json, render)
 
 
 @app.command("score")
@@ -188,13 +355,14 @@ def score_command(
     as_json: Json = False,
     fail_on_hit: FailOnHit = False,
 ) -> None:
-    """Run the rules, then score each alert with the model trained by `sever monitor train`."""
+    """Run the rules, score each alert with the model trained by `sever monitor train`, and add
+    one model alert (rule `model`, or `anomaly` without labels) per account the model flags."""
     with user_errors():
         from sever.monitor.training import load_scorer
 
         _check_out(out)
         where = Home.resolve(home)
-        scorer = load_scorer(where.models)
+        scorer = load_scorer(where.models) or load_scorer(where.models, "transaction")
         if scorer is None:
             raise InputError(where.models, "no trained model; run `sever monitor train` first")
         result = _run(transactions, accounts, parties, hits, engine, master, None, None, None,
@@ -218,29 +386,47 @@ def train_command(
     account_labels: Annotated[
         Path | None, typer.Option(help="Labelled accounts: a file with an account_id column.")
     ] = None,
+    mode: Annotated[
+        str,
+        typer.Option(
+            help="What to learn: auto (from the labels given; none: anomaly), accounts, "
+            "transactions, both, or anomaly (isolation forest, labels only measure it)."
+        ),
+    ] = "auto",
+    alert_share: Annotated[
+        float,
+        typer.Option(help="Anomaly mode: share of accounts that become alerts (0.0001-0.5)."),
+    ] = 0.005,
     home: HomeOpt = None,
     as_json: Json = False,
 ) -> None:
-    """Train the scorer on labelled data (oldest data trains, newest tests) and save it."""
+    """Train the scorer on labelled (or unlabelled) data, oldest slice first, and save it."""
     with user_errors():
         from sever.monitor import run_pack
         from sever.monitor.inputs import prepare
-        from sever.monitor.training import train_scorers
+        from sever.monitor.training import MODES, train_scorers
         from sever.tables.contracts import ACCOUNTS, HITS, PARTIES, TRANSACTIONS
         from sever.tables.engine import connect
-        from sever.tables.io import label_column, read_input
+        from sever.tables.io import read_input
 
+        if mode not in MODES:
+            raise InputError(None, f"unknown mode {mode!r}; use {', '.join(MODES)}",
+                             field="--mode")  # fmt: skip
+        if not 0.0001 <= alert_share <= 0.5:
+            raise InputError(None, "must lie between 0.0001 and 0.5", field="--alert-share")
         if world is not None:
             transactions = transactions or world / "transactions.parquet"
             accounts = accounts or world / "accounts.parquet"
             parties = parties or world / "parties.parquet"
             tx_labels = tx_labels or world / "labels" / "transactions.parquet"
             account_labels = account_labels or world / "labels" / "accounts.parquet"
-        if transactions is None or tx_labels is None or account_labels is None:
-            raise InputError(None, "give --world, or --transactions with --tx-labels and "
-                             "--account-labels", field="--world")  # fmt: skip
+        if transactions is None:
+            raise InputError(None, "give --world, or --transactions (with --tx-labels and/or "
+                             "--account-labels, or neither for an anomaly model)",
+                             field="--world")  # fmt: skip
         where = Home.resolve(home)
         engine = connect("duckdb")
+        labels = _labels(world, tx_labels, account_labels)
         result = run_pack(transactions, accounts=accounts, parties=parties, hits=hits,
                           engine=engine)  # fmt: skip
         inputs = prepare(
@@ -250,25 +436,54 @@ def train_command(
             parties=read_input(engine, parties, PARTIES) if parties else None,
             hits=read_input(engine, hits, HITS) if hits else None,
         )
-        labelled_tx = label_column(tx_labels, "tx_id")
-        labelled_accounts = label_column(account_labels, "account_id")
-        report = train_scorers(engine, inputs, result.alerts, labelled_tx, labelled_accounts,
-                               where.models)  # fmt: skip
-        payload = {"models": str(where.models), "tested": report}
+        report = train_scorers(engine, inputs, result.alerts, labels, where.models, mode=mode,
+                               alert_share=alert_share)  # fmt: skip
+        payload = {"models": str(where.models), "labels": labels.mode, "trained": report}
 
         def render() -> None:
-            rows = [(level, r["precision"], r["recall"], r["f1"], f"{r['threshold']:.3f}")
+            rows = [(level, r["kind"], *(r.get("tested", {}).get(k, "-") for k in
+                     ("precision", "recall", "f1", "positives")), f"{r['threshold']:.3f}")
                     for level, r in report.items()]  # fmt: skip
-            print_table("Scorer, tested on the newest 30 %",
-                        ("level", "precision", "recall", "F1", "threshold"), rows,
-                        caption=f"saved in {where.models}")  # fmt: skip
+            print_table("Scorer, tested on the newest slice (after a gap)",
+                        ("level", "model", "precision", "recall", "F1", "positives",
+                         "threshold"), rows, caption=f"saved in {where.models}")  # fmt: skip
+            shares = [(level, f["feature"], f"{f['share']:.1%}")
+                      for level, r in report.items() for f in r["top_features"]]  # fmt: skip
+            print_table("Top five features (share of the model's weight)",
+                        ("level", "feature", "share"), shares)  # fmt: skip
 
         emit(payload, as_json, render)
 
 
+def _labels(world: Path | None, tx_labels: Path | None, account_labels: Path | None) -> Any:
+    """The labels given, with each scheme's start where the files say it (a simulated world's
+    ``labels/schemes.parquet``), else each account's first labelled payment."""
+    from sever.monitor.split import Labels, scheme_starts
+    from sever.tables.io import label_column
+
+    labels = Labels(
+        accounts=label_column(account_labels, "account_id") if account_labels else None,
+        tx=label_column(tx_labels, "tx_id") if tx_labels else None,
+    )
+    schemes = world / "labels" / "schemes.parquet" if world is not None else None
+    if schemes is None or not schemes.is_file():
+        return labels
+    import pandas as pd
+
+    known = pd.read_parquet(schemes, columns=["scheme_id", "start"])
+    for path, key, field in ((account_labels, "account_id", "account_start"),
+                             (tx_labels, "tx_id", "tx_start")):  # fmt: skip
+        if path is not None and path.suffix == ".parquet":
+            members = pd.read_parquet(path)
+            if {key, "scheme_id"} <= set(members.columns):
+                setattr(labels, field, scheme_starts(members, key, known))
+    return labels
+
+
 @app.command("rules")
 def rules_command(as_json: Json = False) -> None:
-    """List the DPRK rule pack: each rule's id, typology, severity, words and parameters."""
+    """List the DPRK rule pack: each rule's id, typology, severity, words and parameters
+    ([calibrated]: read off the data by `calibrate` or a run without --settings)."""
     from sever.monitor import DPRK_PACK
 
     payload = [
@@ -286,6 +501,15 @@ def rules_command(as_json: Json = False) -> None:
                     "unit": p.unit,
                     "help": p.help,
                     "range": None if isinstance(p.default, tuple) else list(p.bounds),
+                    "calibrated": (
+                        {
+                            "quantile": p.relative.quantile,
+                            "over": p.relative.over,
+                            "floor": p.relative.floor,
+                        }
+                        if p.relative
+                        else None
+                    ),
                 }
                 for p in rule.params
             ],
@@ -304,6 +528,61 @@ def rules_command(as_json: Json = False) -> None:
                     ",".join(p["default"]) if isinstance(p["default"], tuple) else p["default"]
                 )
                 unit = f" {p['unit']}" if p["unit"] else ""
-                console.print(f"    {p['name']} = {default}{unit}: {p['help']}", highlight=False)
+                fitted = " [calibrated]" if p["calibrated"] else ""
+                console.print(
+                    f"    {p['name']} = {default}{unit}{fitted}: {p['help']}", highlight=False
+                )
 
     emit(payload, as_json, render)
+
+
+IMPORT_FORMATS = ("amlworld",)
+"""Public benchmark formats `sever monitor import` converts."""
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[
+        Path, typer.Argument(help="The benchmark's transaction file, e.g. HI-Small_Trans.csv.")
+    ],
+    out: Annotated[
+        Path, typer.Option(help="Folder for the converted world (replaced when it exists).")
+    ],
+    format_: Annotated[
+        str,
+        typer.Option("--format", help="The file's format: amlworld (AMLworld's *_Trans.csv)."),
+    ] = "amlworld",
+    patterns: Annotated[
+        Path | None,
+        typer.Option(help="AMLworld's *_Patterns.txt: labels get the pattern as typology."),
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Convert a public AML benchmark into sever's transactions, accounts, parties and labels."""
+    with user_errors():
+        if format_ not in IMPORT_FORMATS:
+            raise InputError(
+                None, f"unknown format {format_!r}; use {', '.join(IMPORT_FORMATS)}",
+                field="--format",
+            )  # fmt: skip
+        from sever.cli.output import err_console
+        from sever.monitor.amlworld import import_amlworld
+
+        def step(text: str) -> None:
+            if not as_json:
+                err_console.print(f"[dim]{text}…[/]", highlight=False)
+
+        result = import_amlworld(file, out, patterns=patterns, progress=step)
+        payload = result.to_dict()
+
+        def render() -> None:
+            rows = [(typology, n) for typology, n in result.typologies.items()]
+            console.print(
+                f"{result.transactions:,} payments, {result.accounts:,} accounts, "
+                f"{result.laundering_transactions:,} laundering payments, written to {out}; "
+                f"run it with --rates {out / 'rates.csv'}",
+                highlight=False,
+            )
+            print_table("Labelled accounts", ("typology", "accounts"), rows)
+
+        emit(payload, as_json, render)

@@ -1,16 +1,21 @@
 """Features for the learned scorer: what each account and each payment looks like, in numbers.
 
-Account features describe volume, counterparties, speed, channels and the kinds of counterparties
-(money-service businesses, exchanges); graph features add degrees, fan patterns, cycle membership
-and how many hops separate the account from a sanctioned or DPRK-linked party. Transaction features
-describe the payment itself and both of its accounts. Every feature is an Ibis expression, so the
-same features come out of DuckDB and Spark; rule hits are added as features only when asked.
+Account features describe counterparties, channels and the kinds of counterparties (money-service
+businesses, exchanges), how many hops separate the account from a sanctioned or DPRK-linked party,
+and the structure features of :mod:`sever.monitor.structure` (cycles, money in then out,
+flow-through, ego network, ranks among peers). Raw amounts (``usd_in``, ``max_out``…) stay in the
+table for the analyst's reasons, but the model reads only their peer ranks, so a model trained in
+one currency or one year transfers to another. How long an account has existed or been active is
+not a feature. Transaction features describe the payment itself and both of its accounts. Every
+feature is an Ibis expression, so the same features come out of DuckDB and Spark; rule hits are
+added only when asked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
@@ -18,6 +23,7 @@ import pandas as pd
 from sever.alerts import Alert
 from sever.monitor.flows import DAY, legs
 from sever.monitor.rule import Inputs
+from sever.monitor.structure import STRUCTURE_FEATURES, peer_percentiles, structure_features
 from sever.tables.engine import Engine
 
 CASH_OUT_TYPES = ("msb", "exchange", "otc")
@@ -32,21 +38,22 @@ SIDE_FEATURES = (
     "through",
     "fan_in_ratio",
     "fan_out_ratio",
-    "per_day",
     "foreign_share",
     "cash_out_share",
     "employer_share",
     "employers",
-    "age_days",
     "formed_days",
     "seed_hops",
     "holder_type",
+    *STRUCTURE_FEATURES,
 )
 """The account features each payment carries for its sender and its receiver."""
+SCALE_BOUND = ("usd_in", "usd_out", "max_in", "max_out")
+"""Amounts in USD: shown in reasons, never read by a model (it reads their peer ranks instead)."""
 
 
 def account_features(engine: Engine, inputs: Inputs) -> pd.DataFrame:
-    """One row per account: volumes, counterparties, timing, channels and graph position."""
+    """One row per account: counterparties, channels, graph position and structure."""
     side = legs(inputs.tx).join(
         inputs.tx.select("tx_id", "payment_format", "src_country", "dst_country"), "tx_id"
     )
@@ -62,7 +69,6 @@ def account_features(engine: Engine, inputs: Inputs) -> pd.DataFrame:
         max_out=side.amount.max(where=out).fill_null(0),
         senders=side.counterparty.nunique(where=into),
         receivers=side.counterparty.nunique(where=out),
-        active_days=((side.t.max() - side.t.min()) / DAY),
         first_t=side.t.min(),
         cash_share=(side.payment_format == "cash").ifelse(1.0, 0.0).mean(),
         wire_share=side.payment_format.isin(("wire", "swift")).ifelse(1.0, 0.0).mean(),
@@ -70,21 +76,23 @@ def account_features(engine: Engine, inputs: Inputs) -> pd.DataFrame:
         self_share=(side.counterparty == side.account).ifelse(1.0, 0.0).mean(),
     )
     features = grouped.mutate(
-        through=(grouped.usd_out / (grouped.usd_in + 1.0)),
+        through=ibis.ifelse(grouped.usd_in > 0, grouped.usd_out / grouped.usd_in, None),
         fan_in_ratio=grouped.senders / (grouped.n_in + 1.0),
         fan_out_ratio=grouped.receivers / (grouped.n_out + 1.0),
-        per_day=(grouped.n_in + grouped.n_out) / (grouped.active_days + 1.0),
     )
     if inputs.accounts is not None:
         features = _with_counterparty_kinds(features, side, inputs.accounts)
     frame = engine.to_pandas(features).rename(columns={"account": "account_id"})
     frame = frame.merge(_hops_from_seeds(engine, inputs), on="account_id", how="left")
     frame["seed_hops"] = frame["seed_hops"].fillna(MAX_HOPS + 1)
-    return frame.sort_values("account_id").reset_index(drop=True)
+    frame = frame.merge(structure_features(engine, inputs.tx), on="account_id", how="left")
+    frame = frame.merge(peer_percentiles(frame), on="account_id", how="left")
+    return frame.drop(columns=["first_t"]).sort_values("account_id").reset_index(drop=True)
 
 
 def _with_counterparty_kinds(features: ir.Table, side: ir.Table, accounts: ir.Table) -> ir.Table:
-    """Share of money sent to cash-out services; the account's own type, country and age."""
+    """Share of money sent to cash-out services; the account's own type and country; the age of
+    its holder's company when the money first moved (a newly formed company is a red flag)."""
     kinds = accounts.select(k_account=accounts.account_id, k_type=accounts.holder_type)
     marked = side.left_join(kinds, side.counterparty == kinds.k_account)
     to_cash_out = (marked.direction == "out") & marked.k_type.isin(CASH_OUT_TYPES)
@@ -100,16 +108,14 @@ def _with_counterparty_kinds(features: ir.Table, side: ir.Table, accounts: ir.Ta
         holder_type=accounts.holder_type,
         account_type=accounts.account_type,
         account_country=accounts.account_country,
-        opened_t=accounts.opened_t,
         formed_t=accounts.formed_t,
     )
     joined = joined.left_join(own, "account")
     return joined.mutate(
         cash_out_share=joined.cash_out_usd / (joined.usd_out + 1.0),
         employer_share=joined.employer_usd / (joined.usd_in + 1.0),
-        age_days=((joined.first_t - joined.opened_t) / DAY),
         formed_days=((joined.first_t - joined.formed_t) / DAY),
-    ).drop("opened_t", "formed_t", "account_right")
+    ).drop("formed_t", "account_right", "cash_out_usd", "employer_usd")
 
 
 def _hops_from_seeds(engine: Engine, inputs: Inputs) -> pd.DataFrame:
@@ -235,3 +241,53 @@ def to_matrix(frame: pd.DataFrame, drop: Sequence[str]) -> pd.DataFrame:
         if matrix[column].dtype == object or str(matrix[column].dtype) in ("string", "str"):
             matrix[column] = matrix[column].astype("category")
     return matrix
+
+
+FEATURE_WORDS = {
+    "holder_type": "kind of holder",
+    "account_type": "kind of account",
+    "account_country": "country of the account",
+    "usd_in": "money received (USD)",
+    "usd_out": "money sent (USD)",
+    "max_in": "largest payment received (USD)",
+    "max_out": "largest payment sent (USD)",
+    "n_in": "payments received",
+    "n_out": "payments sent",
+    "senders": "distinct senders",
+    "receivers": "distinct receivers",
+    "through": "money sent per dollar received",
+    "fan_in_ratio": "distinct senders per payment received",
+    "fan_out_ratio": "distinct receivers per payment sent",
+    "cash_share": "share of payments in cash",
+    "wire_share": "share of payments by wire",
+    "foreign_share": "share of payments across a border",
+    "self_share": "share of payments to the account itself",
+    "cash_out_share": "share of money sent to MSBs, exchanges or OTC desks",
+    "employer_share": "share of money received from employers",
+    "employers": "distinct employers paying in",
+    "formed_days": "days between the holder company's formation and its first payment",
+    "seed_hops": "hops from a sanctioned or DPRK-linked account",
+    "cycles": "time-ordered payment cycles through the account",
+    "quick_out_share": "share of money sent soon after money came in (for this account)",
+    "in_out_gap": "time from money in to money out, in the account's typical gaps",
+    "flow_through": "share of money received that left within the same fortnight-scale window",
+    "counterparties": "distinct counterparties",
+    "reciprocity": "share of counterparties paid both ways",
+    "counterparty_degree": "how connected its counterparties are (log of their counterparties)",
+    "first_contact_share": "share of money sent on first contact with the receiver",
+}
+"""Each feature in the analyst's words; ``pct_X`` is X's percentile among peers."""
+
+
+def describe_feature(name: str) -> str:
+    """A feature's name in words, for reasons (``src_``/``dst_`` name a payment's two sides)."""
+    for prefix, side in (("src_", "sender's "), ("dst_", "receiver's ")):
+        if name.startswith(prefix):
+            return side + describe_feature(name.removeprefix(prefix))
+    if name.startswith("pct_"):
+        base = name.removeprefix("pct_")
+        words = FEATURE_WORDS.get(base, base.replace("_", " "))
+        return f"rank among peers (same holder type and country) for {words}"
+    if name.startswith("rule_"):
+        return f"alerts from rule {name.removeprefix('rule_')}"
+    return FEATURE_WORDS.get(name, name.replace("_", " "))

@@ -1,10 +1,18 @@
-"""The learned scorer: a gradient-boosted model over account or payment features, calibrated.
+"""The learned scorer: a model over account or payment features, calibrated, with its reasons.
 
-Training splits by time (older data trains, the most recent is held out for testing, never the
-other way round), fits LightGBM on the oldest part, fits an isotonic calibration on the next part
-so a score of 0.8 means about 80 % of such cases were illicit, and picks there the lowest alert
-threshold whose alerts are still 70 % precise. Each score comes with its top feature contributions
-(LightGBM's ``pred_contrib``), so an analyst sees why the model rates an account high.
+Two kinds, one interface:
+
+- **lightgbm** (labels given): gradient-boosted trees fitted on the fit slice, calibrated
+  (isotonic) on the calibration slice so a score of 0.8 means about 80 % of such cases were
+  illicit there; the alert threshold is the lowest score whose alerts were still 70 % precise in
+  calibration. Reasons are each row's top feature contributions (LightGBM's ``pred_contrib``).
+- **isolation_forest** (no labels): scikit-learn's isolation forest over the same numeric features;
+  the score is the share of calibration rows less anomalous than this one, and the threshold is set
+  by an alert budget (the share of rows an analyst can review). Reasons are the features farthest
+  from the typical row, in interquartile ranges.
+
+Each scorer also says which features it leans on: the top five with their share (LightGBM's split
+gain, or for the forest how much the score moves when a feature is set to its median).
 """
 
 from __future__ import annotations
@@ -18,12 +26,11 @@ import numpy as np
 import pandas as pd
 
 from sever.errors import InputError
-from sever.monitor.features import to_matrix
 
 MODEL_PARAMS: dict[str, Any] = {
     "objective": "binary",
     "learning_rate": 0.05,
-    "num_leaves": 63,
+    "num_leaves": 31,
     "min_child_samples": 20,
     "feature_fraction": 0.8,
     "bagging_fraction": 0.8,
@@ -34,37 +41,20 @@ MODEL_PARAMS: dict[str, Any] = {
     "deterministic": True,
     "verbose": -1,
 }
-"""LightGBM settings; ``rounds`` and the split shares are arguments of :func:`train`."""
-
+"""LightGBM settings."""
 ROUNDS = 300
-TEST_SHARE = 0.3
-CALIBRATION_SHARE = 0.2
 TARGET_PRECISION = 0.7
 """The alert threshold is the lowest score whose alerts were at least this precise in calibration:
 as many schemes found as possible while most alerts stay worth an analyst's time."""
 NEGATIVES_PER_POSITIVE = 50
 """Training keeps every positive and at most this many negatives each (calibration sees all)."""
-
-
-@dataclass
-class Split:
-    """Which rows train, calibrate and test: by time, oldest first."""
-
-    fit: np.ndarray
-    calibrate: np.ndarray
-    test: np.ndarray
-    cut_calibrate: float
-    cut_test: float
-
-
-def time_split(times: pd.Series, test_share: float, calibration_share: float) -> Split:
-    """Oldest rows fit the model, the next ones calibrate it, the newest test it."""
-    cut_test = float(times.quantile(1 - test_share))
-    before = times < cut_test
-    cut_calibrate = float(times[before].quantile(1 - calibration_share))
-    fit = (times < cut_calibrate).to_numpy()
-    calibrate = (before & (times >= cut_calibrate)).to_numpy()
-    return Split(fit, calibrate, (~before).to_numpy(), cut_calibrate, cut_test)
+FOREST_PARAMS: dict[str, Any] = {"n_estimators": 200, "max_samples": "auto", "random_state": 7}
+"""Isolation forest settings (scikit-learn's defaults, more trees, fixed seed)."""
+FOREST_SAMPLE = 4_096
+"""Rows kept with a forest model: it is refitted from them, identically, when loaded."""
+ALERT_SHARE = 0.005
+"""Without labels, the share of rows that become alerts: one in two hundred, an alert budget."""
+TOP_FEATURES = 5
 
 
 @dataclass
@@ -72,12 +62,17 @@ class Scorer:
     """A trained, calibrated model and what it needs to score new rows the same way."""
 
     level: str
-    model: Any
+    kind: str
     columns: list[str]
     categories: dict[str, list[str]]
     calibration_x: list[float]
     calibration_y: list[float]
     threshold: float
+    model: Any = None
+    importance: list[dict[str, Any]] = field(default_factory=list)
+    medians: dict[str, float] = field(default_factory=dict)
+    spreads: dict[str, float] = field(default_factory=dict)
+    sample: list[list[float]] = field(default_factory=list)
     report: dict[str, Any] = field(default_factory=dict)
 
     def matrix(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -88,22 +83,36 @@ class Scorer:
         matrix = frame[self.columns].copy()
         for column, values in self.categories.items():
             matrix[column] = pd.Categorical(matrix[column].astype(object), categories=values)
+        if self.kind == "isolation_forest":
+            matrix = matrix.astype(float).fillna(self.medians)
         return matrix
 
     def raw(self, frame: pd.DataFrame) -> np.ndarray:
-        return self.model.predict(self.matrix(frame), num_threads=MODEL_PARAMS["num_threads"])
+        """The model's own output: log-odds (LightGBM) or anomaly, higher is stranger (forest)."""
+        matrix = self.matrix(frame)
+        if self.kind == "isolation_forest":
+            return -self.model.score_samples(matrix.to_numpy())
+        return self.model.predict(matrix, num_threads=MODEL_PARAMS["num_threads"])
 
     def score(self, frame: pd.DataFrame) -> np.ndarray:
-        """Calibrated probabilities that each row belongs to an illicit scheme."""
+        """Calibrated scores in [0, 1]: a probability (labels) or an anomaly rank (no labels)."""
+        if frame.empty:
+            return np.zeros(0)
         return np.interp(self.raw(frame), self.calibration_x, self.calibration_y)
 
     def contributions(self, frame: pd.DataFrame, top: int = 3) -> list[list[dict[str, Any]]]:
         """For each row, the features that pushed its score most, with their values."""
         matrix = self.matrix(frame)
-        contrib = self.model.predict(matrix, pred_contrib=True)[:, :-1]
+        if self.kind == "isolation_forest":
+            values = matrix.to_numpy(dtype=float)
+            centre = np.array([self.medians[c] for c in self.columns])
+            spread = np.array([self.spreads[c] for c in self.columns])
+            contrib = (values - centre) / spread
+        else:
+            contrib = self.model.predict(matrix, pred_contrib=True)[:, :-1]
         out = []
         for row, values in zip(contrib, matrix.itertuples(index=False), strict=True):
-            order = np.argsort(-np.abs(row))[:top]
+            order = np.argsort(-np.abs(row), kind="stable")[:top]
             out.append(
                 [
                     {
@@ -117,16 +126,21 @@ class Scorer:
         return out
 
     def save(self, path: str | Path) -> Path:
-        """Write the model and its calibration as one JSON file (atomically)."""
+        """Write the model, its calibration and its feature shares as one JSON file (atomically)."""
         path = Path(path)
         payload = {
             "level": self.level,
-            "model": self.model.model_to_string(),
+            "kind": self.kind,
+            "model": self.model.model_to_string() if self.kind == "lightgbm" else None,
             "columns": self.columns,
             "categories": self.categories,
             "calibration_x": self.calibration_x,
             "calibration_y": self.calibration_y,
             "threshold": self.threshold,
+            "importance": self.importance,
+            "medians": self.medians,
+            "spreads": self.spreads,
+            "sample": self.sample,
             "report": self.report,
         }
         partial = path.with_name(path.name + ".partial")
@@ -136,14 +150,19 @@ class Scorer:
 
     @classmethod
     def load(cls, path: str | Path) -> Scorer:
-        import lightgbm as lgb
-
+        """A scorer saved by :meth:`save`; a forest is refitted from its kept rows, identically."""
         try:
             payload = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            scorer = cls(**payload)
+        except (OSError, ValueError, TypeError) as exc:
             raise InputError(path, f"not a sever monitor model: {exc}") from None
-        model = lgb.Booster(model_str=payload.pop("model"))
-        return cls(model=model, **payload)
+        if scorer.kind == "lightgbm":
+            import lightgbm as lgb
+
+            scorer.model = lgb.Booster(model_str=payload["model"])
+        else:
+            scorer.model = _forest(np.asarray(scorer.sample, dtype=float))
+        return scorer
 
 
 def _plain(value: Any) -> Any:
@@ -155,55 +174,121 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def train(
-    frame: pd.DataFrame,
-    labels: pd.Series,
-    times: pd.Series,
-    *,
-    level: str,
-    drop: list[str],
-    rounds: int = ROUNDS,
-    test_share: float = TEST_SHARE,
-    calibration_share: float = CALIBRATION_SHARE,
-) -> tuple[Scorer, Split]:
-    """Fit, calibrate and choose a threshold; returns the scorer and the time split used."""
-    import lightgbm as lgb
-    from sklearn.isotonic import IsotonicRegression
-
-    y = labels.astype(int).to_numpy()
-    split = time_split(times, test_share, calibration_share)
-    if y[split.fit].sum() == 0 or y[split.calibrate].sum() == 0:
-        raise InputError(
-            None, "too few labelled positives before the test period to train and calibrate"
-        )
-    matrix = to_matrix(frame, drop)
-    categories = {
+def categories_of(matrix: pd.DataFrame) -> dict[str, list[str]]:
+    """The values each text column took in training, in the order the model knows them."""
+    return {
         c: [str(v) for v in matrix[c].cat.categories]
         for c in matrix.columns
         if isinstance(matrix[c].dtype, pd.CategoricalDtype)
     }
-    rows = _sample(y, split.fit)
+
+
+def fit_supervised(
+    fit: pd.DataFrame,
+    fit_y: np.ndarray,
+    calibration: pd.DataFrame,
+    calibration_y: np.ndarray,
+    *,
+    level: str,
+    rounds: int = ROUNDS,
+) -> Scorer:
+    """LightGBM on the fit rows, isotonic calibration and threshold on the calibration rows.
+
+    ``fit`` and ``calibration`` are model matrices (:func:`~sever.monitor.features.to_matrix`).
+    """
+    import lightgbm as lgb
+    from sklearn.isotonic import IsotonicRegression
+
+    if fit_y.sum() == 0 or calibration_y.sum() == 0:
+        raise InputError(
+            None, "too few labelled positives before the test period to train and calibrate"
+        )
+    rows = _sample(fit_y)
     booster = lgb.train(
-        MODEL_PARAMS,
-        lgb.Dataset(matrix.iloc[rows], label=y[rows]),
-        num_boost_round=rounds,
+        MODEL_PARAMS, lgb.Dataset(fit.iloc[rows], label=fit_y[rows]), num_boost_round=rounds
     )
-    scorer = Scorer(level, booster, list(matrix.columns), categories, [0.0, 1.0], [0.0, 1.0], 0.5)
-    raw = scorer.raw(frame.iloc[np.flatnonzero(split.calibrate)])
+    columns = list(fit.columns)
+    scorer = Scorer(level, "lightgbm", columns, categories_of(fit), [0.0, 1.0], [0.0, 1.0], 0.5)
+    scorer.model = booster
+    raw = scorer.raw(calibration)
     iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
-    iso.fit(raw, y[split.calibrate])
+    iso.fit(raw, calibration_y)
     scorer.calibration_x = [float(v) for v in iso.X_thresholds_]
     scorer.calibration_y = [float(v) for v in iso.y_thresholds_]
     calibrated = np.interp(raw, scorer.calibration_x, scorer.calibration_y)
-    scorer.threshold = threshold_for_precision(calibrated, y[split.calibrate], TARGET_PRECISION)
-    return scorer, split
+    scorer.threshold = threshold_for_precision(calibrated, calibration_y, TARGET_PRECISION)
+    scorer.importance = top_shares(columns, booster.feature_importance("gain"))
+    return scorer
 
 
-def _sample(y: np.ndarray, fit: np.ndarray) -> np.ndarray:
-    """Every positive of the fitting period and a fixed random share of its negatives."""
-    rows = np.flatnonzero(fit)
-    positives = rows[y[rows] == 1]
-    negatives = rows[y[rows] == 0]
+def fit_anomaly(
+    fit: pd.DataFrame,
+    calibration: pd.DataFrame,
+    *,
+    level: str,
+    alert_share: float = ALERT_SHARE,
+) -> Scorer:
+    """An isolation forest over the numeric features of the fit rows; scores are ranks among the
+    calibration rows, and the top ``alert_share`` of them is where alerts begin."""
+    numeric = [c for c in fit.columns if not isinstance(fit[c].dtype, pd.CategoricalDtype)]
+    values = fit[numeric].astype(float)
+    medians = {c: float(v) if pd.notna(v) else 0.0 for c, v in values.median().items()}
+    filled = values.fillna(medians)
+    spread = filled.quantile(0.75) - filled.quantile(0.25)
+    spreads = {c: float(v) if v > 0 else 1.0 for c, v in spread.items()}
+    rng = np.random.default_rng(FOREST_PARAMS["random_state"])
+    keep = np.sort(rng.choice(len(filled), size=min(len(filled), FOREST_SAMPLE), replace=False))
+    sample = filled.to_numpy()[keep]
+    scorer = Scorer(level, "isolation_forest", numeric, {}, [0.0, 1.0], [0.0, 1.0], 0.5)
+    scorer.model = _forest(sample)
+    scorer.medians, scorer.spreads = medians, spreads
+    scorer.sample = sample.tolist()  # full precision: the forest is refitted from these
+    raw = np.sort(scorer.raw(calibration))
+    if len(raw) == 0:
+        raise InputError(None, "no rows in the calibration period to rank anomalies against")
+    # The calibration maps a raw anomaly to the share of calibration rows at or below it.
+    unique, counts = np.unique(raw, return_counts=True)
+    scorer.calibration_x = [float(v) for v in unique]
+    scorer.calibration_y = [float(v) for v in np.cumsum(counts) / len(raw)]
+    scorer.threshold = round(1.0 - alert_share, 6)
+    scorer.importance = top_shares(numeric, _median_swap_effect(scorer, calibration))
+    return scorer
+
+
+def _forest(sample: np.ndarray) -> Any:
+    from sklearn.ensemble import IsolationForest
+
+    return IsolationForest(**FOREST_PARAMS).fit(sample)
+
+
+def _median_swap_effect(scorer: Scorer, frame: pd.DataFrame) -> np.ndarray:
+    """For each feature, how much the forest's score moves, on average, when it is set to its
+    median: a permutation importance that needs no labels."""
+    rows = frame.iloc[: min(len(frame), 2_000)]
+    base = scorer.raw(rows)
+    effect = []
+    for column in scorer.columns:
+        changed = rows.copy()
+        changed[column] = scorer.medians[column]
+        effect.append(float(np.mean(np.abs(scorer.raw(changed) - base))))
+    return np.asarray(effect)
+
+
+def top_shares(columns: list[str], weights: np.ndarray, top: int = TOP_FEATURES) -> list[dict]:
+    """The ``top`` features by weight, each with its share of the total weight."""
+    weights = np.asarray(weights, dtype=float)
+    total = weights.sum()
+    if total <= 0:
+        return []
+    order = np.argsort(-weights, kind="stable")[:top]
+    return [{"feature": columns[i], "share": round(float(weights[i] / total), 4)} for i in order]
+
+
+def _sample(y: np.ndarray) -> np.ndarray:
+    """Every positive and a fixed random share of the negatives."""
+    rows = np.arange(len(y))
+    positives = rows[y == 1]
+    negatives = rows[y == 0]
     keep = min(len(negatives), max(1, len(positives)) * NEGATIVES_PER_POSITIVE)
     chosen = np.random.default_rng(7).choice(negatives, size=keep, replace=False)
     return np.sort(np.concatenate([positives, chosen]))

@@ -1,8 +1,15 @@
-"""Labelled data in, trained scorers out; and scores with reasons attached to a run's alerts.
+"""Labelled (or unlabelled) data in, trained scorers out; scores and model alerts for a run.
 
-Time is respected throughout: the period is cut into three slices, oldest first. Features of each
-slice are computed from that slice's payments only, as a monitoring system would have seen them
-then; the model fits on the first slice, calibrates on the second and is tested on the newest.
+What is learned depends on the labels given:
+
+- account labels: an account model (LightGBM);
+- payment labels: a payment model (LightGBM);
+- both: both models;
+- none: an account anomaly model (isolation forest) over the same features.
+
+The data is split fairly (:mod:`sever.monitor.split`): time slices with gaps between them, each
+scheme counted once. The model fits on the oldest slice, calibrates and sets its threshold on the
+next, and is tested on the newest.
 """
 
 from __future__ import annotations
@@ -10,37 +17,50 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sever.alerts import Alert
-from sever.monitor.features import account_features, rule_features, transaction_features
+from sever.errors import InputError
+from sever.monitor.features import (
+    SCALE_BOUND,
+    account_features,
+    rule_features,
+    to_matrix,
+    transaction_features,
+)
 from sever.monitor.pack import DPRK_PACK
 from sever.monitor.rule import Inputs
-from sever.monitor.scorer import CALIBRATION_SHARE, TEST_SHARE, Scorer, train
+from sever.monitor.scorer import ALERT_SHARE, Scorer, fit_anomaly, fit_supervised
+from sever.monitor.split import Cuts, Labels, slice_labels, time_cuts
 from sever.tables.engine import Engine
 
-SLICES = ("fit", "calibrate", "test")
 TX_IDS = ["tx_id", "t", "src_account", "dst_account"]
-ACCOUNT_IDS = ["account_id", "first_t"]
+ACCOUNT_IDS = ["account_id"]
+MODES = ("auto", "accounts", "transactions", "both", "anomaly")
+"""What ``train`` learns: ``auto`` follows the labels given (none given: ``anomaly``)."""
+MODEL_FILES = {"account": "monitor-account.json", "transaction": "monitor-transaction.json"}
+MIN_FLAGGED_PAYMENTS = 2
+"""A payment model alerts on an account party to at least this many flagged payments: one could be
+the innocent side of someone else's scheme (a victim, a customer), two make a pattern."""
 
 
 @dataclass
 class Slice:
-    """The features and labels of one time slice, at both levels."""
+    """The features and labels of one time slice, at both levels (None when not asked for)."""
 
     name: str
     accounts: pd.DataFrame
-    tx: pd.DataFrame
+    tx: pd.DataFrame | None
+    dropped: dict[str, int]
+    """Rows left out because their scheme was already counted in an earlier slice."""
 
 
-def cuts(engine: Engine, inputs: Inputs) -> tuple[int, int]:
-    """Time cut-offs (seconds): calibration starts at the first, testing at the second."""
-    times = engine.to_pandas(inputs.tx.select("t")).t
-    test = int(times.quantile(1 - TEST_SHARE))
-    calibrate = int(times[times < test].quantile(1 - CALIBRATION_SHARE))
-    return calibrate, test
+def cuts(engine: Engine, inputs: Inputs) -> Cuts:
+    """Where calibration and testing begin, and the gap left before each (see ``split``)."""
+    return time_cuts(engine.to_pandas(inputs.tx.select("t")).t)
 
 
 def slices(
@@ -48,23 +68,26 @@ def slices(
     inputs: Inputs,
     alerts: Sequence[Alert],
     rule_ids: Sequence[str],
-    labelled_tx: set[str],
-    labelled_accounts: set[str],
-    bounds: tuple[int, int],
+    labelled_tx: set[str] | None,
+    labelled_accounts: set[str] | None,
+    bounds: Cuts,
     *,
     raw_only: bool = False,
     fit_share: float = 1.0,
+    account_start: dict[str, float] | None = None,
+    tx_start: dict[str, float] | None = None,
 ) -> list[Slice]:
     """Features and labels for the fit, calibration and test slices.
 
+    Payment features are computed only when payment labels are given (``labelled_tx`` not None).
     ``fit_share`` below 1 keeps that share of the unlabelled payments of the fit slice (all the
     labelled ones stay); calibration and test slices are always whole, so scores stay calibrated
-    and measured on the real mix.
+    and measured on the real mix. ``account_start`` and ``tx_start`` give each labelled id its
+    scheme's start, so a scheme that straddles a cut is counted once.
     """
-    labelled = engine.table(pd.DataFrame({"tx_id": sorted(labelled_tx)}).astype(str))
-    edges = [None, *bounds, None]
+    labelled = engine.table(pd.DataFrame({"tx_id": sorted(labelled_tx or ())}).astype(str))
     out = []
-    for name, low, high in zip(SLICES, edges, edges[1:], strict=False):
+    for name, low, high in bounds.bounds():
         tx = inputs.tx
         if low is not None:
             tx = tx.filter(tx.t >= low)
@@ -72,52 +95,165 @@ def slices(
             tx = tx.filter(tx.t < high)
         part = Inputs(tx=tx, accounts=inputs.accounts, hits=inputs.hits, keep=inputs.keep)
         accounts = account_features(engine, part)
-        share = fit_share if name == "fit" else 1.0
-        payments = transaction_features(
-            engine, part, accounts, raw_only=raw_only, keep=labelled, share=share
-        )
+        payments = None
+        if labelled_tx is not None or raw_only:
+            share = fit_share if name == "fit" else 1.0
+            payments = transaction_features(
+                engine, part, accounts, raw_only=raw_only, keep=labelled, share=share
+            )
         if not raw_only:
-            tx_rules, _ = rule_features(alerts, rule_ids, payments, accounts)
-            seen = set(payments.tx_id)
+            ids = payments if payments is not None else engine.to_pandas(tx.select("tx_id"))
+            seen = set(ids.tx_id)
             in_slice = [a for a in alerts if seen.intersection(a.tx_ids)]
-            _, account_rules = rule_features(in_slice, rule_ids, payments, accounts)
+            _, account_rules = rule_features(in_slice, rule_ids, ids, accounts)
             accounts = pd.concat([accounts, account_rules], axis=1)
-            payments = pd.concat([payments, tx_rules], axis=1)
-        accounts["label"] = accounts.account_id.isin(labelled_accounts)
-        payments["label"] = payments.tx_id.isin(labelled_tx)
-        out.append(Slice(name, accounts, payments))
+            if payments is not None:
+                tx_rules, _ = rule_features(alerts, rule_ids, payments, accounts)
+                payments = pd.concat([payments, tx_rules], axis=1)
+        dropped = {}
+        label, keep = slice_labels(
+            accounts.account_id, labelled_accounts or set(), account_start or {}, low, high
+        )
+        accounts = accounts.assign(label=label)[keep].reset_index(drop=True)
+        dropped["accounts"] = int((~keep).sum())
+        if payments is not None:
+            label, keep = slice_labels(
+                payments.tx_id, labelled_tx or set(), tx_start or {}, low, high
+            )
+            payments = payments.assign(label=label)[keep].reset_index(drop=True)
+            dropped["transactions"] = int((~keep).sum())
+        out.append(Slice(name, accounts, payments, dropped))
     return out
 
 
-def fit_level(
-    parts: Sequence[Slice], level: str, *, with_rules: bool, columns: Sequence[str] | None = None
-) -> tuple[Scorer, pd.DataFrame]:
-    """Train one scorer on fit + calibrate slices; returns it and the test slice, scored."""
-    frames = [getattr(p, "accounts" if level == "account" else "tx") for p in parts]
+def _frames(parts: Sequence[Slice], level: str) -> list[pd.DataFrame]:
+    frames = [p.accounts if level == "account" else p.tx for p in parts]
+    if any(f is None for f in frames):
+        raise InputError(None, f"no {level} features were computed for the {level} model")
+    return frames
+
+
+def model_columns(frame: pd.DataFrame, level: str, *, with_rules: bool) -> list[str]:
+    """The columns a model of this level reads: no ids, no label, no raw amounts (their peer
+    ranks instead), rule hits only when asked."""
     ids = ACCOUNT_IDS if level == "account" else TX_IDS
-    rule_columns = [c for c in frames[0].columns if c.startswith("rule_")]
-    drop = [*ids, "label", *([] if with_rules else rule_columns)]
-    if columns is not None:
-        drop = [c for c in frames[0].columns if c not in columns]
-    order = np.concatenate([np.full(len(f), i) for i, f in enumerate(frames)])
-    both = pd.concat(frames, ignore_index=True)
-    # The split follows slice order: fit, calibrate, test; the slices are already in time order.
-    shares = [len(f) for f in frames]
-    test_share = shares[2] / len(both)
-    calibration_share = shares[1] / (shares[0] + shares[1])
-    scorer, _ = train(
-        both.drop(columns=["label"]),
-        both["label"],
-        pd.Series(order, dtype=float),
-        level=level,
-        drop=[c for c in drop if c != "label"],
-        test_share=test_share,
-        calibration_share=calibration_share,
+    skip = {*ids, "label", *SCALE_BOUND}
+    return [c for c in frame.columns if c not in skip and (with_rules or not c.startswith("rule_"))]
+
+
+def fit_level(
+    parts: Sequence[Slice],
+    level: str,
+    *,
+    with_rules: bool,
+    columns: Sequence[str] | None = None,
+    anomaly: bool = False,
+    alert_share: float = ALERT_SHARE,
+) -> tuple[Scorer, pd.DataFrame]:
+    """Train one scorer on the fit slice, calibrate it on the next; returns it and the test
+    slice, scored (``score``, ``flagged``)."""
+    fit, calibration, test = _frames(parts, level)
+    chosen = model_columns(fit, level, with_rules=with_rules) if columns is None else list(columns)
+    matrix = to_matrix(fit[chosen], [])
+    if anomaly:
+        scorer = fit_anomaly(matrix, calibration, level=level, alert_share=alert_share)
+    else:
+        scorer = fit_supervised(
+            matrix,
+            fit["label"].astype(int).to_numpy(),
+            calibration,
+            calibration["label"].astype(int).to_numpy(),
+            level=level,
+        )
+    tested = test.copy()
+    tested["score"] = scorer.score(tested)
+    tested["flagged"] = tested["score"] >= scorer.threshold
+    return scorer, tested
+
+
+def measure(tested: pd.DataFrame) -> dict[str, Any]:
+    """Precision, recall and F1 of the flagged rows against the labels."""
+    truth = tested["label"].astype(bool)
+    flagged = tested["flagged"].astype(bool)
+    tp = int((truth & flagged).sum())
+    precision = tp / max(1, int(flagged.sum()))
+    recall = tp / max(1, int(truth.sum()))
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(2 * precision * recall / (precision + recall), 4) if tp else 0.0,
+        "flagged": int(flagged.sum()),
+        "positives": int(truth.sum()),
+        "test_rows": len(tested),
+    }
+
+
+def learn_levels(mode: str, labels: Labels) -> dict[str, bool]:
+    """Which levels to train, each with True when it is an anomaly model (no labels)."""
+    given = labels.mode
+    if mode == "auto":
+        mode = {"none": "anomaly"}.get(given, given)
+    needs = {"accounts": "account labels", "transactions": "payment labels"}
+    for level, words in needs.items():
+        if mode in (level, "both") and given not in (level, "both"):
+            raise InputError(None, f"--mode {mode} needs {words}", field="--mode")
+    if mode == "anomaly":
+        return {"account": True}
+    levels = {"accounts": ["account"], "transactions": ["transaction"]}.get(
+        mode, ["account", "transaction"]
     )
-    test = frames[2].copy()
-    test["score"] = scorer.score(test)
-    test["flagged"] = test["score"] >= scorer.threshold
-    return scorer, test
+    return dict.fromkeys(levels, False)
+
+
+def train_scorers(
+    engine: Engine,
+    inputs: Inputs,
+    alerts: Sequence[Alert],
+    labels: Labels,
+    models_dir: Path,
+    *,
+    mode: str = "auto",
+    alert_share: float = ALERT_SHARE,
+) -> dict[str, Any]:
+    """Train the scorers the labels allow (rule hits included as features), save them in
+    ``models_dir`` (removing models of levels not trained now) and return what was measured on
+    the newest slice: precision, recall, F1 (when labels exist), threshold, top features."""
+    levels = learn_levels(mode, labels)
+    rule_ids = [rule.id for rule in DPRK_PACK]
+    bounds = cuts(engine, inputs)
+    parts = slices(
+        engine, inputs, alerts, rule_ids,
+        labels.tx if "transaction" in levels else None, labels.accounts, bounds,
+        account_start=labels.account_start, tx_start=labels.tx_start,
+    )  # fmt: skip
+    report: dict[str, Any] = {}
+    for level, anomaly in levels.items():
+        scorer, tested = fit_level(
+            parts, level, with_rules=True, anomaly=anomaly, alert_share=alert_share
+        )
+        scorer.report = {
+            "kind": scorer.kind,
+            "threshold": round(scorer.threshold, 4),
+            "top_features": scorer.importance,
+            "slices": {
+                p.name: {"rows": len(_frames([p], level)[0]), "dropped": p.dropped} for p in parts
+            },
+            "gap_seconds": bounds.gap,
+        }
+        if (labels.accounts if level == "account" else labels.tx) is not None:
+            scorer.report["tested"] = measure(tested)
+        scorer.save(models_dir / MODEL_FILES[level])
+        report[level] = scorer.report
+    for level, name in MODEL_FILES.items():
+        if level not in levels:
+            (models_dir / name).unlink(missing_ok=True)
+    return report
+
+
+def load_scorer(models_dir: Path, level: str = "account") -> Scorer | None:
+    """The scorer trained into this home at this level, or None when none has been trained."""
+    path = models_dir / MODEL_FILES[level]
+    return Scorer.load(path) if path.exists() else None
 
 
 def attach_scores(
@@ -155,56 +291,34 @@ def attach_scores(
     return scored
 
 
-MODEL_FILES = {"account": "monitor-account.json", "transaction": "monitor-transaction.json"}
-
-
-def train_scorers(
-    engine: Engine,
-    inputs: Inputs,
-    alerts: Sequence[Alert],
-    labelled_tx: set[str],
-    labelled_accounts: set[str],
-    models_dir: Path,
-) -> dict:
-    """Train the account and payment scorers (rule hits included) and save them in ``models_dir``.
-
-    Returns what was tested on the newest slice: precision, recall and F1 at both levels.
-    """
-    rule_ids = [rule.id for rule in DPRK_PACK]
-    bounds = cuts(engine, inputs)
-    parts = slices(engine, inputs, alerts, rule_ids, labelled_tx, labelled_accounts, bounds)
-    report = {}
-    for level in ("account", "transaction"):
-        scorer, tested = fit_level(parts, level, with_rules=True)
-        truth = tested["label"].astype(bool)
-        flagged = tested["flagged"]
-        tp = int((truth & flagged).sum())
-        precision = tp / max(1, int(flagged.sum()))
-        recall = tp / max(1, int(truth.sum()))
-        scorer.report = {
-            "precision": round(precision, 4),
-            "recall": round(recall, 4),
-            "f1": round(2 * precision * recall / (precision + recall), 4) if tp else 0.0,
-            "test_rows": len(tested),
-            "threshold": scorer.threshold,
-        }
-        scorer.save(models_dir / MODEL_FILES[level])
-        report[level] = scorer.report
-    return report
-
-
-def load_scorer(models_dir: Path, level: str = "account") -> Scorer | None:
-    """The scorer trained into this home, or None when none has been trained."""
-    path = models_dir / MODEL_FILES[level]
-    return Scorer.load(path) if path.exists() else None
-
-
 def scored_alerts(
     engine: Engine, inputs: Inputs, alerts: Sequence[Alert], scorer: Scorer
 ) -> list[Alert]:
-    """The run's alerts with model scores and contributions, from features over all its data."""
+    """The run's alerts, then one model alert per account the model flags (whether or not a rule
+    named it), each with its reasons in words. An account model also scores the rule alerts; a
+    payment model flags payments, and its alerts name their senders."""
+    from sever.monitor.model_alerts import model_alerts
+
     rule_ids = [rule.id for rule in DPRK_PACK]
     accounts = account_features(engine, inputs)
-    payments = engine.to_pandas(inputs.tx.select("tx_id"))
-    _, account_rules = rule_features(alerts, rule_ids, payments, accounts)
-    return attach_scores(alerts, scorer, pd.concat([accounts, account_rules], axis=1))
+    ids = engine.to_pandas(inputs.tx.select("tx_id"))
+    tx_rules, account_rules = rule_features(alerts, rule_ids, ids, accounts)
+    accounts = pd.concat([accounts, account_rules], axis=1)
+    if scorer.level == "account":
+        flagged = accounts.assign(score=scorer.score(accounts))
+        return [
+            *attach_scores(alerts, scorer, accounts),
+            *model_alerts(engine, inputs, scorer, flagged, accounts, alerts),
+        ]
+    payments = transaction_features(engine, inputs, accounts)
+    payments = payments.merge(pd.concat([ids, tx_rules], axis=1), on="tx_id")
+    scored = payments.assign(score=scorer.score(payments))
+    flagged = scored[scored["score"] >= scorer.threshold]
+    # A flagged payment does not say which side is illicit: each side is a candidate, and an
+    # account becomes an alert when it is a party to several flagged payments.
+    sides = pd.concat(
+        [flagged.assign(account_id=flagged[side]) for side in ("src_account", "dst_account")]
+    )
+    counts = sides["account_id"].value_counts()
+    chosen = sides[sides["account_id"].isin(counts.index[counts >= MIN_FLAGGED_PAYMENTS])]
+    return [*alerts, *model_alerts(engine, inputs, scorer, chosen, accounts, alerts)]
