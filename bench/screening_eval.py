@@ -1,5 +1,10 @@
 """Screening evaluation: sever's matcher against nomenklatura's logic-v2 on the same labelled pairs.
 
+GENERATED: the variants and negatives below are made by sever's own code (its Korean reading, its
+common-name and trade-word tables), and the matcher was tuned on this seed. Its figures are kept as
+a generated section; the figures that count come from ``bench/screening_alias_eval.py``, on the
+lists' own aliases.
+
 The pairs are built from the real lists (the built-in OFAC SDN 2024-05-03 + UN 2026-02-27
 snapshot, read through the entity store):
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from rigour.names import remove_org_types
 
-from sever.screen.features import Observation, korean
+from sever.screen.features import Observation, korean, spelling
 from sever.screen.features.tokens import align_tokens, token_similarity
 
 if TYPE_CHECKING:
@@ -83,6 +83,12 @@ Enterprise Shipping agrees 0.8 by words, 0.64 once raised, well under a match.""
 MAX_SPELLING_FORM = 4
 """Legal forms this short (Co, Ltd, LLC, Pte, FZE, S.A.) never give a letter to an acronym: Eagle
 Partners Pte Ltd does not spell EPP. Longer ones (Corporation, Company) may (KNIC)."""
+DIFFERENCE_CAP = 0.5
+"""Most two company names may agree when a number or a country differs: no review."""
+MISSING_WORDS_CAP = 0.8
+"""Most two company names may agree when one lacks MISSING_DISTINCTIVE of the other's distinctive
+words: a review at most."""
+MISSING_DISTINCTIVE = 2
 MAX_GENERIC_SKIPS = 4
 """At most this many generic words are tried left out when writing a name's initials."""
 
@@ -167,10 +173,26 @@ def org_word_similarity(a: str, b: str) -> float:
 def compare_org_names(
     query: tuple[str, ...], candidate: tuple[str, ...]
 ) -> tuple[float, list[tuple[str, str, float]]]:
+    """Weighted share of the words of two company names that found a partner, and the pairs
+    (see :func:`org_comparison`)."""
+    value, pairs, _ = org_comparison(query, candidate)
+    return value, pairs
+
+
+@lru_cache(maxsize=1 << 16)
+def org_comparison(
+    query: tuple[str, ...], candidate: tuple[str, ...]
+) -> tuple[float, list[tuple[str, str, float]], str | None]:
     """Weighted share of the words of two company names that found a partner, in any order, legal
-    forms and generic words counting little. Names that share only generic words score 0. When
-    either name has no distinctive word at all, every word counts and the names must agree almost
-    exactly (see GENERIC_NAME_STRICTNESS)."""
+    forms and generic words counting little, words written together on one side and apart on the
+    other joined, and initials matched to the words they abbreviate (IT, Information Technology).
+    Names that share only generic words score 0. When either name has no distinctive word at
+    all, every word counts and the names must agree almost exactly (see
+    GENERIC_NAME_STRICTNESS). Also a note, in words, of a difference that limits the agreement
+    (see :func:`org_name_cap`)."""
+    query, candidate = spelling.split_words(query, candidate)
+    query = spelling.abbreviated_as(query, candidate)
+    candidate = spelling.abbreviated_as(candidate, query)
     legal = legal_form_tokens(query) | legal_form_tokens(candidate)
     plain = is_plain_name(query, legal) or is_plain_name(candidate, legal)
     usual = {t: word_weight(t, legal) for t in query + candidate}
@@ -181,10 +203,37 @@ def compare_org_names(
     distinctive = [a for a in alignment.pairs if usual[a[0]] == 1.0]
     has_distinctive = any(w == 1.0 for w in usual.values())
     if has_distinctive and not distinctive:
-        return 0.0, alignment.pairs
-    if plain:
-        return alignment.score**GENERIC_NAME_STRICTNESS, alignment.pairs
-    return alignment.score, alignment.pairs
+        return 0.0, alignment.pairs, None
+    value = alignment.score**GENERIC_NAME_STRICTNESS if plain else alignment.score
+    cap, note = org_name_cap(query, candidate, alignment.pairs, usual)
+    return min(value, cap), alignment.pairs, note
+
+
+def org_name_cap(
+    query: tuple[str, ...],
+    candidate: tuple[str, ...],
+    pairs: list[tuple[str, str, float]],
+    weights: dict[str, float],
+) -> tuple[float, str | None]:
+    """The most two company names may agree, whatever their shared words, and why: DIFFERENCE_CAP
+    when a number or a country differs (Fund 3 / Fund 4, Bank of Chile / Bank of China),
+    MISSING_WORDS_CAP when either name has MISSING_DISTINCTIVE distinctive words the other
+    lacks (a review, not a match), else 1."""
+    difference = spelling.number_difference(query, candidate, pairs) or spelling.place_difference(
+        query, candidate, pairs
+    )
+    if difference:
+        return DIFFERENCE_CAP, f"{difference}: another name"
+    matched_q = {a for a, _, _ in pairs}
+    matched_c = {b for _, b, _ in pairs}
+    missing_q = sum(1 for t in set(query) - matched_q if weights.get(t) == 1.0)
+    missing_c = sum(1 for t in set(candidate) - matched_c if weights.get(t) == 1.0)
+    if max(missing_q, missing_c) >= MISSING_DISTINCTIVE:
+        return MISSING_WORDS_CAP, (
+            f"one name lacks {max(missing_q, missing_c)} of the other's distinctive words: "
+            "a review at most"
+        )
+    return 1.0, None
 
 
 def looks_like_acronym(tokens: tuple[str, ...]) -> bool:
@@ -256,19 +305,20 @@ def name_org_words(query: Prepared, candidate: Prepared) -> Observation | None:
     and Korean words are compared by sound (Chinyong = Jinyong)."""
     if query.is_person or candidate.is_person:
         return None
-    best: tuple[float, str, str, list[tuple[str, str, float]]] | None = None
+    best: tuple[float, str, str, list[tuple[str, str, float]], str | None] | None = None
     for q in query.names:
         for c in candidate.names:
             if not q.marks & c.marks:
                 continue
-            score, aligned = compare_org_names(q.tokens, c.tokens)
+            score, aligned, note = org_comparison(q.tokens, c.tokens)
             if best is None or score > best[0]:
-                best = (score, q.original, c.original, aligned)
+                best = (score, q.original, c.original, aligned, note)
     if best is None or best[0] <= 0:
         return None
-    score, q, c, aligned = best
+    score, q, c, aligned, note = best
     words = ", ".join(f"{a}={b}" if s == 1.0 else f"{a}≈{b}" for a, b, s in aligned)
-    return Observation(score, f"'{q}' against '{c}', word by word: {words}", q, c)
+    reason = f"'{q}' against '{c}', word by word: {words}" + (f" ({note})" if note else "")
+    return Observation(score, reason, q, c)
 
 
 def name_acronym(query: Prepared, candidate: Prepared) -> Observation | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice, product
+from itertools import islice, pairwise, product
 from typing import TYPE_CHECKING
 
 import icu
@@ -21,11 +21,11 @@ from followthemoney import EntityProxy
 from rigour.names import remove_person_prefixes
 
 from sever.entities.limits import MAX_NAME_CHARS, MAX_NAMES_PER_ENTITY
-from sever.screen.features import Observation, korean
+from sever.screen.features import Observation, korean, spelling
 from sever.screen.features.common_names import is_common_name, name_words
 from sever.screen.features.companies import acronym_keys, is_generic
 from sever.screen.features.korean import SyllableKey
-from sever.screen.features.tokens import Alignment, align_tokens
+from sever.screen.features.tokens import Alignment, align_tokens, is_patronymic
 
 if TYPE_CHECKING:
     from sever.screen.prepared import Prepared
@@ -39,7 +39,11 @@ TITLES = frozenset((
     "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "dame", "lord", "general", "gen",
     "marshal", "comrade", "chairman", "president", "premier", "colonel", "lieutenant",
     "major", "captain", "admiral", "commander", "vice", "deputy", "minister",
-    "director", "secretary", "sheikh", "haji", "hajji", "engineer",
+    "director", "secretary", "sheikh", "shaikh", "shaykh", "haji", "hajji", "alhaji", "engineer",
+    "eng", "engr", "mullah", "mulla", "mawlawi", "maulvi", "maulana", "mawlana", "qari",
+    "ayatollah", "hojatoleslam", "imam", "emir", "amir", "brigadier", "brig", "col", "capt",
+    "lt", "maj", "sgt", "rev", "reverend", "father", "bishop", "his", "excellency", "hon",
+    "honourable", "honorable", "prince", "princess", "king", "queen", "sultan",
 ))  # fmt: skip
 """Titles and honorifics dropped from people's names before comparison (rigour's person prefixes
 are dropped as well)."""
@@ -81,7 +85,8 @@ comparing two of them syllable by syllable costs the product of their lengths.""
 
 _SPLIT = re.compile(r"[\s,;/()\[\]\"“”.]+")
 _HAN_LATIN = icu.Transliterator.createInstance("Han-Latin; Latin-ASCII; Lower")
-_ANY_LATIN = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII; Lower")
+_DOTTED_ACRONYM = re.compile(r"\b(?:[^\W\d_]\.\s?){3,}")
+_PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +134,24 @@ def word_marks(tokens: tuple[str, ...]) -> frozenset[str]:
         if len(token) >= MIN_MARKED_WORD:
             marks.add("^" + token[:2])
             marks.add(token[-2:] + "$")
+        marks.update(spelling_keys(token))
         for reading in korean.read_romanised(token)[:1]:
             marks.add("=" + syllables_text(reading))
     return frozenset(marks)
+
+
+def spelling_keys(token: str) -> set[str]:
+    """Keys a word shares with its other spellings: its consonants (Husayn, Hussein, حسين) and
+    its Mandarin syllables in Pinyin and Wade-Giles alike (Deng, Teng)."""
+    keys = set()
+    consonants = spelling.consonants_of(token)
+    if consonants:
+        keys.add("~" + consonants)
+    if len(token) >= spelling.MIN_MANDARIN_WORD:
+        mandarin = spelling.mandarin_key(token)
+        if mandarin and mandarin != token:
+            keys.add("m:" + mandarin)
+    return keys
 
 
 def _named(
@@ -182,23 +202,27 @@ def _strip_titles(words: list[str]) -> list[str]:
 
 
 def _latin_words(text: str) -> list[str]:
-    """The words of a Latin-script name as written (case, hyphens and apostrophes kept)."""
+    """The words of a Latin-script name as written (case, hyphens and apostrophes kept); an
+    acronym written with dots is one word (K.O.M.I.D. → KOMID)."""
+    text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", text)
     text = remove_person_prefixes(text)
     return [w for w in _SPLIT.split(text) if w]
 
 
 @lru_cache(maxsize=65536)
 def ascii_word(word: str) -> str:
-    """One word in lower-case ASCII letters and digits (Jŏng → jong, Ch'o'l → chol)."""
+    """One word in lower-case ASCII letters and digits (Jŏng → jong, Ch'o'l → chol, Юрий →
+    yuriy), digits mixed into letters read as the letters they stand for (S1lver → silver)."""
     if word.isascii():
-        return "".join(ch for ch in word.lower() if ch.isalnum())
-    return "".join(ch for ch in _ANY_LATIN.transliterate(word) if ch.isalnum())
+        return spelling.digits_as_letters("".join(ch for ch in word.lower() if ch.isalnum()))
+    latin = spelling.latin_words(word)
+    return spelling.digits_as_letters("".join(ch for ch in latin if ch.isalnum() and ch.isascii()))
 
 
 def _tokens(words: list[str]) -> tuple[str, ...]:
     """ASCII tokens of a list of words, hyphenated words split into their parts."""
     tokens = [ascii_word(part) for word in words for part in word.split("-")]
-    return tuple(_strip_titles([t for t in tokens if t]))
+    return spelling.numbers_read(tuple(_strip_titles([t for t in tokens if t])))
 
 
 MAX_JOINED_TRIED = 64
@@ -289,7 +313,7 @@ def _prepare_cyrillic(original: str) -> PreparedName:
     readings = [korean.cyrillic_readings(w) for w in words]
     family_first = "," in original
     splits = _korean_splits(readings, readings, family_first) if all(readings) else ()
-    tokens = _tokens([_ANY_LATIN.transliterate(w) for w in words])
+    tokens = _tokens([spelling.latin_words(w) for w in words])
     return _named(original, tokens, "cyrillic", splits, None, family_first)
 
 
@@ -309,7 +333,11 @@ def prepare_name(original: str) -> tuple[PreparedName, ...]:
         return tuple(forms)
     if korean.is_cyrillic(text):
         return (_prepare_cyrillic(text),)
-    return (_prepare_latin(original, text, "latin"),)
+    forms = [_prepare_latin(original, text, "latin")]
+    bare = _PARENTHESES.sub(" ", text).strip()
+    if bare != text and bare:
+        forms.append(_prepare_latin(original, bare, "latin"))
+    return tuple(forms)
 
 
 def entity_names(entity: EntityProxy) -> list[str]:
@@ -430,6 +458,10 @@ def name_keys(entity_or_prepared: object) -> set[str]:
         for token in name.tokens:
             if len(token) >= 2 and not is_generic(token):
                 keys.add(f"t:{token}")
+                keys.update(spelling_keys(token))
+        for first, second in pairwise(name.tokens):
+            if len(first) >= 2 and len(second) >= 2:
+                keys.add(f"t:{first}{second}")
         for split in name.korean:
             for reading in split.given:
                 keys.add(f"kg:{syllables_text(reading)}")
@@ -540,17 +572,34 @@ def fuzzy_value(alignment: Alignment) -> float:
     return max(alignment.score, covered * (MISSING_PART_FLOOR + (1 - MISSING_PART_FLOOR) * partial))
 
 
+PATRONYMIC_WEIGHT = 0.3
+"""How much a patronymic weighs against another word of the same length: a father's name is
+often left out (GURZHY, Andrei / GURZHY, Andrei Anatolievich)."""
+
+DIFFERENCE_CAP = 0.5
+"""Most a name agreement can be worth when a number differs (Fund 3 / Fund 4) or, for companies,
+a country (Bank of Chile / Bank of China): well under a review."""
+
+
+def _word_weight(token: str) -> float:
+    return len(token) * (PATRONYMIC_WEIGHT if is_patronymic(token) else 1.0)
+
+
 @lru_cache(maxsize=1 << 16)
 def aligned_words(query: tuple[str, ...], candidate: tuple[str, ...]) -> Alignment:
-    """The word-by-word alignment of two names, kept for the next feature that compares the same
-    pair (the fuzzy name and the commonness check)."""
-    return align_tokens(query, candidate)
+    """The word-by-word alignment of two names, words written together on one side and apart on
+    the other joined first, kept for the next feature that compares the same pair (the fuzzy
+    name and the commonness check)."""
+    query, candidate = spelling.split_words(query, candidate)
+    return align_tokens(query, candidate, weight=_word_weight)
 
 
 def _fuzzy_pair_value(q: PreparedName, c: PreparedName, alignment: Alignment) -> float:
     """The fuzzy value of one pair of names, capped at INITIALS_ONLY_CAP when either is one word
     and initials."""
     value = fuzzy_value(alignment)
+    if spelling.number_difference(q.tokens, c.tokens, alignment.pairs):
+        value = min(value, DIFFERENCE_CAP)
     if q.initials_only or c.initials_only:
         return min(value, INITIALS_ONLY_CAP)
     return value
@@ -576,6 +625,9 @@ def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
     value, q, c, alignment = best
     words = ", ".join(f"{a}={b}" if s == 1.0 else f"{a}≈{b}" for a, b, s in alignment.pairs)
     reason = f"'{q.original}' against '{c.original}', word by word: {words}"
+    difference = spelling.number_difference(q.tokens, c.tokens, alignment.pairs)
+    if difference:
+        reason += f" ({difference}: another name)"
     initials = next((n for n in (c, q) if n.initials_only), None)
     if initials is not None:
         reason += f" ('{initials.original}' is one name and initials: weak on its own)"

@@ -8,8 +8,13 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from sever.screen.features import spelling
+
 INITIAL_CREDIT = 0.8
 """How much a single initial (J.) counts when it stands for a word that starts with it (Jong)."""
+SPELLING_CREDIT = 0.95
+"""How much two words count that are one name in two transliterations (Husayn, Hussein; Teng,
+Deng; Chérif, Sharif): nearly the same word."""
 TYPO_COST = 0.5
 """Share of a word's letters that one slip (a letter dropped, added, changed or two swapped)
 costs: a slip in a four-letter word leaves it 0.875 alike."""
@@ -52,24 +57,31 @@ def is_patronymic(word: str) -> bool:
 
 @lru_cache(maxsize=1 << 18)
 def token_similarity(a: str, b: str) -> float:
-    """How alike two words are: 1.0 the same; a slip in a word of four letters or more (two in a
-    word of nine or more) a little less; an initial that fits (J. for Jong) INITIAL_CREDIT;
-    otherwise 0. Words under four letters must be exact, and a patronymic is never a slip away
-    from a surname (Nikolaevna is not Nikolaeva)."""
-    if a == b:
+    """How alike two words are: 1.0 the same (al and el, bin and ibn count as the same); a slip in
+    a word of four letters or more (two in a word of nine or more), a doubled letter (Fawaz,
+    Fawwaz) or two swapped letters a little less; one name in two transliterations
+    SPELLING_CREDIT (see :mod:`sever.screen.features.spelling`); an initial that fits (J. for
+    Jong) INITIAL_CREDIT; otherwise 0. Other slips in words under four letters, and any
+    difference between numbers, make another word; a patronymic is never a slip away from a
+    surname (Nikolaevna is not Nikolaeva)."""
+    if a == b or spelling.same_particle(a, b):
         return 1.0
     if len(a) == 1 or len(b) == 1:
         return INITIAL_CREDIT if a[0] == b[0] else 0.0
-    if patronymic_against_surname(a, b):
+    if patronymic_against_surname(a, b) or a.isdigit() or b.isdigit():
         return 0.0
     longest = max(len(a), len(b))
+    if spelling.squeeze(a) == spelling.squeeze(b):
+        return 1.0 - TYPO_COST / longest
+    if spelling.sound_alike(a, b) or spelling.same_mandarin(a, b) or spelling.vowels_left_out(a, b):
+        return SPELLING_CREDIT
     allowed = 0 if longest < 4 else (1 if longest < 9 else 2)
-    if allowed == 0 or abs(len(a) - len(b)) > allowed:
-        return 0.0
-    distance = OSA.distance(a, b, score_cutoff=allowed)
-    if distance > allowed:
-        return 0.0
-    return 1.0 - TYPO_COST * distance / longest
+    distance = OSA.distance(a, b, score_cutoff=allowed) if allowed else 1
+    if allowed and abs(len(a) - len(b)) <= allowed and distance <= allowed:
+        return 1.0 - TYPO_COST * distance / longest
+    if longest < 4 and len(a) == len(b) and sorted(a) == sorted(b) and a[0] == b[0]:
+        return 1.0 - TYPO_COST / longest  # two letters swapped in a short word (Ail, Ali)
+    return 0.0
 
 
 def align_tokens(

@@ -1,0 +1,141 @@
+"""Spelling habits: each one matches, and a number, a place or a given name that differs does not.
+
+Every name here is made up for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+from followthemoney import EntityProxy, model
+
+from sever.screen import THRESHOLD, score
+from sever.screen.features import spelling
+from sever.screen.search import REVIEW_CUTOFF
+
+
+def entity(schema: str, name: str) -> EntityProxy:
+    proxy = model.make_entity(schema)
+    proxy.id = f"{schema}-{abs(hash(name))}"
+    proxy.add("name", name)
+    return proxy
+
+
+def scored(schema: str, query: str, listed: str) -> float:
+    return score(entity(schema, query), entity(schema, listed)).score
+
+
+SAME = [
+    # habit, schema, query, listed
+    ("run together", "Vessel", "BLUEHARBOUR", "BLUE HARBOUR"),
+    ("split", "Company", "Quillon Vantek Trading", "Quillonvantek Trading"),
+    ("hyphen joined", "Company", "AGRI-VELTRON", "AGRIVELTRON"),
+    ("one-letter typo", "Person", "Dragomir Kestavalo", "Dragomir Kestavelo"),
+    ("doubled letter", "Person", "Fawwaz Qaddoumi", "Fawaz Qadoumi"),
+    ("doubled letter in a short word", "Person", "Alli Zeverandi", "Ali Zeverandi"),
+    ("digits for letters", "Company", "Pr1sm0tek Logistics", "Prismotek Logistics"),
+    ("initial for a given name", "Person", "B. Wrexford Talloway", "Benedikt Wrexford Talloway"),
+    ("patronymic dropped", "Person", "ZUBRILOV, Arkady", "ZUBRILOV, Arkady Timofeyevich"),
+    ("middle name added", "Person", "Ignatius Pelloran Quayle", "Ignatius Quayle"),
+    ("title", "Person", "Sheikh Zayyad Qorvanti", "Zayyad Qorvanti"),
+    ("honorific and rank", "Person", "Brigadier Dr. Osmar Telvanni", "Osmar Telvanni"),
+    ("Wade-Giles against Pinyin", "Person", "Teng Hsiao-kuang", "Deng Xiaoguang"),
+    ("Arabic transliteration", "Person", "Husayn Zarqawiyan", "Hussein Zarqawiyan"),
+    (
+        "al- and el-, bin and ibn",
+        "Person",
+        "Tariqan el-Zubaydan bin Qaswar",
+        "Tariqan al-Zubaydan ibn Qaswar",
+    ),
+    ("French against English", "Person", "Djamel Quarvetti", "Jamal Quarvetti"),
+    ("French ou against u", "Person", "Youssef Belqarvi", "Yusuf Belqarvi"),
+    ("Cyrillic query", "Person", "Аркадий Зубрилов", "ZUBRILOV, Arkadiy"),
+    ("Arabic-script query", "Person", "ظافر القرواني", "Zafir al-Qarwani"),
+    ("Chinese-character query", "Person", "欧阳震霆", "Ouyang Zhenting"),
+    ("Khmer query", "Person", "សុខ វណ្ណា", "Sok Vanna"),
+    ("Ge'ez query", "Person", "ተስፋዬ ገብረመድህን", "Tesfaye Gebremedhin"),
+    ("numeral against ordinal word", "Company", "First Varnholt Capital", "1st Varnholt Capital"),
+    ("numeral against number words", "Vessel", "VARNHOLT FORTY-FOUR", "VARNHOLT 44"),
+    ("Roman numeral against digits", "Company", "Varnholt Fund III", "Varnholt Fund 3"),
+    ("branch in parentheses", "Company", "Qelvarin Bank (Paris Branch)", "Qelvarin Bank"),
+    (
+        "country in parentheses",
+        "Company",
+        "Ostravel Holdings (Cyprus) Ltd",
+        "Ostravel Holdings Ltd",
+    ),
+    ("acronym with dots", "Company", "Q.R.V.T.", "QRVT"),
+]
+
+
+@pytest.mark.parametrize(("habit", "schema", "query", "listed"), SAME, ids=[s[0] for s in SAME])
+def test_a_spelling_habit_still_matches(habit: str, schema: str, query: str, listed: str) -> None:
+    assert scored(schema, query, listed) >= THRESHOLD, habit
+    assert scored(schema, listed, query) >= THRESHOLD, habit
+
+
+DIFFERENT = [
+    # what differs, schema, query, listed
+    ("a number", "Vessel", "SNOWGALE 1", "SNOWGALE 2"),
+    ("a Roman numeral", "Company", "Varnholt Fund III", "Varnholt Fund IV"),
+    ("a number in words", "Vessel", "VARNHOLT FORTY-FOUR", "VARNHOLT 45"),
+    ("an ordinal", "Company", "First Varnholt Capital", "Second Varnholt Capital"),
+    (
+        "a country",
+        "Company",
+        "Qelvarin Commercial Bank of Chile",
+        "Qelvarin Commercial Bank of China",
+    ),
+    ("a given name", "Person", "Dragomir Kestavalo", "Radomir Kestavalo"),
+    ("a given name read from Cyrillic", "Person", "Борис Зубрилов", "ZUBRILOV, Arkadiy"),
+    ("a Chinese given name", "Person", "Zheng Xiaolong", "Zheng Xiaoming"),
+    ("Hasan is not Husayn", "Person", "Hasan Zarqawiyan", "Husayn Zarqawiyan"),
+    ("a short given name", "Person", "Wen Qorvantis", "Wei Qorvantis"),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "schema", "query", "listed"), DIFFERENT, ids=[d[0] for d in DIFFERENT]
+)
+def test_a_difference_that_tells_names_apart_does_not_match(
+    what: str, schema: str, query: str, listed: str
+) -> None:
+    assert scored(schema, query, listed) < THRESHOLD, what
+    assert scored(schema, listed, query) < THRESHOLD, what
+
+
+def test_an_abbreviation_with_a_korean_romanisation_variant_matches() -> None:
+    """IT for Information Technology, together with Kw/Gw and yo/yeo."""
+    listed = "Kwangmyong Information Technology Company"
+    assert scored("Company", "Gwangmyeong IT Co", listed) >= THRESHOLD
+
+
+def test_a_company_name_missing_two_distinctive_words_is_a_review_at_most() -> None:
+    listed = "Sungri Kwangmyong Pyonghwa Trading Corporation"
+    assert scored("Company", "Sungri Trading Corporation", listed) < THRESHOLD
+    assert scored("Company", "Sungri Pyonghwa Trading Corporation", listed) >= REVIEW_CUTOFF
+
+
+def test_the_explanation_names_the_difference_in_words() -> None:
+    result = score(entity("Vessel", "SNOWGALE 1"), entity("Vessel", "SNOWGALE 2"))
+    assert "numbers differ" in result.explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "latin"),
+    [("Юрий", "yuriy"), ("ሰላም", "selam"), ("សុខ", "sokh"), ("毛泽东", "mao ze dong")],
+)
+def test_names_in_other_scripts_are_read_in_latin_letters(text: str, latin: str) -> None:
+    assert spelling.latin_words(text) == latin
+
+
+@pytest.mark.parametrize(
+    ("tokens", "read"),
+    [
+        (("forty", "four"), ("44",)),
+        (("1st", "star"), ("1", "star")),
+        (("fund", "iii"), ("fund", "3")),
+        (("iv",), ("iv",)),  # a Roman numeral is read only after another word
+    ],
+)
+def test_numbers_are_read_whatever_the_habit(tokens: tuple, read: tuple) -> None:
+    assert spelling.numbers_read(tokens) == read
