@@ -5,7 +5,7 @@ screened against the lists, its transactions are monitored with the DPRK rule pa
 hits feed the sanctioned-counterparty rules), the planted crypto theft is traced with ``sever
 trace``'s haircut method to the exchange deposit addresses where it can be frozen, and the alerts
 are summarised by typology with one worked example each and a check against the world's ground
-truth.
+truth; finally the hits and alerts become cases, two of which are worked through to a filed SAR.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
+from sever.cli.demo_cases import work_cases
 from sever.cli.output import console, emit, print_table, user_errors
 from sever.entities import Store
 from sever.errors import InputError
@@ -261,10 +262,14 @@ def run_demo(home: Home, seed: int, size: int) -> dict[str, Any]:
     report["examples"] = examples[["typology", "rule_id", "score", "explanation"]].to_dict(
         "records"
     )
+    _step("7. Cases: the hits and alerts in one inbox, two worked through to a filed SAR")
+    report["cases"] = work_cases(home, [hits_path, world / "alerts.parquet"])
+
     console.print(
         f"\nFiles: {world}/hits.parquet (screening), {world}/alerts.parquet (alerts), "
         f"{world}/freeze.csv and freeze.json (freeze requests), {world}/flow.html (flow view), "
-        f"{world}/labels/ (ground truth). Next: `sever serve --home {home.root}`."
+        f"{world}/labels/ (ground truth), {home.root}/reports/ (SARs and PDFs). Next: "
+        f"`sever cases list --home {home.root}` and `sever serve --home {home.root}`."
     )
     return report
 

@@ -377,6 +377,16 @@ def screen_command(
     fail_on_hit: Annotated[
         bool, typer.Option("--fail-on-hit", help="Exit with code 1 when anything matches.")
     ] = False,
+    to_cases: Annotated[
+        bool,
+        typer.Option(
+            "--to-cases", help="Also put the hits into the case inbox (as `sever cases ingest`)."
+        ),
+    ] = False,
+    user: Annotated[
+        str | None,
+        typer.Option(help="Who ingests with --to-cases (default: $SEVER_USER, else your login)."),
+    ] = None,
     home: Annotated[
         Path | None,
         typer.Option("--home", help="sever home directory (default: $SEVER_HOME or ~/.sever)."),
@@ -386,6 +396,9 @@ def screen_command(
     ] = False,
 ) -> None:
     """Screen parties against the sanctions lists: a file, a delta after a list update, or one name.
+
+    Hits that a case closed as false positives are left out until the list entry or the party's
+    record changes (the summary counts them).
 
     \b
       sever screen customers.csv --out hits.csv --scope dprk
@@ -425,12 +438,36 @@ def screen_command(
             cores = workers or available_cores()
             result = _run_batch(resolved, file, options, delta, strict, as_json, cores, encoding)
             batch = result.batch if isinstance(result, DeltaResult) else result
+            from sever.cases.suppress import drop_decided_hits  # SQLAlchemy loads only here
+
+            batch.rows, decided = drop_decided_hits(resolved, batch.rows)
+            batch.suppressed = len(decided)
             if out is not None:
                 write_hits(out, batch.rows, raw=raw)
+            if to_cases:
+                _to_cases(resolved, user, batch.rows, file)
             emit(result.to_dict(), as_json, lambda: _show_batch(result, out))
             found = batch.matched_parties > 0
     if fail_on_hit and found:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _to_cases(home: Home, user: str | None, rows: list[dict[str, Any]], file: Path) -> None:
+    """Ingest hit rows into the home's case store, acting as ``user``."""
+    from sever.cases.ingest import ingest_hits
+    from sever.cases.store import CaseStore
+    from sever.cases.users import local_actor
+
+    store = CaseStore.open(home)
+    try:
+        result = ingest_hits(store, local_actor(store, user), rows, f"screen {file}")
+    finally:
+        store.close()
+    err_console.print(
+        f"cases: {result.to_dict()['added']:,} finding(s) added, "
+        f"{len(result.to_dict()['cases_opened']):,} case(s) opened",
+        highlight=False,
+    )
 
 
 def _one_off(

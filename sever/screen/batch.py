@@ -101,6 +101,8 @@ class BatchResult:
     screened: int = 0
     seconds: float = 0.0
     workers: int = 1
+    suppressed: int = 0
+    """Hits left out because a case closed them as false positives, neither record changed since."""
 
     def parties_decided(self, decision: str) -> int:
         """How many parties have at least one hit with this decision (and none better)."""
@@ -124,6 +126,7 @@ class BatchResult:
             "matches": sum(1 for r in self.rows if r["decision"] == MATCH),
             "parties_matched": self.matched_parties,
             "parties_for_review": self.parties_decided(REVIEW),
+            "suppressed_false_positives": self.suppressed,
             "seconds": round(self.seconds, 2),
             "parties_per_second": round(self.parties / self.seconds) if self.seconds else None,
             "workers": self.workers,

@@ -105,3 +105,28 @@ def test_a_home_without_cases_suppresses_nothing_and_creates_no_database(home: H
 
 def store_url(store: CaseStore) -> str:
     return store.engine.url.render_as_string(hide_password=False)
+
+
+def test_sever_screen_leaves_out_a_closed_false_positive_and_says_so(
+    home: Home, tmp_path: Path
+) -> None:
+    """End to end through the command: the home's own case store (SQLite by default) remembers
+    the decision, and the next `sever screen` writes no hit for it and counts it as suppressed."""
+    load_watchlist(home, tmp_path, PAK)
+    store = CaseStore.open(home)
+    try:
+        assert ingest_files(store, ANALYST, [screen(home, tmp_path, "first")]).added == 1
+        decide(store, ANALYST, 1, "closed_false_positive", "born in Busan, a different person")
+    finally:
+        store.close()
+    source = tmp_path / "again-parties.csv"
+    source.write_text(PARTIES, encoding="utf-8")
+    out = tmp_path / "again.csv"
+    result = CliRunner().invoke(
+        app,
+        ["screen", str(source), "--scope", "mylist", "--out", str(out), "--workers", "1",
+         "--home", str(home.root), "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert rows(out) == []
+    assert json.loads(result.output)["summary"]["suppressed_false_positives"] == 1
