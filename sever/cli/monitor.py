@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sever.cli.output import EXIT_FINDINGS, console, emit, print_table, user_errors
+from sever.cli.output import EXIT_FINDINGS, console, emit, err_console, print_table, user_errors
 from sever.errors import InputError
 from sever.home import Home
 
@@ -185,6 +185,16 @@ def run_command(
     ] = None,
     out: Out = None,
     raw: Raw = False,
+    to_cases: Annotated[
+        bool,
+        typer.Option(
+            "--to-cases", help="Also put the alerts into the case inbox (as `sever cases ingest`)."
+        ),
+    ] = False,
+    user: Annotated[
+        str | None,
+        typer.Option(help="Who ingests with --to-cases (default: $SEVER_USER, else your login)."),
+    ] = None,
     home: HomeOpt = None,
     as_json: Json = False,
     fail_on_hit: FailOnHit = False,
@@ -195,9 +205,29 @@ def run_command(
     says so); `sever monitor calibrate` saves them so later runs use the same ones."""
     with user_errors():
         _check_out(out)
+        resolved = Home.resolve(home)
         result = _run(transactions, accounts, parties, hits, engine, master, rules, set_,
-                      settings, rates, Home.resolve(home), incremental)  # fmt: skip
+                      settings, rates, resolved, incremental)  # fmt: skip
+        if to_cases:
+            _to_cases(resolved, user, result.alerts, transactions)
         _report(result, out, as_json, fail_on_hit, raw)
+
+
+def _to_cases(home: Home, user: str | None, alerts: list, transactions: Path) -> None:
+    """Ingest the run's alerts into the home's case store, acting as ``user``."""
+    from sever.cases.ingest import ingest_findings
+    from sever.cases.store import CaseStore
+    from sever.cases.users import local_actor
+
+    store = CaseStore.open(home)
+    try:
+        done = ingest_findings(store, local_actor(store, user), alerts, f"monitor {transactions}")
+    finally:
+        store.close()
+    err_console.print(
+        f"cases: {done.added:,} finding(s) added, {len(done.opened):,} case(s) opened",
+        highlight=False,
+    )
 
 
 SettingsOut = Annotated[Path, typer.Option(help="Write the settings here (.yaml or .yml).")]
@@ -565,7 +595,6 @@ def import_command(
                 None, f"unknown format {format_!r}; use {', '.join(IMPORT_FORMATS)}",
                 field="--format",
             )  # fmt: skip
-        from sever.cli.output import err_console
         from sever.monitor.amlworld import import_amlworld
 
         def step(text: str) -> None:
