@@ -14,15 +14,15 @@ setup: $(VENV)/.installed
 
 # ICU headers for pyicu; a JVM for the Spark engine; a PostgreSQL server for the cases store's
 # tests (they start a throwaway cluster of their own in a temporary folder); Pango for WeasyPrint's
-# PDF case reports.
+# PDF case reports; Debian's Chromium for the web UI's browser tests (Playwright drives it).
 system:
 	@pkg-config --exists icu-uc 2>/dev/null && command -v java >/dev/null && \
 	  { command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } && \
-	  /sbin/ldconfig -p | grep -q libpangoft2-1.0 || { \
+	  /sbin/ldconfig -p | grep -q libpangoft2-1.0 && command -v chromium >/dev/null || { \
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) apt-get install -y -qq --no-install-recommends libicu-dev pkg-config g++ \
 	    default-jre-headless postgresql \
-	    libpango-1.0-0 libpangoft2-1.0-0; }
+	    libpango-1.0-0 libpangoft2-1.0-0 chromium; }
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@$(MAKE) --no-print-directory system
