@@ -399,6 +399,29 @@ class Store:
         (n,) = self.con.execute(f"SELECT count(*) FROM entities e WHERE {where}", params).fetchone()  # type: ignore[misc]
         return int(n)
 
+    def relations(
+        self, ids: Iterable[str] | None = None, scope: str = DEFAULT_SCOPE
+    ) -> list[Relation]:
+        """The relations between listed parties in service for a scope (ownership, control,
+        ``Linked To``, family, associates, membership, directorship…), optionally only those
+        with one of ``ids`` at either end."""
+        wanted = set(ids) if ids is not None else None
+        where, params = self._scope_filter(scope)
+        schemata = list(RELATION_SCHEMATA)
+        cursor = self.con.execute(
+            f"""SELECT s.dataset, e.data FROM entities e
+                JOIN snapshots s ON s.snapshot_id = e.snapshot_id
+                WHERE {where} AND list_contains(?, e.schema) ORDER BY e.entity_id""",
+            [*params, schemata],
+        )
+        found: list[Relation] = []
+        while batch := cursor.fetchmany(5000):
+            for dataset, data in batch:
+                for relation in _relations(model.get_proxy(json.loads(data)), dataset):
+                    if wanted is None or relation.subject in wanted or relation.object in wanted:
+                        found.append(relation)
+        return found
+
     def sql(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a read query against the store (status reports and diffs use this)."""
         return self.con.execute(query, list(params)).fetchall()
@@ -498,3 +521,75 @@ def _snapshot(row: tuple[Any, ...]) -> Snapshot:
         warnings=json.loads(warnings),
         current=bool(current),
     )
+
+
+# -- relations between listed parties ---------------------------------------------------------
+
+RELATION_SCHEMATA = (
+    "Ownership",
+    "Directorship",
+    "UnknownLink",
+    "Family",
+    "Associate",
+    "Membership",
+    "Representation",
+    "Employment",
+    "Succession",
+)
+"""FtM link schemata the list parsers write; each has a source and a target party."""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One relation between two listed parties, as a list states it."""
+
+    relation_id: str
+    subject: str
+    """The owner, director, member, person… (the FtM schema's source end)."""
+    object: str
+    """The asset, organisation, relative… (the target end)."""
+    kind: str
+    """The FtM schema: ``Ownership``, ``UnknownLink``, ``Family``…"""
+    role: str | None
+    """The list's own words: ``Owned or Controlled By``, ``Linked To``, ``Associate Of``…"""
+    percentage: float | None
+    """The share (0–1) of an ownership, when the list gives one."""
+    dataset: str
+    """The list it comes from."""
+    former: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "relation_id": self.relation_id,
+            "subject": self.subject,
+            "object": self.object,
+            "kind": self.kind,
+            "role": self.role,
+            "percentage": self.percentage,
+            "dataset": self.dataset,
+            "former": self.former,
+        }
+
+
+def _relations(link: EntityProxy, dataset: str) -> Iterator[Relation]:
+    """The relation(s) one FtM link entity states (one per source and target pair)."""
+    schema = link.schema
+    if schema.source_prop is None or schema.target_prop is None:
+        return
+    share = link.first("percentage", quiet=True)
+    try:
+        percentage = float(share.rstrip("% ")) / 100 if share else None
+    except ValueError:
+        percentage = None
+    for subject in link.get(schema.source_prop):
+        for target in link.get(schema.target_prop):
+            yield Relation(
+                relation_id=link.id or "",
+                subject=subject,
+                object=target,
+                kind=schema.name,
+                role=link.first("role", quiet=True),
+                percentage=percentage,
+                dataset=dataset,
+                former="former" in [s.lower() for s in link.get("status", quiet=True)],
+            )

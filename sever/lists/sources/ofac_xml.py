@@ -27,6 +27,7 @@ from lxml import etree
 
 from sever.errors import InputError
 from sever.lists.sources.base import ParsedList, Source
+from sever.lists.sources.ofac_csv import is_cons_name
 from sever.lists.sources.xml_reading import (
     XmlRecords,
     clean,
@@ -104,6 +105,11 @@ _DOCUMENT_PROPS = (
 _ALIAS_PROPS = {"F.K.A.": "previousName"}
 _ADDRESS_PARTS = ("ADDRESS1", "ADDRESS2", "ADDRESS3", "CITY", "STATE/PROVINCE", "REGION")
 _EVM = re.compile(r"0x[0-9a-fA-F]{40}")
+_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent)", re.IGNORECASE)
+"""A share in a relationship's comment (``owns 51 %``): the schema has no percentage field."""
+CONSOLIDATED_DATASET = "us_ofac_cons"
+_LATIN_CODES = (None, "Latn", "Latin")
+"""ISO 15924 writes ``Latn``; files of 2020 and before wrote ``ScriptCode="Latin"``."""
 
 
 @dataclass
@@ -282,7 +288,7 @@ class AdvancedXml:
         """True when the name's parts are written in the Latin script (or state no script)."""
         for value in documented.iterfind("DocumentedNamePart/NamePartValue"):
             script = self.ref("Script", value.get("ScriptID"))
-            if script is not None and script.get("ScriptCode") not in (None, "Latn"):
+            if script is not None and script.get("ScriptCode") not in _LATIN_CODES:
                 return False
         return True
 
@@ -374,6 +380,11 @@ class AdvancedXml:
             link.add("object", target)
         put(link, "role", kind)
         put(link, "status", "former" if record.get("Former") == "true" else None)
+        comment = text(record, "Comment")
+        put(link, "summary", comment)
+        share = _PERCENT.search(comment or "")
+        if share and link.schema.name == "Ownership" and float(share.group(1)) <= 100:
+            put(link, "percentage", share.group(1))
 
     def read_sanctions_entry(self, record: etree._Element) -> None:
         """A sanctions entry: the party's list, programs and listing date."""
@@ -455,8 +466,13 @@ def detect_ofac_xml(path: Path, head: bytes) -> bool:
 
 
 def parse_ofac_xml(paths: Sequence[Path]) -> ParsedList:
-    """Parse SDN advanced XML files into parties, Sanctions, documents, wallets and links."""
-    parsed = ParsedList(dataset=SOURCE.dataset, source=SOURCE.name, entities=[], files=list(paths))
+    """Parse SDN advanced XML files into parties, Sanctions, documents, wallets and links.
+
+    OFAC publishes the consolidated (non-SDN) list in the same schema as ``CONS_ADVANCED.XML``;
+    files named ``cons_*``, as the legacy CSV's are, go into ``us_ofac_cons``."""
+    consolidated = bool(paths) and all(is_cons_name(path) for path in paths)
+    dataset = CONSOLIDATED_DATASET if consolidated else SOURCE.dataset
+    parsed = ParsedList(dataset=dataset, source=SOURCE.name, entities=[], files=list(paths))
     for path in paths:
         reader = AdvancedXml(path, parsed.warnings)
         for record in XmlRecords(path, {"Sanctions"}, _RECORDS):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from followthemoney import EntityProxy, model
+from followthemoney import EntityProxy, model, registry
 from lxml import etree
 
 from sever.errors import InputError
@@ -86,6 +86,7 @@ def parse_uk_fcdo(paths: Sequence[Path]) -> ParsedList:
             parsed.incomplete.append(
                 InputError(path, "the list holds no <Designation> record", row=1)
             )
+    parsed.entities = link_named_parties(parsed.entities)
     return parsed
 
 
@@ -291,3 +292,52 @@ SOURCE = Source(
     parse=parse_uk_fcdo,
     urls=("https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml",),
 )
+
+
+_OWNERSHIP_NOTES = {
+    "Parent company": "owner",
+    "Subsidiary": "asset",
+    "Current owner/operator": "owner",
+}
+"""Notes that name another party, and the role in an Ownership of the party named there."""
+
+
+def link_named_parties(entities: list[EntityProxy]) -> list[EntityProxy]:
+    """Parent companies, subsidiaries and ship owners that are designated in the same list, as
+    Ownership relations (role: the list's label). The list names them in words; a name is linked
+    when it is, case aside, a name or alias of exactly one designation. Unmatched names stay in
+    the notes only. A designated Organization found to be owned becomes a Company (FtM lets only
+    assets be owned)."""
+    parties = [e for e in entities if e.schema.is_a("LegalEntity") or e.schema.is_a("Vessel")]
+    by_name: dict[str, set[str]] = {}
+    for party in parties:
+        for name in party.get_type_values(registry.name):
+            by_name.setdefault(name.casefold().strip(), set()).add(party.id or "")
+    links: dict[str, EntityProxy] = {}
+    for party in parties:
+        for note in party.get("notes"):
+            label, _, named = note.partition(": ")
+            end = _OWNERSHIP_NOTES.get(label)
+            targets = by_name.get(named.casefold().strip(), set()) - {party.id}
+            if end is None or len(targets) != 1:
+                continue
+            (other,) = targets
+            owner, asset = (other, party.id) if end == "owner" else (party.id, other)
+            link = model.make_entity("Ownership")
+            link.id = f"{PREFIX}-ownership-{owner.removeprefix(PREFIX + '-')}-" + (
+                asset or ""
+            ).removeprefix(PREFIX + "-")
+            link.add("owner", owner)
+            link.add("asset", asset)
+            link.add("role", label)
+            links[link.id] = link
+    owned = {asset for link in links.values() for asset in link.get("asset")}
+    upgraded = []
+    for entity in entities:
+        if entity.id in owned and entity.schema.name == "Organization":
+            company = model.make_entity("Company")
+            company.id = entity.id
+            company.merge(entity)
+            entity = company
+        upgraded.append(entity)
+    return [*upgraded, *links.values()]
