@@ -3,6 +3,9 @@ parties."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 app = typer.Typer(
@@ -10,3 +13,435 @@ app = typer.Typer(
     "farms and paths to sanctioned parties.",
     no_args_is_help=True,
 )
+
+
+# -- blocked: OFAC's 50 % rule (its imports are local, so each command's block stands alone) --
+
+
+@app.command("blocked")
+def blocked_command(
+    registry: Annotated[
+        Path,
+        typer.Option(
+            "--registry",
+            help="Company registry: the registry table (CSV/Parquet) or FtM JSON lines.",
+        ),
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="registry or ftm (default: ftm for .jsonl/.ndjson/.ftm, else registry).",
+        ),
+    ] = None,
+    dataset: Annotated[
+        str,
+        typer.Option(
+            "--dataset",
+            help="Lists the owners are screened against: default (all), dprk, or one dataset.",
+        ),
+    ] = "default",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write every verdict to .csv, .parquet or .jsonl."),
+    ] = None,
+    alerts: Annotated[
+        Path | None,
+        typer.Option("--alerts", help="Write ownership_50pct findings (.csv, .parquet, .jsonl)."),
+    ] = None,
+    home: Annotated[
+        Path | None,
+        typer.Option("--home", help="sever home directory (default: $SEVER_HOME or ~/.sever)."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print machine-readable JSON only.")
+    ] = False,
+) -> None:
+    """Entities blocked by OFAC's 50 % rule: owners matched to the lists, shares summed.
+
+    \b
+      sever network blocked --registry registry.ftm.jsonl --format ftm
+      sever network blocked --registry registry.csv --alerts findings.jsonl --json
+    """
+    import pyarrow as pa
+
+    from sever.alerts import write_findings
+    from sever.cli.output import console, emit, err_console, print_table, user_errors
+    from sever.errors import InputError
+    from sever.home import Home
+    from sever.lists import ensure_loaded
+    from sever.network.blocked import find_blocked
+    from sever.screen import ScreenOptions, load_index
+    from sever.tables.atomic import check_output_path
+    from sever.tables.io import RECORD_SUFFIXES, write_records
+    from sever.tables.registry import read_registry
+
+    with user_errors():
+        resolved = Home.resolve(home)
+        for path, option in ((out, "--out"), (alerts, "--alerts")):
+            if path is not None:
+                if path.suffix.lower() not in RECORD_SUFFIXES:
+                    raise InputError(
+                        path, "unknown output type; use .parquet, .csv or .jsonl", field=option
+                    )
+                check_output_path(path)
+        suffixes = "".join(registry.suffixes).lower()
+        chosen = fmt or ("ftm" if suffixes.endswith((".jsonl", ".ndjson", ".ftm")) else "registry")
+        parsed = read_registry(registry, chosen)
+        ensure_loaded(resolved)
+        index = load_index(resolved)
+        known = ["default", "dprk", *index.datasets]
+        if dataset not in known:
+            raise InputError(
+                None,
+                f"{dataset!r} is not loaded; use one of: {', '.join(known)}",
+                field="--dataset",
+            )
+        report = find_blocked(parsed, index, ScreenOptions(scope=dataset))
+        if out is not None:
+            columns = [("entity", pa.string()), ("label", pa.string()), ("status", pa.string())]
+            columns += [("share", pa.float64()), ("round", pa.int64()), ("arithmetic", pa.string())]
+            verdicts = (v.to_dict() for v in report.outcome.verdicts)
+            write_records(verdicts, out, pa.schema(columns))
+        if alerts is not None:
+            write_findings(report.alerts(), alerts)
+
+        def render() -> None:
+            for links in report.links.values():
+                for link in links[:1]:
+                    console.print(
+                        f"[bold]{link.party_name}[/] → {link.caption} ({link.dataset}, "
+                        f"score {link.score:.2f})",
+                        highlight=False,
+                    )
+            print_table(
+                "OFAC 50 % rule",
+                ["entity", "status", "share", "arithmetic"],
+                [
+                    (v.label, v.status, f"{v.share * 100:g} %", v.arithmetic)
+                    for v in report.outcome.verdicts
+                ],
+            )
+            for problem in report.outcome.problems:
+                err_console.print(f"[yellow]{problem.kind}:[/] {problem.message}", highlight=False)
+
+        emit(report.to_dict(), as_json, render)
+
+
+# -- the graph and its analyses: build, clusters, farms, proximity, explain, export ----------
+
+_InputFile = Annotated[Path | None, typer.Option(help="CSV or Parquet.")]
+_HomeOpt = Annotated[
+    Path | None, typer.Option("--home", help="sever home directory (default: $SEVER_HOME).")
+]
+_JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")]
+_FindingsOut = Annotated[
+    Path | None, typer.Option("--out", help="Write the findings to .parquet, .csv or .jsonl.")
+]
+_RawOpt = Annotated[
+    bool, typer.Option("--raw", help="Write CSV cells as they are (no ' before formulas).")
+]
+
+
+@app.command("build")
+def build_command(
+    registry: Annotated[
+        Path | None, typer.Option(help="Company registry (company_id, name, directors, owners…).")
+    ] = None,
+    parties: Annotated[
+        Path | None, typer.Option(help="Customer parties (party_id, schema…).")
+    ] = None,
+    accounts: Annotated[Path | None, typer.Option(help="Accounts (account_id, holder_id).")] = None,
+    employment: Annotated[
+        Path | None, typer.Option(help="HR records (employee_id, employer_id, party_id…).")
+    ] = None,
+    logins: Annotated[
+        Path | None, typer.Option(help="Log-ins (employee_id, ip, device_id…).")
+    ] = None,
+    transactions: Annotated[
+        Path | None, typer.Option(help="Payments (transactions contract).")
+    ] = None,
+    hits: Annotated[
+        Path | None, typer.Option(help="Screening hits: their matches become list links.")
+    ] = None,
+    world: Annotated[
+        Path | None,
+        typer.Option(help="A `sever simulate` folder: every input above it holds, unless given."),
+    ] = None,
+    home: _HomeOpt = None,
+    as_json: _JsonOpt = False,
+) -> None:
+    """Build the network graph into the home (replacing the last one atomically).
+
+    \b
+      sever network build --world sim/
+      sever network build --registry registry.parquet --employment hr.csv --logins logins.csv
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from sever.cli.output import console, emit, print_table, user_errors
+    from sever.errors import InputError
+    from sever.home import Home
+    from sever.network.graph import CONTRACTS, GraphSources, build_graph, world_files
+
+    with user_errors():
+        resolved = Home.resolve(home)
+        given = {
+            "registry": registry,
+            "parties": parties,
+            "accounts": accounts,
+            "employment": employment,
+            "logins": logins,
+            "transactions": transactions,
+            "hits": hits,
+        }
+        files = {k: v for k, v in given.items() if v is not None}
+        if world is not None:
+            if not world.is_dir():
+                raise InputError(world, "not a folder written by `sever simulate`", field="--world")
+            files = {**world_files(world), **files}
+        if not files:
+            raise InputError(
+                Path("."), f"give at least one input: --{', --'.join(CONTRACTS)} or --world"
+            )
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=as_json,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("network build", total=None)
+            summary = build_graph(
+                resolved, GraphSources(files), lambda s: progress.update(task, description=s)
+            )
+
+        def render() -> None:
+            print_table(
+                f"network graph: {summary.path}",
+                ["table", "kind", "count"],
+                [("nodes", k, f"{v:,}") for k, v in summary.nodes.items()]
+                + [("edges", k, f"{v:,}") for k, v in summary.edges.items()],
+            )
+
+        emit(summary.to_dict(), as_json, render)
+
+
+@app.command("clusters")
+def clusters_command(
+    out: _FindingsOut = None,
+    pair_weight: Annotated[
+        float, typer.Option(help="Least summed tie weight (1/ln of how many share a value).")
+    ] = 1.0,
+    home: _HomeOpt = None,
+    as_json: _JsonOpt = False,
+    raw: _RawOpt = False,
+) -> None:
+    """Front-company clusters: companies tied by rare shared details and officers, with money
+    moving between them or to listed parties.
+
+    \b
+      sever network clusters --out fronts.jsonl
+    """
+    from sever.alerts import write_findings
+    from sever.cli.output import console, emit, user_errors
+    from sever.home import Home
+    from sever.network.clusters import ClusterSettings, cluster_alerts, find_clusters
+    from sever.network.graph import open_graph
+
+    with user_errors():
+        settings = ClusterSettings(pair_weight=_positive(pair_weight, "--pair-weight"))
+        con = open_graph(Home.resolve(home))
+        alerts = cluster_alerts(find_clusters(con, settings))
+        if out is not None:
+            write_findings(alerts, out, raw=raw)
+        _show_findings(alerts, as_json, console, emit)
+
+
+@app.command("farms")
+def farms_command(
+    out: _FindingsOut = None,
+    least_employees: Annotated[
+        int, typer.Option(help="Group size raised on shared values alone (a household is two).")
+    ] = 3,
+    monitor_alerts: Annotated[
+        Path | None,
+        typer.Option(
+            help="`sever monitor` findings: pay accounts with it_worker_payroll alerts are a sign."
+        ),
+    ] = None,
+    home: _HomeOpt = None,
+    as_json: _JsonOpt = False,
+    raw: _RawOpt = False,
+) -> None:
+    """Laptop farms: employees at different employers whose laptops go to one address or who
+    log in from one IP or device.
+
+    \b
+      sever network farms --out farms.jsonl --monitor-alerts alerts.parquet
+    """
+    from sever.alerts import read_findings, write_findings
+    from sever.cli.output import console, emit, user_errors
+    from sever.home import Home
+    from sever.network.farms import FarmSettings, farm_alerts, find_farms
+    from sever.network.graph import open_graph
+
+    with user_errors():
+        settings = FarmSettings(
+            least_employees=int(_positive(least_employees, "--least-employees"))
+        )
+        con = open_graph(Home.resolve(home))
+        flagged = {
+            account
+            for alert in (read_findings(monitor_alerts) if monitor_alerts else [])
+            if alert.typology == "it_worker_payroll"
+            for account in alert.accounts
+        }
+        alerts = farm_alerts(find_farms(con, settings), settings, flagged)
+        if out is not None:
+            write_findings(alerts, out, raw=raw)
+        _show_findings(alerts, as_json, console, emit)
+
+
+@app.command("proximity")
+def proximity_command(
+    least_risk: Annotated[
+        float, typer.Option(help="Least path risk shown (the product of edge strengths, 0-1).")
+    ] = 0.25,
+    limit: Annotated[int, typer.Option(help="Show at most this many parties.")] = 50,
+    home: _HomeOpt = None,
+    as_json: _JsonOpt = False,
+) -> None:
+    """Parties nearest to listed entities: the strongest path from each, with a risk that
+    decays with every step.
+
+    \b
+      sever network proximity --least-risk 0.1
+    """
+    from sever.cli.output import emit, print_table, user_errors
+    from sever.errors import SeverError
+    from sever.home import Home
+    from sever.network.graph import open_graph
+    from sever.network.proximity import ProximitySettings, nearest_listed
+
+    with user_errors():
+        if not 0 < least_risk <= 1:
+            raise SeverError(f"--least-risk must be above 0 and at most 1, not {least_risk}")
+        con = open_graph(Home.resolve(home))
+        found = nearest_listed(con, ProximitySettings(least_risk=least_risk))[: max(limit, 0)]
+        rows = [p.to_dict() for p in found]
+
+        def render() -> None:
+            print_table(
+                "nearest to listed entities",
+                ["party", "risk", "hops", "path"],
+                [(p.label, f"{p.risk:.3f}", len(p.path) - 1, "; ".join(p.words)) for p in found],
+            )
+
+        emit(rows, as_json, render)
+
+
+@app.command("explain")
+def explain_command(
+    node_id: Annotated[str, typer.Argument(help="A party, company, employee or entity id.")],
+    home: _HomeOpt = None,
+    as_json: _JsonOpt = False,
+) -> None:
+    """One node's evidence in words: its ties and its strongest path to a listed entity.
+
+    \b
+      sever network explain P0123456789abcdef
+    """
+    from sever.cli.output import console, emit, user_errors
+    from sever.home import Home
+    from sever.network.explain import explain
+    from sever.network.graph import open_graph
+
+    with user_errors():
+        found = explain(open_graph(Home.resolve(home)), node_id)
+
+        def render() -> None:
+            console.print(f"[bold]{found.label}[/] ({found.kind} {found.node_id})", highlight=False)
+            for tie in found.ties:
+                console.print(f"  {tie}", highlight=False)
+            if found.listed_path:
+                console.print(f"Nearest listed entity, risk {found.listed_risk:.3f}:")
+                for step in found.listed_path:
+                    console.print(f"  {step}", highlight=False)
+            else:
+                console.print("No path to a listed entity.")
+
+        emit(found.to_dict(), as_json, render)
+
+
+@app.command("export")
+def export_command(
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="ftm, graphml or html.")] = "html",
+    around: Annotated[
+        str | None, typer.Option(help="Only the nodes within --hops steps of this id.")
+    ] = None,
+    hops: Annotated[int, typer.Option(help="Steps around --around (default 2).")] = 2,
+    home: _HomeOpt = None,
+    as_json: _JsonOpt = False,
+) -> None:
+    """Write the graph as FtM JSON lines, GraphML or one self-contained HTML page.
+
+    \b
+      sever network export --format html --around P0123456789abcdef --out net.html
+      sever network export --format graphml --out net.graphml
+    """
+    from sever.cli.output import console, emit, user_errors
+    from sever.errors import SeverError
+    from sever.home import Home
+    from sever.network.export import FORMATS, export, load
+    from sever.network.graph import open_graph
+    from sever.tables.atomic import check_output_path
+
+    with user_errors():
+        if fmt not in FORMATS:
+            raise SeverError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        if not 0 <= hops <= 6:
+            raise SeverError(f"--hops must be between 0 and 6, not {hops}")
+        check_output_path(out)
+        graph = load(open_graph(Home.resolve(home)), around, hops)
+        export(graph, fmt, out)
+        payload = {
+            "path": str(out),
+            "format": fmt,
+            "nodes": graph.number_of_nodes(),
+            "edges": graph.number_of_edges(),
+        }
+        emit(
+            payload,
+            as_json,
+            lambda: console.print(
+                f"wrote {payload['nodes']:,} nodes and {payload['edges']:,} edges to {out}"
+            ),
+        )
+
+
+def _positive(value: float, option: str) -> float:
+    from sever.errors import SeverError
+
+    if not value > 0 or value > 1e6:
+        raise SeverError(f"{option} must be above 0 (and at most 10^6), not {value}")
+    return value
+
+
+def _show_findings(alerts: list, as_json: bool, console: object, emit: object) -> None:
+    """The findings as JSON, or each with its evidence path in words."""
+
+    def render() -> None:
+        console.print(f"{len(alerts)} findings", highlight=False)
+        for alert in alerts:
+            console.print(
+                f"[bold]{alert.typology}[/] {alert.severity} score {alert.score}: "
+                f"{len(alert.subjects)} subjects",
+                highlight=False,
+            )
+            for step in alert.evidence.get("path", [])[:12]:
+                console.print(f"  {step}", highlight=False)
+
+    emit([a.to_dict() for a in alerts], as_json, render)

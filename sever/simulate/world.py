@@ -356,6 +356,7 @@ LOOKALIKES = {
     "shared_office": "front_company",
     "travelling_remote_worker": "laptop_farm",
     "corporate_vpn_user": "laptop_farm",
+    "shared_household": "laptop_farm",
 }
 """Legitimate look-alikes: the kind of ordinary account and the typology each one imitates.
 Trade with China, Russia and the UAE, legitimate mixer and bridge users and exchange sweeps
@@ -381,6 +382,7 @@ def _lookalikes(world: World) -> dict[str, np.ndarray]:
         "shared_office": np.flatnonzero(parties["office"][holder_of] >= 0),
         "travelling_remote_worker": staff["person_account"][staff["travels"]],
         "corporate_vpn_user": staff["person_account"][staff["vpn_ip"] != None],  # noqa: E711
+        "shared_household": staff["person_account"][parties["household"][staff["party"]] >= 0],
     }
     return {kind: np.unique(np.asarray(found, dtype=np.int64)) for kind, found in out.items()}
 
@@ -497,6 +499,10 @@ def _parties(
     phone[agent_phone] = office_phone[office[agent_phone]]
     directors, owners = _governance(rng, ids, country, n_persons, n, secretary)
     parent = _groups(rng, ids, country, party_type, industry, directors, owners)
+    _group_offices(params, parent, address, phone)
+    ip = np.where(is_person, ips(rng, country), None)
+    device = np.where(is_person, hex_ids("D", params.seed, "device", np.arange(n)), None)
+    household = _households(params, country[:n_persons], address, ip, device)
     return {
         "party_id": ids,
         "schema": np.where(is_person, "Person", "Company").astype(object),
@@ -513,13 +519,47 @@ def _parties(
         "incorporation_date": np.where(is_person, -1, incorporated),
         "directors": directors,
         "owners": owners,
-        "ip": np.where(is_person, ips(rng, country), None),
-        "device_id": np.where(is_person, hex_ids("D", params.seed, "device", np.arange(n)), None),
+        "ip": ip,
+        "device_id": device,
         "party_type": party_type,
         "industry": industry,
         "office": office,
         "group_parent": parent,
+        "household": household,
     }
+
+
+HOUSEHOLD_SHARE = 0.06
+"""Share of people who live with another adult of the sample (partners, flatmates, adult
+children): one address and one home IP between them."""
+SHARED_DEVICE_SHARE = 0.4
+"""Share of those households whose members also use one computer (a family laptop)."""
+
+
+def _households(
+    params: SimulationParams,
+    country: np.ndarray,
+    address: np.ndarray,
+    ip: np.ndarray,
+    device: np.ndarray,
+) -> np.ndarray:
+    """Pair people into two-adult households in place: the second moves to the first's address
+    and home IP, and some share the first's device. Returns each person's partner (-1: none).
+
+    Imitates laptop farms: two employees, often at different employers, whose laptops ship to
+    one residential address and who log in from one IP, sometimes one device."""
+    rng = rng_for(params.seed, "households")
+    n = len(country)
+    partner = np.full(n, -1, dtype=np.int64)
+    chosen = np.flatnonzero(rng.random(n) < HOUSEHOLD_SHARE)
+    for code in np.unique(country[chosen]):
+        here = rng.permutation(chosen[country[chosen] == code])
+        first, second = here[0 : len(here) - 1 : 2], here[1::2]
+        partner[first], partner[second] = second, first
+        address[second], ip[second] = address[first], ip[first]
+        together = rng.random(len(second)) < SHARED_DEVICE_SHARE
+        device[second[together]] = device[first[together]]
+    return partner
 
 
 OFFICES = {
@@ -668,6 +708,27 @@ def _groups(
             list(dict.fromkeys(shared + json.loads(directors[child])))[:3]
         )
     return parent
+
+
+GROUP_ADDRESS_SHARE = 0.5
+"""Share of group subsidiaries registered at their parent's address (head office)."""
+GROUP_PHONE_SHARE = 0.3
+"""Share of group subsidiaries that give their parent's switchboard number."""
+
+
+def _group_offices(
+    params: SimulationParams, parent: np.ndarray, address: np.ndarray, phone: np.ndarray
+) -> None:
+    """Subsidiaries at their parent's head office: its address and often its phone, in place.
+
+    Imitates the shared contact details of front-company clusters (and groups pay each other:
+    the ``intragroup`` payments)."""
+    rng = rng_for(params.seed, "group-offices")
+    child = np.flatnonzero(parent >= 0)
+    at_head = child[rng.random(len(child)) < GROUP_ADDRESS_SHARE]
+    address[at_head] = address[parent[at_head]]
+    same_phone = child[rng.random(len(child)) < GROUP_PHONE_SHARE]
+    phone[same_phone] = phone[parent[same_phone]]
 
 
 NEW_ACCOUNT_SHARE = 0.08

@@ -159,17 +159,28 @@ def test_payroll_is_forwarded_within_days_to_facilitator_msb_or_exchange(world) 
                 assert window["amount"].sum() >= DEFAULTS.forward_share[0] * credit["amount"] * 0.9
 
 
-def test_laptop_farm_many_employees_one_address_and_ip(world) -> None:
-    employment = world["employment"]
+def test_laptop_farm_most_laptops_at_drop_addresses_and_one_ip(world) -> None:
+    employment = world["employment"].set_index("employee_id")
     logins = world["logins"]
     for sid, _ in _instances(world, "laptop_farm"):
         params = _params(world, sid)
-        staff = employment[employment["laptop_ship_address"] == params["ship_to"]]
-        assert len(staff) >= DEFAULTS.farm_laptops[0]
+        staff = employment.loc[params["employees"]]
+        assert staff["laptop_ship_address"].isin(params["ship_to"]).mean() >= 0.5
         farm = logins[logins["ip"] == params["farm_ip"]]
-        assert farm["employee_id"].nunique() >= DEFAULTS.farm_laptops[0]
-        assert farm["device_id"].nunique() >= DEFAULTS.farm_laptops[0]
-        assert farm["remote_tool"].notna().all()
+        assert farm["employee_id"].nunique() >= 0.5 * len(staff)
+        theirs = logins[logins["employee_id"].isin(params["employees"])]
+        assert theirs["device_id"].nunique() <= len(staff), "a device serves one or two identities"
+        assert theirs["remote_tool"].isna().any() or len(theirs) < 20, "not every login is remote"
+
+
+def test_it_worker_laptops_do_not_all_ship_to_one_address(world) -> None:
+    employment = world["employment"].set_index("employee_id")
+    spread = []
+    for sid, _ in _instances(world, "it_worker_payroll"):
+        params = _params(world, sid)
+        staff = employment.loc[params["employees"]]
+        spread.append(staff["laptop_ship_address"].nunique() > 1 or len(staff) == 1)
+    assert not spread or any(spread)
 
 
 def test_it_workers_log_in_from_abroad_with_remote_tools(world) -> None:
@@ -178,7 +189,7 @@ def test_it_workers_log_in_from_abroad_with_remote_tools(world) -> None:
         theirs = logins[logins["employee_id"].isin(_params(world, sid)["employees"])]
         assert len(theirs)
         assert set(theirs["ip_country"]) <= {"CN", "RU", "KP"}
-        assert (theirs["session_hours"] > 10).all()
+        assert (theirs["session_hours"] > 10).any()
 
 
 def test_front_companies_share_a_nominee_and_contacts(world) -> None:
@@ -190,8 +201,12 @@ def test_front_companies_share_a_nominee_and_contacts(world) -> None:
         ]
         companies = parties.loc[members]
         assert len(companies) >= 2
-        assert companies["directors"].nunique() == 1, "one nominee director for all"
+        assert companies["directors"].nunique() <= 2, "one or two nominee directors"
         assert max(companies[c].value_counts().max() for c in ("address", "phone", "email")) >= 2
+
+
+def test_no_party_type_gives_the_designated_owner_away(world) -> None:
+    assert "designated" not in set(world["parties"]["party_type"])
 
 
 def _effective(owners: dict[str, list[dict]], blocked: set[str], company: str) -> float:

@@ -31,11 +31,18 @@ def _front(plant: Plant, role: str, party_role: str, **where: str) -> AccountRef
 
 @typology("front_company", "front_companies", expected_tx=14)
 def front_company(plant: Plant) -> None:
-    """Companies sharing a nominee director and an address, phone or e-mail pay in circles."""
+    """Companies tied by nominee directors and shared addresses, phones or e-mails pay in circles.
+
+    The structure varies: one or two nominees; each company copies one to three contact details
+    from an earlier member (a chain, a star or a tree), so a detail is often shared more than
+    once and two members may share several."""
     count = max(2, plant.count(plant.scheme.front_companies))
-    nominee = plant.recruit(
-        "nominee_director", country="CN", party_role="nominee_director", label_account=False
-    )
+    nominees = [
+        plant.recruit(
+            "nominee_director", country="CN", party_role="nominee_director", label_account=False
+        )
+        for _ in range(1 + int(count > 3 and plant.rng.random() < 0.5))
+    ]
     first = _front(
         plant, "front_company_account", "front_company", country=_pick(plant, FRONT_COUNTRIES)
     )
@@ -44,15 +51,19 @@ def front_company(plant: Plant) -> None:
         _front(plant, "front_company_account", "front_company", near=first.country)
         for _ in range(count - 1)
     ]
-    shared = {c: plant.party_value(first, c) for c in CONTACTS}
+    shared: list[str] = []
     for index, company in enumerate(companies):
+        nominee = nominees[int(plant.rng.integers(0, len(nominees)))]
         changes: dict[str, object] = {
             "directors": [nominee.holder_id],
             "owners": [{"owner_id": nominee.holder_id, "share": 1.0}],
         }
         if index:
-            trait = CONTACTS[(index - 1) % 3]
-            changes[trait] = shared[trait]
+            source = companies[int(plant.rng.integers(0, index))]
+            picked = plant.rng.permutation(len(CONTACTS))[: int(plant.rng.integers(1, 4))]
+            for trait in sorted(CONTACTS[int(i)] for i in picked):
+                changes[trait] = plant.party_value(source, trait)
+                shared.append(trait)
         plant.update_party(company, **changes)
     end_user = _front(plant, "end_user_account", "dprk_end_user", country="CN")
     when = plant.start_second(30)
@@ -66,8 +77,8 @@ def front_company(plant: Plant) -> None:
         )
     plant.params.update(
         companies=count,
-        nominee_director=nominee.holder_id,
-        shared=list(CONTACTS[: min(3, count - 1)]),
+        nominee_directors=[nominee.holder_id for nominee in nominees],
+        shared=sorted(set(shared)),
     )
 
 
@@ -81,12 +92,9 @@ def _designated(plant: Plant) -> tuple[str, dict[str, object]]:
             name=listed.name,
             industry="trading",
             age_days=(3000, 9000),
-            party_type="designated",
         )
         return party, {"listed_id": listed.entity_id, "listed_name": listed.name}
-    party = plant.company(
-        "designated_party", "KP", industry="trading", age_days=(3000, 9000), party_type="designated"
-    )
+    party = plant.company("designated_party", "KP", industry="trading", age_days=(3000, 9000))
     return party, {"listed_id": None, "listed_name": plant.row(party)["name"]}
 
 

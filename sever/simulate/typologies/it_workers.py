@@ -31,6 +31,7 @@ class Worker:
     pay: AccountRef
     salary_usd: float
     device_id: str
+    home_ip: str
 
 
 def _cash_out_points(plant: Plant, facilitator: AccountRef) -> list[AccountRef]:
@@ -43,11 +44,25 @@ def _salary_usd(plant: Plant) -> float:
     return float(np.round(np.exp(plant.rng.normal(np.log(4200), 0.45)), -1))
 
 
+def _ship_to(plant: Plant, identity: AccountRef, drops: list[str], at_drop: float) -> str:
+    """Where a worker's laptop goes: one of the scheme's drop addresses with chance ``at_drop``,
+    else the home of the identity used (an address nobody else shares)."""
+    if plant.rng.random() < at_drop:
+        return drops[int(plant.rng.integers(0, len(drops)))]
+    return str(plant.party_value(identity, "address"))
+
+
 def _hire_workers(
-    plant: Plant, count: int, ship_to: str, shared_accounts: bool, cash_out: list[AccountRef]
+    plant: Plant,
+    count: int,
+    drops: list[str],
+    at_drop: float,
+    shared_accounts: bool,
+    cash_out: list[AccountRef],
 ) -> list[Worker]:
     """Identities of ordinary US residents hired by legitimate employers and paid into accounts
-    that also pay rent and groceries; each pay is forwarded on within days."""
+    that also pay rent and groceries; each pay is forwarded on within days. Laptops go to a drop
+    address with chance ``at_drop``, else to the identity's own home."""
     workers = []
     pay_accounts: list[AccountRef] = []
     t0_day = plant.start_second(120) // calendar.DAY
@@ -66,10 +81,12 @@ def _hire_workers(
         name = str(plant.party_value(identity, "name"))
         employer = plant.legit("employer", "US")
         start = t0_day + int(plant.rng.integers(0, 20)) + index
+        ship_to = _ship_to(plant, identity, drops, at_drop)
         employee_id = plant.hire(identity.holder_id, name, employer.holder_id, start, pay, ship_to)
         salary = _salary_usd(plant)
         device = str(plant.party_value(identity, "device_id"))
-        workers.append(Worker(identity.holder_id, employee_id, pay, salary, device))
+        home_ip = str(plant.party_value(identity, "ip"))
+        workers.append(Worker(identity.holder_id, employee_id, pay, salary, device, home_ip))
         for paid, usd in _pay_months(plant, employer, pay, salary, start):
             _forward(plant, pay, paid, usd * share, cash_out)
     plant.params.update(forward_share=round(share, 3))
@@ -107,18 +124,28 @@ def _forward(
 
 
 def _remote_logins(plant: Plant, workers: list[Worker], farm_ip: str | None) -> None:
-    """Logins from abroad through remote tools, or all from one farm IP, with very long sessions."""
+    """Logins from abroad, or mostly from one farm IP (now and then from the identity's home),
+    usually through a remote tool, often in long sessions. At a farm some laptops serve two
+    identities: a worker then logs in on another worker's device."""
     for worker in workers:
+        device = worker.device_id
+        if farm_ip is not None and len(workers) > 1 and plant.rng.random() < 0.3:
+            device = workers[int(plant.rng.integers(0, len(workers)))].device_id
         for _ in range(int(plant.rng.integers(5, 12))):
             when = plant.start_second(1)
-            if farm_ip is not None:
+            if farm_ip is not None and plant.rng.random() < 0.85:
                 ip, country = farm_ip, "US"
+            elif farm_ip is not None:
+                ip, country = worker.home_ip, "US"
             else:
                 country = ABROAD[int(plant.rng.integers(0, len(ABROAD)))]
                 ip = str(ips(plant.rng, np.array([country]))[0])
-            tool = REMOTE_TOOLS[int(plant.rng.integers(0, len(REMOTE_TOOLS)))]
-            hours = float(plant.rng.uniform(12, 60))
-            plant.login(worker.employee_id, when, ip, country, worker.device_id, hours, tool)
+            tool = None
+            if plant.rng.random() < 0.7:
+                tool = REMOTE_TOOLS[int(plant.rng.integers(0, len(REMOTE_TOOLS)))]
+            long = plant.rng.random() < 0.5
+            hours = float(plant.rng.uniform(12, 60) if long else plant.rng.uniform(4, 11))
+            plant.login(worker.employee_id, when, ip, country, device, hours, tool)
 
 
 def _scheme(plant: Plant, count: int, farm: bool) -> None:
@@ -126,13 +153,17 @@ def _scheme(plant: Plant, count: int, farm: bool) -> None:
     residence = str(plant.party_value(facilitator, "address"))
     farm_ip = str(plant.party_value(facilitator, "ip")) if farm else None
     cash_out = _cash_out_points(plant, facilitator)
-    workers = _hire_workers(plant, count, residence, not farm, cash_out)
+    drops = [residence]
+    if farm and count > 5 and plant.rng.random() < 0.4:
+        drops.append(plant.out.stock.take("address", "US"))  # a second house, a relative's
+    at_drop = plant.rng.uniform(0.75, 1.0) if farm else plant.rng.uniform(0.0, 0.4)
+    workers = _hire_workers(plant, count, drops, at_drop, not farm, cash_out)
     _remote_logins(plant, workers, farm_ip)
     plant.params.update(
         workers=count,
         employees=[worker.employee_id for worker in workers],
         facilitator=facilitator.holder_id,
-        ship_to=residence,
+        ship_to=drops,
         farm_ip=farm_ip,
     )
 

@@ -1,0 +1,205 @@
+"""Laptop farms: employees, at different employers, whose laptops go to one address or who log in
+from one IP or one device.
+
+A shared value ties employees only when they work for at least two employers: staff of one
+company behind its VPN or at its office share an IP by design. Employees tied through such values
+form a group; a group is raised when it is larger than a household
+(:attr:`FarmSettings.least_employees`) or when its log-ins look remote-controlled: remote-access
+tools, log-in countries that contradict the stated residence, sessions left open for half a day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import networkx as nx
+
+from sever.alerts import Alert, Reason, Subject, alert_id
+
+
+@dataclass(frozen=True)
+class FarmSettings:
+    """The thresholds of the laptop-farm analysis (none read off the simulator)."""
+
+    least_employees: int = 3
+    """A group this large is raised on its shared values alone: two adults of one household
+    share an address, an IP and sometimes a computer; three or more employers' laptops at one
+    home do not happen by chance."""
+    remote_share: float = 0.5
+    """A smaller group is raised when at least this share of its log-ins use a remote-access tool,
+    come from a country other than the stated residence, or last 12 hours or more."""
+    most_shared: int = 500
+    """Values used by more employees than this (a carrier-grade NAT, a big co-working space) are
+    not followed."""
+
+
+@dataclass(frozen=True)
+class Farm:
+    """Employees tied by shared laptop addresses, IPs or devices, and their log-in signs."""
+
+    employees: tuple[str, ...]
+    labels: dict[str, str]
+    employers: tuple[str, ...]
+    values: tuple[tuple[str, str, int], ...]
+    logins: int
+    remote_logins: int
+    foreign_logins: int
+    long_sessions: int
+    pay_accounts: dict[str, str]
+    """Each employee's pay account, where the HR records give one."""
+
+    @property
+    def remote_share(self) -> float:
+        """The share of log-ins with a sign of remote control (any of the three)."""
+        flagged = max(self.remote_logins, self.foreign_logins, self.long_sessions)
+        return flagged / self.logins if self.logins else 0.0
+
+    def evidence_path(self) -> list[str]:
+        """The shared values in words, one sentence each."""
+        out = []
+        for kind, value, count in self.values:
+            where = {"address": "laptops shipped to", "ip": "log-ins from IP"}.get(
+                kind, "log-ins on device"
+            )
+            out.append(f"{count} employees: {where} {value}")
+        out.append(
+            f"{len(self.employees)} employees at {len(self.employers)} employers; of "
+            f"{self.logins} log-ins, {self.remote_logins} through remote-access tools, "
+            f"{self.foreign_logins} from outside the stated residence, "
+            f"{self.long_sessions} sessions of 12 hours or more"
+        )
+        return out
+
+
+_SHARED = """
+WITH used AS (
+    SELECT v.src AS employee, v.dst AS value, v.kind, w.dst AS employer
+    FROM edges v
+    JOIN nodes n ON n.node_id = v.src AND n.kind = 'employee'
+    LEFT JOIN edges w ON w.src = v.src AND w.kind = 'employment' AND w.via = 'employer'
+    WHERE v.kind IN ('address', 'ip', 'device') AND v.via IN ('laptop', 'login')
+),
+shared AS (
+    SELECT value FROM used GROUP BY value
+    HAVING count(DISTINCT employee) BETWEEN 2 AND ? AND count(DISTINCT employer) >= 2
+)
+SELECT u.employee, u.value, u.kind, u.employer FROM used u JOIN shared USING (value)
+"""
+
+
+def find_farms(con: duckdb.DuckDBPyConnection, settings: FarmSettings) -> list[Farm]:
+    """Every group of employees tied by shared values across employers, largest first."""
+    graph = nx.Graph()
+    kinds: dict[str, str] = {}
+    employer_of: dict[str, str] = {}
+    for employee, value, kind, employer in con.execute(_SHARED, [settings.most_shared]).fetchall():
+        graph.add_edge(employee, value)
+        kinds[value] = kind
+        employer_of[employee] = employer
+    farms = []
+    for component in nx.connected_components(graph):
+        employees = sorted(n for n in component if n not in kinds)
+        values = sorted(
+            (kinds[v], v.split(":", 1)[1], graph.degree(v)) for v in component if v in kinds
+        )
+        farms.append(_describe(con, employees, values, employer_of))
+    return sorted(farms, key=lambda f: (-len(f.employees), f.employees))
+
+
+def forwarded(farm: Farm, flagged: set[str]) -> list[str]:
+    """The employees whose pay account ``monitor`` flagged for payroll forwarding."""
+    return [e for e in farm.employees if farm.pay_accounts.get(e) in flagged]
+
+
+def _describe(
+    con: duckdb.DuckDBPyConnection,
+    employees: list[str],
+    values: list[tuple[str, str, int]],
+    employer_of: dict[str, str],
+) -> Farm:
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE members AS SELECT unnest(?::VARCHAR[]) AS node_id",
+        [employees],
+    )
+    labels = dict(
+        con.execute(
+            "SELECT n.node_id, n.label FROM nodes n JOIN members USING (node_id)"
+        ).fetchall()
+    )
+    logins, remote, foreign, long = con.execute(
+        """SELECT coalesce(sum(logins), 0), coalesce(sum(remote_tool_logins), 0),
+                  coalesce(sum(foreign_logins), 0), coalesce(sum(long_sessions), 0)
+           FROM logins l JOIN members m ON m.node_id = l.employee_id"""
+    ).fetchone()
+    pay = dict(
+        con.execute(
+            """SELECT e.src, e.dst FROM edges e JOIN members m ON m.node_id = e.src
+               WHERE e.kind = 'employment' AND e.via = 'pay'"""
+        ).fetchall()
+    )
+    return Farm(
+        employees=tuple(employees),
+        labels=labels,
+        employers=tuple(sorted({employer_of[e] for e in employees if employer_of.get(e)})),
+        values=tuple(values),
+        logins=int(logins),
+        remote_logins=int(remote),
+        foreign_logins=int(foreign),
+        long_sessions=int(long),
+        pay_accounts=pay,
+    )
+
+
+def is_suspect(farm: Farm, settings: FarmSettings) -> bool:
+    """Larger than a household, or remote-controlled by its log-ins."""
+    return (
+        len(farm.employees) >= settings.least_employees
+        or farm.remote_share >= settings.remote_share
+    )
+
+
+def farm_alerts(
+    farms: list[Farm], settings: FarmSettings, flagged: set[str] | None = None
+) -> list[Alert]:
+    """One ``laptop_farm`` finding per suspect group; ``flagged`` are the pay accounts that
+    ``monitor`` raised ``it_worker_payroll`` alerts on (payroll forwarding), a further sign."""
+    alerts = []
+    for farm in farms:
+        if not is_suspect(farm, settings):
+            continue
+        passed_on = forwarded(farm, flagged or set())
+        reasons = (
+            Reason(
+                "employees tied by shared laptop addresses, IPs or devices",
+                len(farm.employees),
+                settings.least_employees,
+                ">=",
+            ),
+            Reason("distinct employers", len(farm.employers), 2, ">="),
+            Reason("share of log-ins remote, foreign or 12 h+", round(farm.remote_share, 2)),
+            Reason("employees whose pay is forwarded (monitor alerts)", len(passed_on)),
+        )
+        path = farm.evidence_path()
+        path += [f"pay of {e} ({farm.pay_accounts[e]}) forwarded on (monitor)" for e in passed_on]
+        score = min(1.0, 0.1 * len(farm.employees) + 0.5 * farm.remote_share + 0.1 * len(passed_on))
+        alerts.append(
+            Alert(
+                alert_id=alert_id("network.laptop_farm", farm.employees[0], farm.employees),
+                typology="laptop_farm",
+                rule_id="network.laptop_farm",
+                severity="high" if len(farm.employees) >= settings.least_employees else "medium",
+                tx_ids=(),
+                amount=0.0,
+                period_start=None,
+                period_end=None,
+                score=round(score, 3),
+                reasons=reasons,
+                accounts=tuple(sorted(set(farm.pay_accounts.values()))),
+                evidence={"employees": list(farm.employees), "path": path},
+                explanation="; ".join(path),
+                verb="network",
+                subjects=tuple(Subject("party", e, farm.labels.get(e, "")) for e in farm.employees),
+            )
+        )
+    return alerts

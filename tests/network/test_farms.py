@@ -1,0 +1,90 @@
+"""Laptop farms: employees of several employers whose laptops go to one home or who log in from
+one IP; a household of two and one employer's VPN are not farms."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from sever.alerts import Alert, write_findings
+from sever.cli import app
+from sever.home import Home
+from sever.network.farms import FarmSettings, farm_alerts, find_farms
+from sever.network.graph import GRAPH_FILE, GraphSources, build_graph
+from tests.network import tiny_network
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def con(tmp_path):
+    home = Home.resolve(tmp_path / "home")
+    build_graph(home, GraphSources(tiny_network.write(tmp_path / "in")))
+    return duckdb.connect(str(home.root / GRAPH_FILE), read_only=True)
+
+
+def test_the_farm_is_raised_with_its_evidence(con) -> None:
+    alerts = farm_alerts(find_farms(con, FarmSettings()), FarmSettings())
+    assert len(alerts) == 1
+    alert = alerts[0]
+    assert alert.typology == "laptop_farm"
+    assert {s.id for s in alert.subjects} == set(tiny_network.FARM)
+    assert "4 employees: laptops shipped to 12 elm st, phoenix" in alert.explanation
+    assert "12 through remote-access tools" in alert.explanation
+
+
+def test_one_employers_vpn_ties_nobody(con) -> None:
+    grouped = {e for farm in find_farms(con, FarmSettings()) for e in farm.employees}
+    assert not grouped & set(tiny_network.VPN)
+
+
+def test_a_household_is_grouped_but_not_raised(con) -> None:
+    farms = find_farms(con, FarmSettings())
+    household = [f for f in farms if set(f.employees) == set(tiny_network.HOUSEHOLD)]
+    assert household, "two employers' laptops at one address do form a group"
+    assert not farm_alerts(household, FarmSettings())
+
+
+def test_a_smaller_threshold_raises_the_household(con) -> None:
+    settings = FarmSettings(least_employees=2)
+    assert len(farm_alerts(find_farms(con, settings), settings)) == 2
+
+
+def test_monitor_payroll_alerts_on_pay_accounts_add_to_the_evidence(con) -> None:
+    settings = FarmSettings()
+    farms = find_farms(con, settings)
+    alert = farm_alerts(farms, settings, {"PAY_E_FARM2"})[0]
+    assert "pay of E_FARM2 (PAY_E_FARM2) forwarded on (monitor)" in alert.explanation
+    assert "PAY_E_FARM2" in alert.accounts
+    plain = farm_alerts(farms, settings)[0]
+    assert alert.score > plain.score
+
+
+def test_cli_reads_monitor_findings(tmp_path) -> None:
+    files = tiny_network.write(tmp_path / "in")
+    home = str(tmp_path / "home")
+    build_graph(Home.resolve(home), GraphSources(files))
+    monitor = tmp_path / "monitor.jsonl"
+    write_findings(
+        [
+            Alert(
+                "m1",
+                "it_worker_payroll",
+                "payroll.forward",
+                "high",
+                ("PAY_E_FARM1",),
+                (),
+                1.0,
+                None,
+                None,
+                0.9,
+            )
+        ],
+        monitor,
+    )
+    result = runner.invoke(
+        app, ["network", "farms", "--home", home, "--monitor-alerts", str(monitor), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "PAY_E_FARM1) forwarded on" in result.output
