@@ -139,18 +139,45 @@ def test_thefts_vary_widely_in_size_pace_and_duration(forty_thefts) -> None:
     assert len({tuple(sorted(t["paths"].items())) for t in thefts}) > 20
 
 
+SHORTCUT_SEEDS = (1, 2, 3)
+
+
 @pytest.fixture(scope="module")
-def small_world(tmp_path_factory: pytest.TempPathFactory, home) -> Path:
-    """The small preset (only the crypto scheme planted: the chain side is the same)."""
-    out = tmp_path_factory.mktemp("small")
-    simulate(SimulationParams(seed=1, typologies=("crypto_laundering",)), out, home=home)
-    return out
+def small_worlds(tmp_path_factory: pytest.TempPathFactory, home) -> dict[int, Path]:
+    """The small preset on a few seeds (only the crypto scheme planted: the chain side is the
+    same)."""
+    worlds = {}
+    for seed in SHORTCUT_SEEDS:
+        out = tmp_path_factory.mktemp(f"small{seed}")
+        simulate(SimulationParams(seed=seed, typologies=("crypto_laundering",)), out, home=home)
+        worlds[seed] = out
+    return worlds
 
 
-def test_a_shallow_tree_on_plain_wallet_aggregates_cannot_find_the_planted(small_world) -> None:
-    frame = wallet_aggregates(small_world)
-    assert frame["planted"].sum() >= 10
-    assert shortcut_f1(frame) <= SHORTCUT_F1_CEILING
+@pytest.mark.parametrize("weighting", ["balanced", "none"])
+def test_a_shallow_tree_on_plain_wallet_aggregates_cannot_find_the_planted(
+    small_worlds: dict[int, Path], weighting: str
+) -> None:
+    """Neither a tree weighting the rare planted class up nor a plain one (which needs regions
+    where planted wallets are the most) finds them, on any seed."""
+    scores = {}
+    for seed, root in small_worlds.items():
+        frame = wallet_aggregates(root)
+        assert frame["planted"].sum() >= 10
+        scores[seed] = shortcut_f1(frame, weighting)
+    assert max(scores.values()) <= SHORTCUT_F1_CEILING, scores
+
+
+def test_legitimate_flows_of_the_launderers_shape_are_unlabelled(forty_thefts) -> None:
+    """Each theft comes with legitimate flows of its shape in the background stream, so that
+    wallets as busy as the launderers' are mostly not theirs."""
+    world, planted = forty_thefts
+    ordinary = pd.DataFrame(world.chain.due)
+    own = {w["address"] for w in planted.wallet_labels}
+    moved = set(ordinary["from_address"]) | set(ordinary["to_address"])
+    fresh = moved - own - set(world.wallets["address"])
+    assert len(fresh) > 3 * len(own)
+    assert not set(pd.DataFrame(planted.transfers)["from_address"]) & fresh
 
 
 def test_laundering_wallets_also_carry_ordinary_unlabelled_traffic(forty_thefts) -> None:

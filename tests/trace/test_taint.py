@@ -121,3 +121,21 @@ def test_backward_trace_attributes_a_deposit_to_its_sources(chain: Chain) -> Non
     assert traced(result, "thief") == pytest.approx(8.0)
     assert traced(result, "salary") == pytest.approx(2.0)
     assert traced(result, "unrelated") == 0.0
+
+
+def test_a_mixer_pays_each_denomination_from_its_own_pool(chain: Chain) -> None:
+    """Stolen 10 ETH notes taint the 10 ETH withdrawals only: the 1 ETH pool, used by others,
+    pays clean notes (as Tornado Cash's pools are separate contracts). A value the mixer took
+    or paid only once or twice is no pool and shares the mixer's common balance."""
+    chain.tag("mixer", "Tornado", "mixer")
+    for hour, user in ((1, "u1"), (2, "u2"), (3, "u3")):
+        chain.send(user, "mixer", 1, hour)
+    for hour in (4, 5, 6):
+        chain.send("thief", "mixer", 10, hour)
+    for hour, (value, receiver) in enumerate(
+        [(1, "w1"), (1, "w2"), (1, "w3"), (10, "s1"), (10, "s2"), (10, "s3")], start=10
+    ):
+        chain.send("mixer", receiver, value, hour)
+    result = chain.trace("thief")
+    assert traced(result, "w1") + traced(result, "w2") + traced(result, "w3") == 0.0
+    assert traced(result, "s1") + traced(result, "s2") + traced(result, "s3") == pytest.approx(30)

@@ -18,7 +18,15 @@ Nothing the launderers touch carries stolen funds alone, as on real chains:
 - the cash-out points are several exchanges and the world's own OTC desks; a theft reuses a few
   deposit accounts of its own, and also pays into deposit addresses of existing customers
   (recruited account holders), which keep receiving their owners' ordinary deposits;
-- exchanges sweep every deposit address to their hot wallets as they sweep everyone's.
+- exchanges sweep every deposit address to their hot wallets as they sweep everyone's;
+- legitimate holders move large sums the same ways (:data:`LOOKALIKE_WALLETS`): a fund or a
+  whale withdraws from an exchange or a bridge, spreads the money over fresh wallets, spends some
+  down in peel-like steps, mixes, bridges or swaps some for privacy or trading, gathers the rest
+  and pays it into exchanges and OTC desks. These flows are drawn by the same code with their own
+  sizes, pace and moments, and written unlabelled with the background, so that what the
+  launderers' wallets look like (how busy, how long used, how many counterparties, how large
+  their transfers) is what many legitimate wallets look like too; only where the money came from
+  (the theft) tells them apart.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ from sever.simulate.background import (
     mixer_deposits,
     sweep_delays,
 )
+from sever.simulate.identifiers import chain_addresses
 from sever.simulate.plant import Plant
 from sever.simulate.typologies.registry import typology
 from sever.simulate.world import USER_USD_MEDIAN, USER_USD_SIGMA
@@ -56,15 +65,33 @@ RECRUITED_SHARE = 0.4
 """Share of cash-ins paid to existing customers' deposit addresses rather than the theft's own."""
 OWN_DEPOSITS = (2, 6)
 """Deposit accounts a theft opens at exchanges, each reused for several cash-ins."""
+LOOKALIKE_WALLETS = 4
+"""Legitimate flows of the same shape are written with each theft (unlabelled, each with its own
+moment, paths and wallets) until they use this many wallets per wallet of the theft. Real chains
+hold far more such whales, funds and privacy users than thefts; a small world needs them to bring
+the launderers' wallets down to a realistic share of the busy ones."""
+LOOKALIKE_SPREAD = 0.7
+"""A look-alike flow's size, pace and duration are the theft's times a log-normal factor of this
+sigma (most within a factor of two), and its mix of paths is drawn around the theft's
+(``LOOKALIKE_MIX``): as busy, as long-lived and as often through mixers, bridges and routers as
+the theft's wallets, not copies of them."""
+LOOKALIKE_MIX = 10.0
+SPLIT_EVENNESS = 8.0
+"""Dirichlet concentration of the shares a theft is split into: near, not exactly, equal."""
 
 
 @dataclass
 class Theft:
     """One theft in progress: its plant, its pace (median hours between hops), the moments each
-    of its wallets was used (for their ordinary traffic) and its own deposit accounts."""
+    of its wallets was used (for their ordinary traffic) and its own deposit accounts.
+
+    A ``legitimate`` one is a holder moving their own funds the same way (see
+    ``LOOKALIKE_WALLETS``): its transfers go to the background stream and nothing is labelled.
+    """
 
     plant: Plant
     pace: float
+    legitimate: bool = False
     used: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     accounts: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
@@ -86,17 +113,28 @@ class Theft:
         tx_hash: str | None = None,
         log_index: int = 0,
     ) -> None:
-        """A laundering transfer; the launderers' own wallets on either side are remembered."""
-        self.plant.transfer(
-            when, frm, to, value, asset, chain, role, tx_hash=tx_hash, log_index=log_index
-        )
+        """A laundering transfer (or, for a legitimate flow, a background one); the movers' own
+        wallets on either side are remembered."""
+        if self.legitimate:
+            usd = round(float(value), 8) * USD_PER_UNIT[asset]
+            self.plant.world.chain.due.append(_row(self.plant, when, frm, to, usd, asset, chain))
+        else:
+            self.plant.transfer(
+                when, frm, to, value, asset, chain, role, tx_hash=tx_hash, log_index=log_index
+            )
         for address in (frm, to):
             if (address, chain) in self.used:
                 self.used[(address, chain)].append(when)
 
+    def wallet(self, role: str, chain: str = "ethereum", address: str | None = None) -> str:
+        """A new (or the given) address the flow uses as ``role``: labelled for a theft only."""
+        if self.legitimate:
+            return address or str(chain_addresses(self.plant.rng, chain, 1)[0])
+        return self.plant.wallet(role, chain, address=address)
+
     def own(self, role: str, chain: str = "ethereum") -> str:
-        """A new wallet of the launderers, labelled with ``role``."""
-        address = self.plant.wallet(role, chain)
+        """A new wallet of the movers, labelled with ``role`` for a theft."""
+        address = self.wallet(role, chain)
         self.used[(address, chain)] = []
         return address
 
@@ -118,10 +156,11 @@ def _service(plant: Plant, chain: str, kind: str) -> str:
 
 
 def _attacker(theft: Theft) -> tuple[str, str | None]:
-    """The first receiving wallet: a real DPRK-attributed Ethereum address if the lists have one."""
+    """The first receiving wallet: a real DPRK-attributed Ethereum address if the lists have one
+    (a new wallet for a legitimate flow)."""
     plant = theft.plant
     wallets = [w for w in (plant.sanctioned.wallets if plant.sanctioned else []) if w[1] == "ETH"]
-    if wallets:
+    if wallets and not theft.legitimate:
         address, _, holder = wallets[int(plant.rng.integers(0, len(wallets)))]
         address = plant.wallet("theft_receiver", address=address.lower())
         theft.used[(address, "ethereum")] = []
@@ -153,12 +192,12 @@ def _deposit_account(theft: Theft, chain: str) -> tuple[str, str]:
     wallets = plant.world.wallets
     if plant.rng.random() < RECRUITED_SHARE:
         index = _index(plant, chain, "exchange_deposit")
-        address = plant.wallet("cash_out_deposit", chain, address=str(wallets["address"][index]))
+        address = theft.wallet("cash_out_deposit", chain, address=str(wallets["address"][index]))
         return address, str(wallets["address"][plant.world.chain.hot[index]])
     accounts = theft.accounts.setdefault(chain, [])
     low, high = OWN_DEPOSITS
     if len(accounts) < high and (len(accounts) < low or plant.rng.random() < 0.3):
-        address = plant.wallet("cash_out_deposit", chain)
+        address = theft.wallet("cash_out_deposit", chain)
         exchanges = plant.world.party_ids_of("exchange")
         exchange = str(exchanges[int(plant.rng.integers(0, len(exchanges)))])
         plant.tag_wallet(address, chain, exchange, "exchange_deposit")
@@ -271,7 +310,7 @@ def _cash_out(
         at = int(when + (end - when) * index / legs)
         value = total / legs * 0.999
         if index % 3 == 2:
-            desk = plant.wallet("otc_broker", chain, address=_service(plant, chain, "otc"))
+            desk = theft.wallet("otc_broker", chain, address=_service(plant, chain, "otc"))
             theft.transfer(at, hub, desk, value, asset, chain, "cash_out")
         else:
             _cash_in(theft, at, hub, value, asset, chain, "cash_out")
@@ -339,29 +378,33 @@ def _split_count(plant: Plant, usd: float) -> int:
     return int(np.clip(round(usd / per_wallet), low, high))
 
 
-@typology("crypto_laundering", "crypto", expected_tx=0, expected_transfers=320)
-def crypto_laundering(plant: Plant) -> None:
-    """Stolen crypto split, peeled, mixed, bridged or swapped, cashed out at exchanges and OTC."""
-    span = _log_uniform(plant, plant.scheme.laundering_days)
-    theft = Theft(plant, _log_uniform(plant, plant.scheme.hop_hours))
+def _move(theft: Theft, usd: float, span: float, mix: np.ndarray) -> dict[str, object]:
+    """Take ``usd`` from an exchange hot wallet or a bridge and move it as a theft is laundered
+    (split, then peeled, mixed, bridged or swapped in the shares ``mix`` of ``PATHS``, then cashed
+    out over ``span`` days); returns its parameters."""
+    plant = theft.plant
     reach = (theft.pace * (plant.scheme.peel_hops[1] + 6) + MIXER_WAIT_HOURS[1]) / 24
     t0 = plant.start_second(span + reach + 2)
     victim_kind = "exchange_hot" if plant.rng.random() < 0.7 else "bridge"
     victim = _service(plant, "ethereum", victim_kind)
     attacker, holder = _attacker(theft)
-    usd = _log_uniform(plant, plant.scheme.theft_usd)
     eth = usd / USD_PER_UNIT["ETH"]
     theft.transfer(t0, victim, attacker, eth, "ETH", "ethereum", "theft")
+    if theft.legitimate and victim_kind == "bridge":  # bridged in, not drained: the first leg
+        btc = eth * USD_PER_UNIT["ETH"] / USD_PER_UNIT["BTC"] / BRIDGE_FEE
+        sent = t0 - int(plant.rng.uniform(*BRIDGE_WAIT_HOURS) * 3600)
+        bridge = _service(plant, "bitcoin", "bridge")
+        theft.transfer(sent, theft.own("source", "bitcoin"), bridge, btc, "BTC", "bitcoin", "")
     splits = _split_count(plant, usd)
-    mix = plant.rng.dirichlet(np.ones(len(PATHS)))
+    shares = eth * plant.rng.dirichlet(np.full(splits, SPLIT_EVENNESS))
     out: dict[tuple[str, str], list[tuple[str, float, int]]] = {
         ("ethereum", "ETH"): [],
         ("ethereum", "USDT"): [],
         ("bitcoin", "BTC"): [],
     }
     paths = dict.fromkeys(PATHS, 0)
-    for _ in range(splits):
-        share = eth / splits * float(plant.rng.uniform(0.97, 1.0))
+    for part in shares:
+        share = float(part) * float(plant.rng.uniform(0.97, 1.0))
         wallet = theft.own("split")
         when = theft.wait(t0)
         theft.transfer(when, attacker, wallet, share, "ETH", "ethereum", "split")
@@ -379,14 +422,33 @@ def crypto_laundering(plant: Plant) -> None:
     for (chain, asset), wallets in out.items():
         _cash_out(theft, chain, asset, wallets, end)
     _ordinary(theft)
-    plant.params.update(
-        victim=victim,
-        victim_kind=victim_kind,
-        attacker=attacker,
-        listed_holder=holder,
-        stolen_usd=round(usd, 2),
-        splits=splits,
-        paths=paths,
-        span_days=round(span, 2),
-        pace_hours=round(theft.pace, 3),
-    )
+    return {
+        "victim": victim,
+        "victim_kind": victim_kind,
+        "attacker": attacker,
+        "listed_holder": holder,
+        "stolen_usd": round(usd, 2),
+        "splits": splits,
+        "paths": paths,
+        "span_days": round(span, 2),
+        "pace_hours": round(theft.pace, 3),
+    }
+
+
+@typology("crypto_laundering", "crypto", expected_tx=0, expected_transfers=320)
+def crypto_laundering(plant: Plant) -> None:
+    """Stolen crypto split, peeled, mixed, bridged or swapped, cashed out at exchanges and OTC;
+    with it, legitimate holders' flows of the same shape (unlabelled, see ``LOOKALIKE_WALLETS``).
+    """
+    span = _log_uniform(plant, plant.scheme.laundering_days)
+    theft = Theft(plant, _log_uniform(plant, plant.scheme.hop_hours))
+    usd = _log_uniform(plant, plant.scheme.theft_usd)
+    mix = plant.rng.dirichlet(np.ones(len(PATHS)))
+    plant.params.update(_move(theft, usd, span, mix))
+    used = 0
+    while used < LOOKALIKE_WALLETS * len(theft.used):
+        spread = np.exp(plant.rng.normal(0.0, LOOKALIKE_SPREAD, 3))
+        lookalike = Theft(plant, theft.pace * spread[0], legitimate=True)
+        alike = plant.rng.dirichlet(1.0 + LOOKALIKE_MIX * mix)
+        _move(lookalike, usd * spread[1], span * spread[2], alike)
+        used += len(lookalike.used)

@@ -9,7 +9,8 @@ balance from before the data is clean (see :mod:`sever.trace.taint.ledger`).
 Known weakness: it dilutes. Through a busy pool (an exchange hot wallet, an unmatched mixer or
 router) the stolen share becomes tiny and spreads over many innocent payouts; the minimum amount
 bound then drops the dust. Leg matching (``--match-legs``) carries value through bridges, swaps
-and mixers without pooling it.
+and mixers without pooling it; unmatched, a mixer's fixed denominations are at least kept apart
+(a 10 ETH note never pays a 1 ETH withdrawal), but everyone in the same pool shares the taint.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ where tainted funds are; everything that does not depend on taint is computed he
 numpy and pandas, over all the transfers that touch a reached address:
 
 - a *node* is one asset at one address (an address's ETH and its USDT are separate holdings);
+  at a mixer, each fixed denomination it both takes and pays at least :data:`POOL_USES` times
+  is a node of its own, as each pool of Tornado Cash is a contract of its own: a 1 ETH
+  withdrawal is paid from the 1 ETH pool, never from 10 ETH deposits;
 - ``balance_before[i]``: what the sender held of the asset just before transfer ``i``, counting
   every transfer into and out of it in the data (tainted or not). A sender that pays out more than
   the data shows it received is taken to spend money from before the data (clean), and its
@@ -24,6 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+POOL_USES = 3
+"""A value a mixer takes in and pays out at least this many times each is one of its pools."""
+
 
 @dataclass
 class Ledger:
@@ -41,12 +47,18 @@ class Ledger:
     received_before: np.ndarray
 
 
-def build_ledger(frame: pd.DataFrame, unpooled_in: np.ndarray, unpooled_out: np.ndarray) -> Ledger:
+def build_ledger(
+    frame: pd.DataFrame,
+    unpooled_in: np.ndarray,
+    unpooled_out: np.ndarray,
+    mixers: frozenset[str] = frozenset(),
+) -> Ledger:
     """Balances for ``frame`` (in pass order). ``unpooled_in[i]``: transfer ``i`` does not enter
     its receiver's balance (a leg matched through a service); ``unpooled_out[i]``: it does not
-    leave its sender's balance (the service's matched payout)."""
+    leave its sender's balance (the service's matched payout). ``mixers``: the addresses whose
+    fixed denominations are held apart."""
     n = len(frame)
-    codes, nodes = _nodes(frame)
+    codes, nodes = _nodes(frame, _pools(frame, mixers))
     src_node, dst_node = codes[:n], codes[n:]
     value = frame.value.to_numpy(dtype=float)
     # Two events per transfer: the receiver's credit (even positions) and the sender's debit (odd).
@@ -84,14 +96,39 @@ def build_ledger(frame: pd.DataFrame, unpooled_in: np.ndarray, unpooled_out: np.
     )
 
 
-def _nodes(frame: pd.DataFrame) -> tuple[np.ndarray, int]:
+def _pools(frame: pd.DataFrame, mixers: frozenset[str]) -> np.ndarray:
+    """Per end of each transfer (the senders', then the receivers'): 1 + the code of the mixer
+    pool it pays from or into, 0 for none (see :data:`POOL_USES`)."""
+    pool = np.zeros(2 * len(frame), dtype=np.int64)
+    if not mixers:
+        return pool
+    out_of = frame.src.isin(mixers).to_numpy()
+    into = frame.dst.isin(mixers).to_numpy()
+    if not (out_of.any() and into.any()):
+        return pool
+    touch = np.flatnonzero(out_of | into)
+    rows = frame.iloc[touch]
+    key = (rows.asset.astype(str) + "|" + rows.value.astype(str)).to_numpy(dtype=object)
+    paid = pd.Series(key[out_of[touch]]).value_counts()
+    taken = pd.Series(key[into[touch]]).value_counts()
+    fixed = paid.index[paid >= POOL_USES].intersection(taken.index[taken >= POOL_USES])
+    codes = np.zeros(len(frame), dtype=np.int64)
+    codes[touch] = pd.Index(fixed).get_indexer(key) + 1
+    pool[: len(frame)] = np.where(out_of, codes, 0)
+    pool[len(frame) :] = np.where(into, codes, 0)
+    return pool
+
+
+def _nodes(frame: pd.DataFrame, pool: np.ndarray) -> tuple[np.ndarray, int]:
     """A node code per end of each transfer (the senders', then the receivers') and how many
-    nodes there are: one per address and asset. With one asset, the addresses are the nodes."""
+    nodes there are: one per address and asset (and mixer pool). With one asset and no pools,
+    the addresses are the nodes."""
     addresses, uniques = pd.factorize(
         np.concatenate([frame.src_key.to_numpy(), frame.dst_key.to_numpy()])
     )
     assets, kinds = pd.factorize(frame.asset)
-    if len(kinds) <= 1:
+    if len(kinds) <= 1 and not pool.any():
         return addresses, len(uniques)
-    codes, nodes = pd.factorize(addresses.astype(np.int64) * len(kinds) + np.tile(assets, 2))
+    holding = addresses.astype(np.int64) * len(kinds) + np.tile(assets, 2)
+    codes, nodes = pd.factorize(holding * (int(pool.max()) + 1) + pool)
     return codes, len(nodes)
