@@ -3,9 +3,10 @@
 The built-in lists are loaded, a world with planted DPRK schemes is simulated, its parties are
 screened against the lists, its transactions are monitored with the DPRK rule pack (the screening
 hits feed the sanctioned-counterparty rules), the planted crypto theft is traced with ``sever
-trace``'s haircut method to the exchange deposit addresses where it can be frozen, and the alerts
-are summarised by typology with one worked example each and a check against the world's ground
-truth; finally the hits and alerts become cases, two of which are worked through to a filed SAR.
+trace``'s haircut method to the exchange deposit addresses where it can be frozen, ``sever
+network`` finds front-company clusters, laptop farms and 50 %-rule entities, and the findings are
+summarised by typology with one worked example each and a check against the world's ground truth;
+finally every finding goes into the case inbox, and two cases are worked through to a filed SAR.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pandas as pd
 import typer
 
 from sever.cli.demo_cases import work_cases
+from sever.cli.demo_network import find_networks, network_found
 from sever.cli.output import console, emit, print_table, user_errors
 from sever.entities import Store
 from sever.errors import InputError
@@ -176,6 +178,16 @@ def _with_trace(recall: pd.DataFrame, per_theft: pd.DataFrame) -> pd.DataFrame:
     return recall
 
 
+def _with_network(recall: pd.DataFrame, found: dict[str, int]) -> pd.DataFrame:
+    """The network typologies' ``found`` from the network stage (monitoring sees payments only)."""
+    recall = recall.copy()
+    for typology, count in found.items():
+        row = recall.typology == typology
+        recall.loc[row, "found"] = count
+        recall.loc[row, "in_any_alert"] = recall.loc[row, "in_any_alert"].clip(lower=count)
+    return recall
+
+
 def run_demo(home: Home, seed: int, size: int) -> dict[str, Any]:
     """Run every stage and return what each produced (also what ``--json`` prints)."""
     report: dict[str, Any] = {}
@@ -236,8 +248,13 @@ def run_demo(home: Home, seed: int, size: int) -> dict[str, Any]:
     _step("5. Tracing the planted crypto theft to the deposit addresses where it can be frozen")
     report["trace"], per_theft = _trace_thefts(world)
 
-    _step("6. What was found, against the world's ground truth, with one worked example each")
-    recall = _with_trace(_recall_by_typology(world, alerts), per_theft)
+    _step("6. Networks: front-company clusters, laptop farms and OFAC's 50 % rule")
+    report["network"], network = find_networks(home, world, hits_path, world / "alerts.parquet")
+
+    _step("7. What was found, against the world's ground truth, with one worked example each")
+    recall = _with_network(
+        _with_trace(_recall_by_typology(world, alerts), per_theft), network_found(world, network)
+    )
     traced_alerts = report["trace"].get("alerts", 0)
     print_table(
         "Planted scheme instances found (by an alert of their typology, or by any alert)",
@@ -249,7 +266,8 @@ def run_demo(home: Home, seed: int, size: int) -> dict[str, Any]:
                 r.found,
                 r.in_any_alert,
                 int((alerts["typology"] == r.typology).sum())
-                + (traced_alerts if r.typology == "crypto_laundering" else 0),
+                + (traced_alerts if r.typology == "crypto_laundering" else 0)
+                + sum(1 for finding in network if finding.typology == r.typology),
             )
             for r in recall.itertuples()
         ],
@@ -262,12 +280,15 @@ def run_demo(home: Home, seed: int, size: int) -> dict[str, Any]:
     report["examples"] = examples[["typology", "rule_id", "score", "explanation"]].to_dict(
         "records"
     )
-    _step("7. Cases: the hits and alerts in one inbox, two worked through to a filed SAR")
-    report["cases"] = work_cases(home, [hits_path, world / "alerts.parquet"])
+    _step("8. Cases: every finding in one inbox, two cases worked through to a filed SAR")
+    report["cases"] = work_cases(
+        home, [hits_path, world / "alerts.parquet", world / "network.parquet"]
+    )
 
     console.print(
         f"\nFiles: {world}/hits.parquet (screening), {world}/alerts.parquet (alerts), "
         f"{world}/freeze.csv and freeze.json (freeze requests), {world}/flow.html (flow view), "
+        f"{world}/network.parquet (network findings), "
         f"{world}/labels/ (ground truth), {home.root}/reports/ (SARs and PDFs). Next: "
         f"`sever cases list --home {home.root}` and `sever serve --home {home.root}`."
     )

@@ -29,6 +29,23 @@ def test_the_demo_runs_end_to_end_and_finds_planted_schemes(loaded_home: Home) -
     assert (loaded_home.root / "world" / "alerts.parquet").exists()
     assert_the_theft_is_traced_to_its_deposit_addresses(report, recall, loaded_home.root / "world")
     assert "can freeze it" in result.output and "Top endpoints" in result.output
+    for typology in ("front_company", "laptop_farm", "ownership_50pct"):  # sever network
+        assert recall[typology]["found"] == recall[typology]["planted"] == 1, typology
+    assert "KOREA" in result.output or "% ≥ 50 %" in result.output  # the 50 % arithmetic
+    assert_two_cases_are_filed(report)
+
+
+def assert_two_cases_are_filed(report: dict) -> None:
+    """Every finding reaches the inbox; two cases end reported with a SAR drafted by one person
+    and filed by another, and the audit chain verifies."""
+    cases = report["cases"]
+    assert cases["ingest"]["added"] > 0 and len(cases["worked"]) == 2
+    for worked in cases["worked"]:
+        assert worked["drafted_by"] != worked["filed_by"]
+        sar = Path(worked["sar"]).read_text(encoding="utf-8")
+        assert "<fc2:EFilingBatchXML" in sar or "EFilingBatchXML" in sar
+        assert Path(worked["pdf"]).read_bytes().startswith(b"%PDF")
+    assert cases["audit"]["ok"] is True
 
 
 def assert_the_theft_is_traced_to_its_deposit_addresses(
