@@ -28,6 +28,7 @@ from sever.serve.limits import MAX_BODY_BYTES, RequestGuard
 from sever.serve.routers import admin, cases, entities, screen
 from sever.serve.settings import ServeSettings
 from sever.serve.state import IndexHolder
+from sever.web import install as install_web
 
 DESCRIPTION = """
 sever screens people, companies, vessels, aircraft and crypto wallets against the official
@@ -144,4 +145,5 @@ def create_app(
     app.state.cases = cases.CasesHolder(resolved)
     for module in (screen, entities, admin, cases):
         app.include_router(module.router)
+    install_web(app)
     return app

@@ -1,0 +1,125 @@
+"""The inbox query: findings joined to their cases, filtered, newest first, paged by keyset.
+
+A page is found by seeking the index on ``(occurred_at, id)`` past the last row of the page
+before (the cursor), never by counting rows to skip, so page 2,000 costs what page 1 costs. One
+query per page: no total count (counting 100,000 filtered rows would cost more than the page).
+
+The join is written ``case_id + 0`` on purpose: it keeps the planner (SQLite's in particular) from
+collecting every finding of the cases in a state and sorting them all; it walks the findings
+newest first through the index and looks each one's case up by its key, stopping after a page.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+
+from sever.cases.models import Case, Finding
+from sever.cases.store import CaseStore, utc
+from sever.errors import SeverError
+
+PAGE = 50
+
+
+class BadFilter(SeverError):
+    """A filter or cursor the inbox cannot read."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the analyst asked to see; empty strings mean no filter."""
+
+    verb: str = ""
+    typology: str = ""
+    severity: str = ""
+    state: str = ""
+    assignee: str = ""
+    since: str = ""
+    until: str = ""
+
+    def as_query(self) -> dict[str, str]:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+def _day(value: str, what: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    except ValueError:
+        raise BadFilter(f"{what}: {value[:40]!r} is not a date (YYYY-MM-DD)") from None
+
+
+def encode_cursor(when: datetime, finding_id: str) -> str:
+    raw = f"{utc(when).isoformat()}|{finding_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        when, _, finding_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        return datetime.fromisoformat(when), finding_id
+    except (ValueError, UnicodeDecodeError):
+        raise BadFilter("cursor: not one this inbox wrote; start from the first page") from None
+
+
+def query(filters: Filters, cursor: str | None = None, size: int = PAGE) -> Select[Any]:
+    """The statement for one page (one row more than ``size``, to know if another follows)."""
+    statement = select(
+        Finding.id,
+        Finding.verb,
+        Finding.typology,
+        Finding.severity,
+        Finding.score,
+        Finding.amount,
+        Finding.occurred_at,
+        Finding.case_id,
+        Case.title,
+        Case.state,
+        Case.assignee,
+    ).join(Case, Case.id == Finding.case_id + 0)
+    if filters.verb:
+        statement = statement.where(Finding.verb == filters.verb)
+    if filters.typology:
+        statement = statement.where(Finding.typology == filters.typology)
+    if filters.severity:
+        statement = statement.where(Finding.severity == filters.severity)
+    if filters.state == "open":
+        statement = statement.where(Case.state.in_(("new", "in_review", "escalated")))
+    elif filters.state:
+        statement = statement.where(Case.state == filters.state)
+    if filters.assignee:
+        statement = statement.where(Case.assignee == filters.assignee)
+    if filters.since:
+        statement = statement.where(Finding.occurred_at >= _day(filters.since, "since"))
+    if filters.until:
+        statement = statement.where(Finding.occurred_at < _day(filters.until, "until"))
+    if cursor:
+        when, finding_id = decode_cursor(cursor)
+        statement = statement.where(
+            or_(
+                Finding.occurred_at < when,
+                and_(Finding.occurred_at == when, Finding.id < finding_id),
+            )
+        )
+    return statement.order_by(Finding.occurred_at.desc(), Finding.id.desc()).limit(size + 1)
+
+
+def page(store: CaseStore, filters: Filters, cursor: str | None = None, size: int = PAGE) -> Page:
+    """One page of the inbox, and the cursor of the next (None on the last page)."""
+    with store.read() as session:
+        found = session.execute(query(filters, cursor, size)).all()
+    rows = [dict(row._mapping) | {"occurred_at": utc(row.occurred_at)} for row in found[:size]]
+    following = None
+    if len(found) > size:
+        last = rows[-1]
+        following = encode_cursor(last["occurred_at"], last["id"])
+    return Page(rows, following)
