@@ -32,6 +32,7 @@ import argparse
 import hashlib
 import json
 import random
+import re
 import statistics
 import time
 import unicodedata
@@ -263,18 +264,79 @@ def index_of(parties: Iterable[EntityProxy]) -> ScreeningIndex:
     return build_index((record(e) for e in parties), "alias-eval", [])
 
 
-def namesakes(parties: list[EntityProxy]) -> dict[str, set[str]]:
-    """For each party, the other parties that share one of its names once folded."""
-    by_form: dict[str, set[str]] = defaultdict(set)
+IDENTIFIER_PROPS = ("imoNumber", "passportNumber", "swiftBic", "publicKey", "registrationNumber")
+"""The strong identifiers the store cross-references lists on (sever/lists/crossref.py)."""
+MAX_SHARED = 50
+"""A name, identifier or address shared by this many parties or more is too generic to link them."""
+
+
+def _name_forms(name: str) -> set[str]:
+    """A name folded, and folded without what it adds in parentheses (the UN's ``SECOND ACADEMY
+    OF NATURAL SCIENCES (KPE.018)`` cites the party listed as ``SECOND ACADEMY OF NATURAL
+    SCIENCES``)."""
+    forms = {fold(name)}
+    bare = re.sub(r"\([^)]*\)", " ", name).strip()
+    if bare and bare != name:
+        forms.add(fold(bare))
+    return {f for f in forms if f}
+
+
+def _address_key(address: str) -> str:
+    """An address's words folded and sorted, without the country (written differently on each
+    list: Iran / Iran (Islamic Republic of))."""
+    words = fold(re.sub(r"\([^)]*\)", " ", address)).split()
+    return " ".join(w for w in words if len(w) > 1)
+
+
+def linked(parties: list[EntityProxy]) -> tuple[dict[str, set[str]], dict[str, int]]:
+    """For each party, the parties that are the same party on another list (or another entry of
+    one list), or that no screening by name could tell apart from it. Such a pair is neither a
+    positive nor a negative. Linked, like the store's cross-references: the same name once
+    folded (with or without a parenthesised addition), the same strong identifier of the same
+    kind, or, for parties of one schema, two or more of the same full addresses. Also returns how
+    many pairs each rule linked."""
+    keys: dict[tuple[str, str], set[str]] = defaultdict(set)
+    addresses: dict[str, set[str]] = defaultdict(set)
     for entity in parties:
         for name in names_of(entity):
-            by_form[fold(name)].add(entity.id)
+            for form in _name_forms(name):
+                keys[("name", form)].add(entity.id)
+        for prop in IDENTIFIER_PROPS:
+            if prop in entity.schema.properties:
+                for value in entity.get(prop):
+                    key = re.sub(r"[^0-9A-Z]", "", value.upper())
+                    if len(key) >= 5:
+                        keys[(prop, key)].add(entity.id)
+        for address in entity.get("address", quiet=True):
+            key = _address_key(address)
+            if len(key.split()) >= 3:
+                addresses[f"{entity.schema.name}|{key}"].add(entity.id)
     shared: dict[str, set[str]] = defaultdict(set)
-    for ids in by_form.values():
-        if 1 < len(ids) < 50:
+    counts: dict[str, int] = defaultdict(int)
+    seen: set[tuple[str, str]] = set()
+
+    def link(ids: set[str], rule: str) -> None:
+        for one in ids:
+            for other in ids - {one}:
+                shared[one].add(other)
+                pair = (min(one, other), max(one, other))
+                if pair not in seen:
+                    seen.add(pair)
+                    counts[rule] += 1
+
+    for (rule, _), ids in sorted(keys.items()):
+        if 1 < len(ids) < MAX_SHARED:
+            link(ids, "name" if rule == "name" else "identifier")
+    together: dict[tuple[str, str], int] = defaultdict(int)
+    for ids in addresses.values():
+        if 1 < len(ids) < MAX_SHARED:
             for one in ids:
-                shared[one] |= ids - {one}
-    return shared
+                for other in ids - {one}:
+                    together[(one, other)] += 1
+    link_pairs = [pair for pair, n in together.items() if n >= 2]
+    for one, other in link_pairs:
+        link({one, other}, "addresses")
+    return shared, dict(counts)
 
 
 def query_entity(schema: str, name: str) -> EntityProxy:
@@ -699,8 +761,8 @@ def main() -> None:
     args = parser.parse_args()
 
     parties = load_parties()
-    twins = namesakes(parties)
-    print(f"{len(parties):,} listed parties")
+    twins, link_counts = linked(parties)
+    print(f"{len(parties):,} listed parties; pairs set aside as one party: {link_counts}")
     queries: list[Query] = []
     timings: list[float] = []
     for r, plan in enumerate(plan_rounds(parties, args.rounds)):
@@ -731,6 +793,7 @@ def main() -> None:
     result = {
         "data": "OFAC SDN 2021-07 (with ALT.CSV), OFAC Consolidated 2025-12, UN 2026-02-27",
         "rounds": args.rounds,
+        "same_party_pairs_set_aside": link_counts,
         "threshold": THRESHOLD,
         "logic_v2_threshold": LOGIC_V2_THRESHOLD,
         "held_out": report,

@@ -11,6 +11,7 @@ Korean reading and its Pinyin.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice, pairwise, product
@@ -147,6 +148,13 @@ def spelling_keys(token: str) -> set[str]:
     consonants = spelling.consonants_of(token)
     if consonants:
         keys.add("~" + consonants)
+    elif len(token) == 3 and token.isalpha() and not set(token) & set("aeiou"):
+        keys.add("~" + token)  # three consonants read from Arabic script (حسن, hsn: Hasan)
+    if token[:2] in spelling.ARTICLES and len(token) > 5:
+        # the article read from Arabic script is joined to the name (الشامي, alshamy: al-Shami)
+        rest = spelling.consonants_of(token[2:])
+        if rest:
+            keys.add("~" + rest)
     if len(token) >= spelling.MIN_MANDARIN_WORD:
         mandarin = spelling.mandarin_key(token)
         if mandarin and mandarin != token:
@@ -195,10 +203,14 @@ def one_word_and_initials(tokens: tuple[str, ...]) -> bool:
     return full == 1 and len(tokens) > 1
 
 
-def _strip_titles(words: list[str]) -> list[str]:
-    """Drop titles and honorifics (General, Comrade, Mr) from a list of ASCII words."""
-    kept = [w for w in words if w not in TITLES]
-    return kept or words
+def _strip_titles(words: list[str], key: Callable[[str], str] = str) -> list[str]:
+    """Drop the titles and honorifics that lead a name (General, Comrade, Mr): only leading ones,
+    because many titles are also names (Jose King, Ahmad Sultan, Hana Amir), and dropping them
+    anywhere made 'Jose King' the same name as 'Comrade Jose'."""
+    start = 0
+    while start < len(words) and key(words[start]) in TITLES:
+        start += 1
+    return words[start:] or words
 
 
 def _latin_words(text: str) -> list[str]:
@@ -284,7 +296,7 @@ def _korean_splits(
 def _prepare_latin(original: str, text: str, script: str) -> PreparedName:
     """A name in Latin letters (or transliterated to them)."""
     words = _latin_words(text)
-    kept = [w for w in words if ascii_word(w) not in TITLES] or words
+    kept = _strip_titles(words, ascii_word)
     readings = [_word_readings(w) for w in kept]
     family = [(korean.read_surname(korean.strip_marks(w)),) for w in kept]
     family_first = "," in text or script == "pinyin"
@@ -581,6 +593,37 @@ DIFFERENCE_CAP = 0.5
 a country (Bank of Chile / Bank of China): well under a review."""
 
 
+EXTRA_GIVEN_CAP = 0.8
+"""Most a word-by-word agreement can be worth when every word of the listed name is found in the
+query but the query has a given name more (Ahmet Huseyin Sahin against SAHIN, Huseyin): the
+listed person is a namesake of part of the name, so the name alone reaches review, and a date of
+birth or an identifier that agrees is needed for a match. The other way round (the query leaves
+out a listed middle name) is the common habit of writing a name short, and is not capped."""
+
+MIN_EXTRA_GIVEN_LETTERS = 3
+"""Shorter words left over in the query (an initial, bin, al) are not another given name."""
+
+
+def extra_given_name(
+    query: tuple[str, ...], candidate: tuple[str, ...], alignment: Alignment
+) -> str | None:
+    """The query's word that the listed name lacks, when every listed word found a partner and the
+    query has a given name more (not a patronymic, a particle or an initial); else None."""
+    paired_q = [a for a, _, _ in alignment.pairs]
+    paired_c = [b for _, b, _ in alignment.pairs]
+    if not all(any(word in b for b in paired_c) for word in candidate):
+        return None
+    for word in query:
+        if (
+            len(word) >= MIN_EXTRA_GIVEN_LETTERS
+            and not is_patronymic(word)
+            and word not in spelling.ARTICLES | spelling.SON_OF
+            and not any(word in a for a in paired_q)
+        ):
+            return word
+    return None
+
+
 def _word_weight(token: str) -> float:
     return len(token) * (PATRONYMIC_WEIGHT if is_patronymic(token) else 1.0)
 
@@ -600,6 +643,8 @@ def _fuzzy_pair_value(q: PreparedName, c: PreparedName, alignment: Alignment) ->
     value = fuzzy_value(alignment)
     if spelling.number_difference(q.tokens, c.tokens, alignment.pairs):
         value = min(value, DIFFERENCE_CAP)
+    if extra_given_name(q.tokens, c.tokens, alignment):
+        value = min(value, EXTRA_GIVEN_CAP)
     if q.initials_only or c.initials_only:
         return min(value, INITIALS_ONLY_CAP)
     return value
@@ -631,6 +676,9 @@ def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
     initials = next((n for n in (c, q) if n.initials_only), None)
     if initials is not None:
         reason += f" ('{initials.original}' is one name and initials: weak on its own)"
+    extra = extra_given_name(q.tokens, c.tokens, alignment)
+    if extra is not None:
+        reason += f" ('{extra}' is a given name the listed name lacks: weak on its own)"
     return Observation(value, reason, q.original, c.original)
 
 

@@ -213,9 +213,13 @@ def numbers_read(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=1 << 16)
 def squeeze(word: str) -> str:
     """A word with doubled letters written once (Fawwaz → fawaz, Hussein → husein)."""
-    return re.sub(r"(.)\1+", r"\1", word)
+    return _DOUBLED.sub(r"\1", word)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -258,25 +262,34 @@ def sound_alike(a: str, b: str) -> bool:
     return consonants_a == consonants_b and (not vowel_a or not vowel_b)
 
 
+_NO_VOWELS = str.maketrans("", "", "aeiou")
+
+
 def vowels_left_out(a: str, b: str) -> bool:
-    """One word is the other with some vowels left out, as names read from Arabic script are
-    (zfr, zafir; mrwan, marwan), at least three letters remaining."""
+    """One word is the other with some short vowels left out, as names read from Arabic script
+    are (zfr, zafir; mrwan, marwan), at least three letters remaining. A y, or two vowels
+    together (ai, ee; French ou is one vowel), stands for a letter the Arabic script writes (ي):
+    hsn is Hasan, never Husayn or Husain."""
     short, long = (a, b) if len(a) < len(b) else (b, a)
-    if len(short) < 3 or len(short) == len(long):
+    long = squeeze(long.replace("ou", "u"))
+    if len(short) < 3 or len(short) >= len(long):
         return False
-    letters = iter(long)
-    extra = []
+    if short.translate(_NO_VOWELS) != long.translate(_NO_VOWELS):
+        return False
+    at = 0
+    kept = set()
     for ch in short:
-        for other in letters:
-            if other == ch:
-                break
-            extra.append(other)
-        else:
+        found = long.find(ch, at)
+        if found < 0:
             return False
-    extra.extend(letters)
-    return all(ch in "aeiouy" for ch in extra)
+        kept.add(found)
+        at = found + 1
+    # the consonants agree, so only vowels were dropped: never two together
+    dropped = {i for i in range(len(long)) if i not in kept}
+    return not any(i + 1 in dropped for i in dropped)
 
 
+@lru_cache(maxsize=1 << 16)
 def consonants_of(word: str) -> str | None:
     """The consonants part of a word's sound key (an index key that brings Arabic-script and
     Latin spellings together), or None."""
@@ -314,6 +327,7 @@ def same_particle(a: str, b: str) -> bool:
     return (a in ARTICLES and b in ARTICLES) or (a in SON_OF and b in SON_OF)
 
 
+@lru_cache(maxsize=1 << 16)
 def split_words(
     query: tuple[str, ...], candidate: tuple[str, ...]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -323,7 +337,8 @@ def split_words(
     return joined_as(query, candidate), joined_as(candidate, query)
 
 
-def _join_keys(word: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _join_keys(word: str) -> frozenset[str]:
     """The word, its Mandarin key and its consonants (for joining words: Tse Tung / Zedong; al
     Qarwani / alqrwany read from Arabic script)."""
     keys = {word}
@@ -333,7 +348,7 @@ def _join_keys(word: str) -> set[str]:
     consonants = consonants_of(word)
     if consonants:
         keys.add("~" + consonants)
-    return keys
+    return frozenset(keys)
 
 
 def joined_as(tokens: tuple[str, ...], other_tokens: tuple[str, ...]) -> tuple[str, ...]:
