@@ -188,6 +188,8 @@ class Flags:
     tx: set[str]
     accounts: set[str]
     note: str = ""
+    importance: dict[str, list[dict]] = field(default_factory=dict)
+    """A learned detector's top features and their share of its weight, per level."""
 
 
 def prf(flagged: set[str], positives: set[str]) -> dict[str, Any]:
@@ -219,12 +221,16 @@ def per_typology(flagged: set[str], labels: pd.DataFrame, key: str) -> dict[str,
 def measure(flags: Flags, test: World) -> dict[str, Any]:
     tx = flags.tx & test.tx_ids
     accounts = flags.accounts & test.active
-    return {
-        "account": prf(accounts, set(test.account_labels.account_id))
-        | {"typologies": per_typology(accounts, test.account_labels, "account_id")},
-        "transaction": prf(tx, set(test.tx_labels.tx_id))
-        | {"typologies": per_typology(tx, test.tx_labels, "tx_id")},
-    } | ({"note": flags.note} if flags.note else {})
+    return (
+        {
+            "account": prf(accounts, set(test.account_labels.account_id))
+            | {"typologies": per_typology(accounts, test.account_labels, "account_id")},
+            "transaction": prf(tx, set(test.tx_labels.tx_id))
+            | {"typologies": per_typology(tx, test.tx_labels, "tx_id")},
+        }
+        | ({"note": flags.note} if flags.note else {})
+        | ({"importance": flags.importance} if flags.importance else {})
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -319,17 +325,22 @@ def features(
 def model_flags(parts: list, *, with_rules: bool) -> Flags:
     """LightGBM fitted on the tune world's oldest part, its threshold set on the newest part,
     then applied to the whole test world; account and payment models each flag their own."""
-    _, accounts = fit_level(parts, "account", with_rules=with_rules)
-    _, payments = fit_level(parts, "transaction", with_rules=with_rules)
-    return Flags(set(payments.tx_id[payments.flagged]), set(accounts.account_id[accounts.flagged]))
+    account_model, accounts = fit_level(parts, "account", with_rules=with_rules)
+    payment_model, payments = fit_level(parts, "transaction", with_rules=with_rules)
+    return Flags(
+        set(payments.tx_id[payments.flagged]),
+        set(accounts.account_id[accounts.flagged]),
+        importance={"account": account_model.importance, "transaction": payment_model.importance},
+    )
 
 
 def raw_lightgbm_flags(parts: list) -> Flags:
     """LightGBM on raw payment columns; an account is flagged when one of its payments is."""
-    _, payments = fit_level(parts, "transaction", with_rules=False)
+    model, payments = fit_level(parts, "transaction", with_rules=False)
     hit = payments[payments.flagged]
     return Flags(set(hit.tx_id), set(hit.src_account) | set(hit.dst_account),
-                 "accounts: both ends of each flagged payment")  # fmt: skip
+                 "accounts: both ends of each flagged payment",
+                 {"transaction": model.importance})  # fmt: skip
 
 
 def degree_flags(test: World) -> Flags:
@@ -447,8 +458,19 @@ def table(name: str, report: dict[str, Any]) -> str:
         n = next(m["account"]["typologies"][typology]["n"] for m in report["methods"].values()
                  if typology in m["account"]["typologies"])  # fmt: skip
         lines.append("  " + f"{typology + f' ({n})':<22}" + "".join(cells))
+    lines += importance_lines(report)
     lines.append(f"  checks: {json.dumps(report['checks'])}")
     return "\n".join(lines)
+
+
+def importance_lines(report: dict[str, Any]) -> list[str]:
+    """Each learned detector's top features with their share of its weight (gain)."""
+    lines = []
+    for method, figures in report["methods"].items():
+        for level, top in figures.get("importance", {}).items():
+            said = ", ".join(f"{item['feature']} {item['share']:.0%}" for item in top)
+            lines.append(f"  top features, {method} ({level}): {said or 'none'}")
+    return lines
 
 
 def main() -> None:

@@ -15,8 +15,9 @@ rule's default is kept and the basis says why.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -72,22 +73,48 @@ def calibrate(
         wanted = [p for p in rule.relative if p.name in settings.missing(rule)]
         if not wanted or any(getattr(inputs, need) is None for need in rule.needs):
             continue
-        found = []
-        for param in (p for p in wanted if p.relative and p.relative.per_payment):
-            column = param.relative.metric
-            if column not in payments:
-                frame = engine.to_pandas(inputs.tx.select(column))
-                payments[column] = frame[column].dropna().astype(float).to_numpy()
-            found.append(threshold(rule, param, payments[column], input_name))
+        over_payments = partial(
+            _over_payments, engine, inputs, rule, payments=payments, input_name=input_name
+        )
+        found = [over_payments(p) for p in wanted if p.relative and p.relative.per_payment]
         params = settings.values(rule) | {r.param: r.value for r in found}
         windows = [p for p in wanted if p.relative and not p.relative.per_payment]
         if windows:
-            found += _read_rule(engine, inputs, rule, params, windows, input_name)
+            read = _read_rule(engine, inputs, rule, params, windows, input_name)
+            for param, reading in zip(windows, read, strict=True):
+                found.append(_or_fallback(reading, param, over_payments))
         for reading in found:
             values.setdefault(rule.id, {})[reading.param] = reading.value
             words.setdefault(rule.id, {})[reading.param] = reading.basis
             readings.append(reading)
     return settings.with_values(values, words), readings
+
+
+def _over_payments(
+    engine: Engine,
+    inputs: Inputs,
+    rule: Rule,
+    param: Param,
+    payments: dict[str, np.ndarray],
+    input_name: str,
+) -> Reading:
+    """``param`` read off the file's payments (each column fetched once, kept in ``payments``)."""
+    column = param.relative.metric  # type: ignore[union-attr]
+    if column not in payments:
+        frame = engine.to_pandas(inputs.tx.select(column))
+        payments[column] = frame[column].dropna().astype(float).to_numpy()
+    return threshold(rule, param, payments[column], input_name)
+
+
+def _or_fallback(
+    reading: Reading, param: Param, over_payments: Callable[[Param], Reading]
+) -> Reading:
+    """The reading, or, where too few accounts gave it, the parameter's fallback reading."""
+    relative = param.relative
+    if reading.percentile is not None or relative is None or relative.fallback is None:
+        return reading
+    found = over_payments(replace(param, relative=relative.fallback))
+    return replace(found, basis=f"{found.basis} (too few {relative.over} to calibrate on)")
 
 
 def _read_rule(

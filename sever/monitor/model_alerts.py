@@ -5,7 +5,9 @@ A model alert has the same shape as a rule alert (:class:`sever.alerts.Alert`): 
 flagged first, then the largest), the money it moved, and reasons: the features that weighed most,
 each with the account's value beside its peers' (the median of the accounts scored, and the
 account's percentile among them). Its typology is the one a rule alert on the same account gave,
-else the pattern its strongest feature describes.
+else the pattern named by the weightiest of its top features that names one (a rule's alert count
+names that rule's typology). When none does, the alert is filed under the generic layering label
+``stack`` and its explanation says that the pattern is unnamed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sever.alerts import Alert, Reason, alert_id
 from sever.monitor.explain import money
 from sever.monitor.features import describe_feature
 from sever.monitor.flows import legs
+from sever.monitor.pack import RULES
 from sever.monitor.rule import Inputs
 from sever.monitor.scorer import Scorer
 from sever.tables.engine import Engine
@@ -46,8 +49,9 @@ FEATURE_TYPOLOGY = {
     "formed_days": "front_company",
     "cash_out_share": "crypto_laundering",
 }
-"""The pattern a feature describes, in the one typology vocabulary; others read as layering."""
+"""The pattern a feature describes, in the one typology vocabulary."""
 DEFAULT_TYPOLOGY = "stack"
+"""The generic layering label, for a model alert whose features name no pattern."""
 
 
 def model_alerts(
@@ -84,9 +88,8 @@ def model_alerts(
             ["first", "amount", "tx_id"], ascending=[False, False, True]
         )
         shown = shown.head(PAYMENTS_SHOWN)
-        typology = ruled.get(account) or FEATURE_TYPOLOGY.get(
-            weighed[0]["feature"] if weighed else "", DEFAULT_TYPOLOGY
-        )
+        named = ruled.get(account) or _named_typology(weighed)
+        typology = named or DEFAULT_TYPOLOGY
         score = round(float(row["score"]), 4)
         start, end = _when(mine.t.min()), _when(mine.t.max())
         total = float(mine.amount.sum())
@@ -112,7 +115,7 @@ def model_alerts(
                         "threshold": round(scorer.threshold, 4),
                         "top": weighed,
                     },
-                    "typology_from": "rule alert" if account in ruled else "strongest feature",
+                    "typology_from": _typology_source(account in ruled, named),
                     "payments_shown": len(shown),
                     "payments": len(mine),
                 },
@@ -121,6 +124,12 @@ def model_alerts(
                     f"scores it {score:.3g} (alerts from {scorer.threshold:.3g}). Why: {said}. "
                     f"{len(mine)} payment(s) totalling {money(total)}; the {len(shown)} largest "
                     "are listed."
+                    + (
+                        ""
+                        if named
+                        else " No rule or top feature names the pattern; it is filed "
+                        f"under the generic layering label {DEFAULT_TYPOLOGY}."
+                    )
                 ),
             )
         )
@@ -156,6 +165,27 @@ def _payments(engine: Engine, inputs: Inputs, accounts: list[str]) -> dict[str, 
     )
     frame = engine.to_pandas(mine)
     return {str(k): v for k, v in frame.groupby("account")}
+
+
+def _named_typology(weighed: Sequence[dict]) -> str | None:
+    """The typology named by the weightiest feature that names one: a pattern feature (either
+    side of a payment, or its peer rank) or a rule's alert count (that rule's typology)."""
+    for item in weighed:
+        feature = str(item["feature"])
+        for prefix in ("src_", "dst_", "pct_"):
+            feature = feature.removeprefix(prefix)
+        rule = RULES.get(feature.removeprefix("rule_")) if feature.startswith("rule_") else None
+        found = rule.typology if rule else FEATURE_TYPOLOGY.get(feature)
+        if found:
+            return found
+    return None
+
+
+def _typology_source(by_rule: bool, named: str | None) -> str:
+    """Where an alert's typology came from, for its evidence."""
+    if by_rule:
+        return "rule alert"
+    return "top feature" if named else "none named (generic layering label)"
 
 
 def _rule_typologies(alerts: Sequence[Alert]) -> dict[str, str]:

@@ -66,6 +66,9 @@ class Relative:
     per_payment: bool = False
     """Take the percentile over the file's payments (``metric`` is a column of the prepared
     transactions, e.g. ``amount_usd``) rather than over accounts' busiest windows."""
+    fallback: Relative | None = None
+    """Where too few accounts are measured to take the percentile over, read the threshold this
+    other way instead (over the file's payments), so that it still follows the file's scale."""
 
     @property
     def percent(self) -> str:
@@ -76,6 +79,13 @@ class Relative:
         if value.endswith(("11", "12", "13")):
             suffix = "th"
         return f"{value}{suffix}"
+
+
+SIZEABLE_PAYMENT = Relative("amount_usd", 0.75, over="payments", per_payment=True)
+"""A sizeable payment, read off the file: larger than three in four of its payments. Amount
+floors are relative so that a rule means the same on a file in cents or in millions."""
+LARGE_SUM = Relative("amount_usd", 0.9, over="payments", per_payment=True)
+"""A large sum, read off the file: at least nine in ten of its payments."""
 
 
 @dataclass(frozen=True)

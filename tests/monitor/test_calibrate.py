@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from typer.testing import CliRunner
 
 from sever.cli import app
 from sever.monitor import run_pack
 from sever.monitor.calibrate import MIN_ACCOUNTS
+from sever.monitor.pack import DPRK_PACK
 from sever.monitor.settings import PackSettings, read_settings
 from sever.monitor.tune import calibrate_pack
 
@@ -107,3 +109,32 @@ def test_calibration_matches_between_the_api_and_a_run(town) -> None:
     tx = book.frames()["transactions"]
     made = calibrate_pack(tx, settings=FAN_OUT)
     assert made.settings.thresholds == run_pack(tx, settings=FAN_OUT).settings.thresholds
+
+
+LEGAL_AMOUNTS = {("structuring", "threshold"), ("structuring", "min_total")}
+"""Amounts fixed by law (the 10,000 USD currency transaction report): structuring is measured
+against them whatever the file's scale."""
+
+
+def test_every_amount_floor_is_read_off_the_data_unless_the_law_fixes_it() -> None:
+    fixed = [
+        (rule.id, param.name)
+        for rule in DPRK_PACK
+        for param in rule.params
+        if param.unit == "USD" and param.default and param.relative is None
+    ]
+    assert set(fixed) <= LEGAL_AMOUNTS, fixed
+
+
+def test_too_few_accounts_for_an_amount_read_it_off_the_payments_instead(ledger: Ledger) -> None:
+    """Few accounts pass money straight on in a small file: the total they must move is then
+    read off the file's payments, so it still follows the unit of money."""
+    rapid = PackSettings(rules=("rapid_movement",))
+    tx = ledger.frames()["transactions"]
+    found = []
+    for scale in (1, 0.01):
+        result = run_pack(tx.assign(amount=tx.amount * scale), settings=rapid)
+        found.append(next(r for r in result.readings if r.param == "min_received"))
+    assert found[0].percentile is not None and found[0].over == "payments"
+    assert "too few accounts that pass credits straight on to calibrate on" in found[0].basis
+    assert found[1].value == pytest.approx(found[0].value / 100, rel=0.01)

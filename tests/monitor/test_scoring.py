@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from sever.alerts import TYPOLOGIES
 from sever.cli import app
+from sever.monitor.model_alerts import _named_typology
 from sever.monitor.split import Labels
 from sever.monitor.training import load_scorer, scored_alerts, train_scorers
 from tests.monitor.mules import bound, mule_world
@@ -127,3 +128,17 @@ def test_bad_training_options_are_one_line_errors(
     )
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1].startswith(words[:20]), result.output
+
+
+@pytest.mark.parametrize(
+    ("features", "typology"),
+    [
+        (["usd_in", "rule_cycle", "senders"], "cycle"),
+        (["wire_share", "src_pct_receivers"], "fan_out"),
+        (["usd_in", "wire_share"], None),
+    ],
+)
+def test_a_model_alert_takes_the_typology_its_weightiest_naming_feature_gives(
+    features: list[str], typology: str | None
+) -> None:
+    assert _named_typology([{"feature": name} for name in features]) == typology

@@ -13,7 +13,7 @@ from typing import Any
 import ibis.expr.types as ir
 
 from sever.monitor.flows import DAY, hopping, legs
-from sever.monitor.rule import Condition, Inputs, Param, Rule
+from sever.monitor.rule import LARGE_SUM, Condition, Inputs, Param, Rule
 
 
 def _corridor(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
@@ -74,8 +74,10 @@ HIGH_RISK_CORRIDOR = Rule(
         Param(
             "min_total",
             5_000.0,
-            "total within the window (the SAR threshold for banks, 31 CFR 1020.320(a)(2))",
+            "total within the window (calibrated: at least nine in ten payments in the file; "
+            "else the SAR threshold for banks, 31 CFR 1020.320(a)(2))",
             "USD",
+            relative=LARGE_SUM,
         ),
         Param("window_days", 28, "window over which payments are counted", "days"),
     ),

@@ -12,7 +12,7 @@ import ibis
 import ibis.expr.types as ir
 
 from sever.monitor.flows import DAY
-from sever.monitor.rule import Condition, Inputs, Param, Rule
+from sever.monitor.rule import LARGE_SUM, Condition, Inputs, Param, Rule
 
 
 def _new_receivers(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
@@ -50,9 +50,10 @@ NEW_COUNTERPARTY = Rule(
         Param(
             "min_total",
             5_000.0,
-            "total paid to the new counterparty (the SAR threshold for banks, "
-            "31 CFR 1020.320(a)(2))",
+            "total paid to the new counterparty (calibrated: at least nine in ten payments in "
+            "the file; else the SAR threshold for banks, 31 CFR 1020.320(a)(2))",
             "USD",
+            relative=LARGE_SUM,
         ),
         Param("holder_types", ("company", "front_company", "shell"), "holder types watched"),
     ),

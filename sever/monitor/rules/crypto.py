@@ -15,7 +15,7 @@ import ibis
 import ibis.expr.types as ir
 
 from sever.monitor.flows import DAY, HOUR, hopping, then, without
-from sever.monitor.rule import Condition, Inputs, Param, Rule
+from sever.monitor.rule import SIZEABLE_PAYMENT, Condition, Inputs, Param, Rule
 
 
 def _tainted_credits(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
@@ -88,7 +88,14 @@ EXCHANGE_CASHOUT = Rule(
     params=(
         Param("within_hours", 120, "how soon after the tainted credit the money must leave", "h"),
         Param("min_share", 0.5, "share of the tainted credit sent to exchanges"),
-        Param("min_amount", 1_000.0, "smallest tainted credit considered", "USD"),
+        Param(
+            "min_amount",
+            1_000.0,
+            "smallest tainted credit considered (calibrated: larger than three in four payments "
+            "in the file; 1,000 where too few payments to calibrate on)",
+            "USD",
+            relative=SIZEABLE_PAYMENT,
+        ),
         Param("window_days", 28, "window over which credits are summed", "days"),
         Param("exchange_types", ("exchange", "otc"), "holder types that are exchanges or desks"),
         Param("tainted_types", ("mixer",), "holder types whose money is tainted"),

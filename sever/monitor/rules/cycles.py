@@ -13,7 +13,7 @@ import ibis
 import ibis.expr.types as ir
 
 from sever.monitor.flows import DAY, then, without
-from sever.monitor.rule import Condition, Inputs, Param, Rule
+from sever.monitor.rule import SIZEABLE_PAYMENT, Condition, Inputs, Param, Rule
 
 MAX_HOPS = 12
 """The longest loop that may be searched: each hop is one more join, so this bounds the work."""
@@ -94,7 +94,14 @@ CYCLE = Rule(
         Param("min_hops", 3, "fewest payments in the loop", low=2, high=MAX_HOPS),
         Param("max_hops", 8, "most payments in the loop that are searched", low=2, high=MAX_HOPS),
         Param("window_days", 21, "longest time from the first payment to the last", "days"),
-        Param("min_amount", 1_000.0, "smallest payment followed", "USD"),
+        Param(
+            "min_amount",
+            1_000.0,
+            "smallest payment followed (calibrated: larger than three in four payments in the "
+            "file; 1,000 where too few payments to calibrate on)",
+            "USD",
+            relative=SIZEABLE_PAYMENT,
+        ),
         Param("min_kept", 0.7, "each hop passes on at least this share of the one before"),
         Param("max_growth", 1.1, "and at most this multiple of it"),
         Param("min_returned", 0.5, "share of the first payment that comes back"),

@@ -17,7 +17,7 @@ import ibis
 import ibis.expr.types as ir
 
 from sever.monitor.flows import DAY, HOUR, hopping, legs, then, without
-from sever.monitor.rule import Condition, Inputs, Param, Relative, Rule
+from sever.monitor.rule import LARGE_SUM, SIZEABLE_PAYMENT, Condition, Inputs, Param, Relative, Rule
 
 
 def _pass_through(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
@@ -74,16 +74,19 @@ RAPID_MOVEMENT = Rule(
             "smallest credit considered (calibrated: larger than three in four payments in the "
             "file)",
             "USD",
-            relative=Relative("amount_usd", 0.75, over="payments", per_payment=True),
+            relative=SIZEABLE_PAYMENT,
         ),
         Param("min_credits", 1, "credits passed through within the window"),
         Param(
             "min_received",
             5_000.0,
             "total of those credits within the window (calibrated: the 99th percentile of "
-            "accounts that pass credits straight on; else the SAR threshold, 31 CFR 1020.320)",
+            "accounts that pass credits straight on, or where they are too few, at least nine in "
+            "ten payments in the file; uncalibrated: the SAR threshold, 31 CFR 1020.320)",
             "USD",
-            relative=Relative("received", 0.99, over="accounts that pass credits straight on"),
+            relative=Relative(
+                "received", 0.99, over="accounts that pass credits straight on", fallback=LARGE_SUM
+            ),
         ),
         Param("window_days", 28, "window over which pass-throughs are counted", "days"),
     ),

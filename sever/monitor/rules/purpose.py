@@ -15,7 +15,7 @@ import ibis
 import ibis.expr.types as ir
 
 from sever.monitor.flows import DAY, hopping
-from sever.monitor.rule import Condition, Inputs, Param, Rule
+from sever.monitor.rule import SIZEABLE_PAYMENT, Condition, Inputs, Param, Rule
 
 
 def _pattern(terms: tuple[str, ...]) -> str:
@@ -69,7 +69,14 @@ WATCHED_GOODS = Rule(
             "goods whose mention marks a payment",
         ),
         Param("ports", ("Nampo", "Nampho", "Chongjin", "Rajin", "Dandong"), "watched ports"),
-        Param("min_amount", 1_000.0, "smallest payment considered", "USD"),
+        Param(
+            "min_amount",
+            1_000.0,
+            "smallest payment considered (calibrated: larger than three in four payments in "
+            "the file; 1,000 where too few payments to calibrate on)",
+            "USD",
+            relative=SIZEABLE_PAYMENT,
+        ),
         Param("min_payments", 1, "such payments within the window"),
         Param("window_days", 90, "window over which they are counted", "days"),
     ),
@@ -102,7 +109,14 @@ VESSEL_PAYMENT = Rule(
             "words that show a payment is about a vessel",
         ),
         Param("listed_vessels", (), "names or IMO numbers of listed vessels"),
-        Param("min_amount", 1_000.0, "smallest payment considered", "USD"),
+        Param(
+            "min_amount",
+            1_000.0,
+            "smallest payment considered (calibrated: larger than three in four payments in "
+            "the file; 1,000 where too few payments to calibrate on)",
+            "USD",
+            relative=SIZEABLE_PAYMENT,
+        ),
         Param("min_payments", 2, "such payments within the window"),
         Param("window_days", 90, "window over which they are counted", "days"),
     ),
