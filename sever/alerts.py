@@ -59,21 +59,6 @@ SUBJECT_KINDS = ("account", "party", "company", "wallet", "entity")
 MAX_ID_CHARS = 200
 """The longest finding, rule or subject id accepted (and typology name, at most 64)."""
 
-ALERT_COLUMNS = (
-    "alert_id",
-    "typology",
-    "rule_id",
-    "severity",
-    "accounts",
-    "tx_ids",
-    "amount",
-    "period_start",
-    "period_end",
-    "score",
-    "explanation",
-    "evidence",
-)
-
 
 @dataclass(frozen=True)
 class Reason:
@@ -181,13 +166,9 @@ class Alert:
 
     @property
     def all_subjects(self) -> tuple[Subject, ...]:
-        """The subjects given, else the accounts as subjects, the evidence's focus first (a
-        detector that put ``subjects`` in its evidence is read the same way)."""
+        """The subjects given, else the accounts as subjects, the evidence's focus first."""
         if self.subjects:
             return self.subjects
-        listed = self.evidence.get("subjects") if isinstance(self.evidence, Mapping) else None
-        if isinstance(listed, list) and listed:
-            return tuple(Subject.from_dict(item) for item in listed)
         focus = str(self.evidence.get("focus", "")) if isinstance(self.evidence, Mapping) else ""
         ordered = sorted(self.accounts, key=lambda account: (account != focus, account))
         return tuple(Subject("account", account) for account in ordered)

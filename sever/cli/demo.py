@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
+from sever.alerts import write_findings
 from sever.cli.demo_cases import work_cases
 from sever.cli.demo_network import find_networks, network_found
 from sever.cli.output import console, emit, print_table, user_errors
@@ -26,7 +27,7 @@ from sever.errors import InputError
 from sever.home import Home
 from sever.lists import ensure_loaded
 from sever.lists.status import lists_status
-from sever.monitor import run_pack, write_alerts
+from sever.monitor import run_pack
 from sever.screen.batch import screen_file, write_hits
 from sever.screen.index import load_index
 from sever.simulate import SIZES, TYPOLOGY_NAMES, SimulationParams, simulate
@@ -240,7 +241,7 @@ def run_demo(home: Home, seed: int, size: int) -> dict[str, Any]:
         parties=world / "parties.parquet",
         hits=hits_path,
     )
-    write_alerts(result.alerts, world / "alerts.parquet")
+    write_findings(result.alerts, world / "alerts.parquet")
     alerts = result.to_frame()
     console.print(result.summary())
     report["monitor"] = {"alerts": len(alerts), "seconds": round(sum(result.seconds.values()), 2)}

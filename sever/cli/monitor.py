@@ -131,10 +131,10 @@ def _check_out(out: Path | None) -> None:
 
 
 def _report(result: Any, out: Path | None, as_json: bool, fail_on_hit: bool, raw: bool) -> None:
-    from sever.monitor import write_alerts
+    from sever.alerts import write_findings
 
     if out is not None:
-        write_alerts(result.alerts, out, raw=raw)
+        write_findings(result.alerts, out, raw=raw)
     payload = {
         "engine": result.engine,
         "transactions": result.transactions,

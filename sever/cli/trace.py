@@ -363,9 +363,9 @@ def _write(
         if html is not None:
             write_flow_html(stage(html), result)
         if alerts is not None:
-            from sever.monitor import write_alerts
+            from sever.alerts import write_findings
 
-            write_alerts(result.alerts, stage(alerts), raw=raw)
+            write_findings(result.alerts, stage(alerts), raw=raw)
 
 
 def _report(result: Any, out: Path | None, as_json: bool) -> None:

@@ -6,7 +6,7 @@ imported only when used.
 """
 
 from sever.monitor.pack import DPRK_PACK, RULES
-from sever.monitor.run import MonitorResult, run_pack, write_alerts
+from sever.monitor.run import MonitorResult, run_pack
 from sever.monitor.settings import PackSettings
 
-__all__ = ["DPRK_PACK", "RULES", "MonitorResult", "PackSettings", "run_pack", "write_alerts"]
+__all__ = ["DPRK_PACK", "RULES", "MonitorResult", "PackSettings", "run_pack"]

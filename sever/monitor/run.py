@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from sever.alerts import ALERT_COLUMNS, Alert, alert_id
+from sever.alerts import FINDING_SCHEMA, Alert, alert_id
 from sever.errors import InputError
 from sever.home import Home
 from sever.monitor.calibrate import Reading, calibrate
@@ -39,31 +39,13 @@ from sever.monitor.settings import SOURCES, PackSettings
 from sever.tables.atomic import atomic_output
 from sever.tables.contracts import ACCOUNTS, HITS, PARTIES, TRANSACTIONS, Contract, conform
 from sever.tables.engine import Engine, connect
-from sever.tables.io import read_input, write_records
+from sever.tables.io import read_input
 from sever.tables.text_input import read_text
 
 SEVERITY_SCORE = {"low": 0.25, "medium": 0.5, "high": 0.75, "critical": 0.95}
 """An alert's score when no trained model is present: its rule's severity as a number."""
 
 Source = str | Path | pd.DataFrame | pa.Table
-
-ALERT_SCHEMA = pa.schema(
-    [
-        ("alert_id", pa.string()),
-        ("typology", pa.string()),
-        ("rule_id", pa.string()),
-        ("severity", pa.string()),
-        ("accounts", pa.list_(pa.string())),
-        ("tx_ids", pa.list_(pa.string())),
-        ("amount", pa.float64()),
-        ("period_start", pa.timestamp("us", tz="UTC")),
-        ("period_end", pa.timestamp("us", tz="UTC")),
-        ("score", pa.float64()),
-        ("explanation", pa.string()),
-        ("evidence", pa.string()),
-    ]
-)
-assert tuple(ALERT_SCHEMA.names) == ALERT_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -133,7 +115,9 @@ class MonitorResult:
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([alert.to_dict() for alert in self.alerts], columns=ALERT_COLUMNS)
+        return pd.DataFrame(
+            [alert.to_dict() for alert in self.alerts], columns=FINDING_SCHEMA.names
+        )
 
 
 def run_pack(
@@ -444,12 +428,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float):
         return round(value, 4)
     return value
-
-
-def write_alerts(alerts: Iterable[Alert], path: str | Path, *, raw: bool = False) -> Path:
-    """Alerts as Parquet, CSV or JSON lines, atomically; evidence is stored as JSON text. CSV
-    cells a spreadsheet would run as formulas are escaped unless ``raw``."""
-    return write_records((alert.to_dict() for alert in alerts), path, ALERT_SCHEMA, raw=raw)
 
 
 RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")

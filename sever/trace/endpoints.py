@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from sever.alerts import Alert, Reason, alert_id
+from sever.alerts import Alert, Reason, Subject, alert_id
 from sever.trace.addresses import address_key, shown
 from sever.trace.patterns import Pattern
 from sever.trace.patterns.base import short, usd
@@ -79,6 +79,8 @@ def endpoint_alerts(
         alerts.append(
             Alert(
                 alert_id=alert_id(RULE_ID, key, tx_ids),
+                verb="trace",
+                subjects=(Subject("wallet", row.address, row.tag or ""),),
                 typology="crypto_laundering",
                 rule_id=RULE_ID,
                 severity=severity,
@@ -90,7 +92,6 @@ def endpoint_alerts(
                 score=SEVERITY_SCORE[severity],
                 reasons=reasons,
                 evidence={
-                    "subjects": [{"kind": "wallet", "id": row.address, "label": row.tag}],
                     "method": method,
                     "asset": row.asset,
                     "traced_value": float(row.traced_value),

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sever.monitor import run_pack, write_alerts
+from sever.alerts import write_findings
+from sever.monitor import run_pack
 from sever.monitor.pack import RULES
 from sever.monitor.run import _episodes
 from sever.tables import connect
@@ -86,8 +87,8 @@ def test_identical_runs_write_identical_alert_files(ledger: Ledger, tmp_path: Pa
         )
         engine.close()
         assert {"fan_out", "screened_counterparty"} <= {a.rule_id for a in result.alerts}
-        jsonl = write_alerts(result.alerts, tmp_path / f"alerts-{run}.jsonl")
-        csv = write_alerts(result.alerts, tmp_path / f"alerts-{run}.csv")
+        jsonl = write_findings(result.alerts, tmp_path / f"alerts-{run}.jsonl")
+        csv = write_findings(result.alerts, tmp_path / f"alerts-{run}.csv")
         written.append((jsonl.read_bytes(), csv.read_bytes()))
     assert written[1] == written[0]
     assert written[2] == written[0]

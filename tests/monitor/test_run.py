@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from sever.alerts import write_findings
 from sever.cli import app
-from sever.monitor import DPRK_PACK, run_pack, write_alerts
+from sever.monitor import DPRK_PACK, run_pack
 from sever.monitor.rule import TYPOLOGIES, RuleError
 from sever.monitor.settings import PackSettings
 
@@ -54,11 +55,12 @@ def test_alerts_round_trip_through_parquet(ledger: Ledger, tmp_path: Path) -> No
     result = run_pack(
         frames["transactions"], accounts=frames["accounts"], parties=frames["parties"]
     )
-    path = write_alerts(result.alerts, tmp_path / "alerts.parquet")
+    path = write_findings(result.alerts, tmp_path / "alerts.parquet")
     table = pd.read_parquet(path)
-    assert list(table.columns)[:4] == ["alert_id", "typology", "rule_id", "severity"]
+    assert list(table.columns)[:5] == ["alert_id", "verb", "typology", "rule_id", "severity"]
     row = table.iloc[0]
-    assert row.typology == "fan_out" and len(row.tx_ids) == 10
+    assert row.verb == "monitor" and row.typology == "fan_out" and len(row.tx_ids) == 10
+    assert json.loads(row.subjects)[0] == {"kind": "account", "id": "HUB", "label": ""}
     evidence = json.loads(row.evidence)
     assert evidence["reasons"][0]["label"].startswith("distinct receivers in the window, ")
     assert evidence["settings"]["id"] in row.explanation

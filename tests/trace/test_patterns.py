@@ -39,7 +39,7 @@ def test_every_endpoint_gets_one_alert_explained_in_words(chain: Chain) -> None:
     laundering(chain)
     result = chain.trace("thief")
     assert len(result.alerts) == 2
-    by_service = {a.evidence["subjects"][0]["label"].split(" ")[0]: a for a in result.alerts}
+    by_service = {a.subjects[0].label.split(" ")[0]: a for a in result.alerts}
     desk = by_service["Desk"]
     assert desk.typology == "crypto_laundering" and desk.severity == "critical"
     assert desk.accounts == tuple(result.addresses[result.addresses.service == "Desk"].address)
