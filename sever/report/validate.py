@@ -16,11 +16,11 @@ from typing import Any
 from sever.report.facts import ReportError
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
-SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
-"""The specifications folder beside the checkout, where the published schemas are kept."""
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+"""The published schemas, shipped unchanged with sever (a test compares them with the specs)."""
 
-FINCEN_XSD = SPECS / "fincen" / "EFL_SARXBatchSchema.xsd"
-GOAML_XSD = SPECS / "goaml" / "goAMLSchema_5.0.1.xsd"
+FINCEN_XSD = SCHEMAS / "EFL_SARXBatchSchema.xsd"
+GOAML_XSD = SCHEMAS / "goAMLSchema_5.0.1.xsd"
 
 
 def strip_anchors(pattern: str) -> str:
