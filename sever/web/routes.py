@@ -27,7 +27,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from sever.alerts import SEVERITIES, VERBS
 from sever.cases.models import AuditRecord, Case, Finding
-from sever.cases.roles import NotAllowed
+from sever.cases.refusals import refusal_status
 from sever.cases.store import CaseStore, utc
 from sever.errors import SeverError
 from sever.web import session as sessions
@@ -80,22 +80,12 @@ async def _refused(request: Request, exc: Exception) -> Response:
 
 
 def _answer(work: Callable[[], Any]) -> Any:
-    """Run a store action; its refusals become pages with the matching status."""
-    from sever.cases.store import StoreError
-    from sever.cases.workflow import BadMove, CaseNotFound
-
+    """Run a store action; its refusals become pages with the matching status (any other error
+    a user caused is a 400)."""
     try:
         return work()
-    except NotAllowed as exc:
-        raise Refused(403, str(exc)) from None
-    except CaseNotFound as exc:
-        raise Refused(404, str(exc)) from None
-    except BadMove as exc:
-        raise Refused(409, str(exc)) from None
-    except StoreError as exc:
-        raise Refused(503, str(exc)) from None
     except SeverError as exc:
-        raise Refused(400, str(exc)) from None
+        raise Refused(refusal_status(exc) or 400, str(exc)) from None
 
 
 def _field(form: FormData, name: str) -> str:

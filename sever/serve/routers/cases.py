@@ -17,8 +17,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
-from sever.cases.roles import Actor, NotAllowed
+from sever.cases.refusals import refusal_status
+from sever.cases.roles import Actor
 from sever.cases.store import store_exists
+from sever.errors import SeverError
 from sever.home import Home
 from sever.serve.auth import Principal, require
 from sever.serve.models import ErrorResponse
@@ -95,19 +97,13 @@ def _store(request: Request) -> CaseStore:
 @contextmanager
 def _answers() -> Iterator[None]:
     """The store's refusals as HTTP answers."""
-    from sever.cases.store import StoreError
-    from sever.cases.workflow import BadMove, CaseNotFound
-
     try:
         yield
-    except NotAllowed as exc:
-        raise HTTPException(403, str(exc)) from None
-    except CaseNotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-    except BadMove as exc:
-        raise HTTPException(409, str(exc)) from None
-    except StoreError as exc:
-        raise HTTPException(503, str(exc)) from None
+    except SeverError as exc:
+        status = refusal_status(exc)
+        if status is None:
+            raise
+        raise HTTPException(status, str(exc)) from None
 
 
 def _actor(principal: Principal) -> Actor:
