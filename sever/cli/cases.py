@@ -12,6 +12,7 @@ sever cases close CASE --as false_positive|no_action --reason TEXT
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,6 +22,7 @@ from sever.cli.output import emit, print_table, user_errors
 from sever.home import Home
 
 if TYPE_CHECKING:
+    from sever.cases.ingest import IngestResult
     from sever.cases.roles import Actor
     from sever.cases.store import CaseStore
 
@@ -48,6 +50,36 @@ UserOpt = Annotated[
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+
+ToCases = Annotated[
+    bool,
+    typer.Option(
+        "--to-cases", help="Also put the findings into the case inbox (as `sever cases ingest`)."
+    ),
+]
+
+
+def send_to_cases(
+    home: Home, user: str | None, ingest: Callable[[CaseStore, Actor], IngestResult]
+) -> None:
+    """``--to-cases`` on a detecting verb: ``ingest`` its findings into the home's case store,
+    acting as ``user``, and say what that added (on stderr, so ``--json`` stays clean)."""
+    from sever.cases.store import CaseStore
+    from sever.cases.users import local_actor
+    from sever.cli.output import err_console
+
+    store = CaseStore.open(home)
+    try:
+        done = ingest(store, local_actor(store, user))
+    finally:
+        store.close()
+    err_console.print(
+        f"cases: {done.added:,} finding(s) added, {len(done.opened):,} case(s) opened",
+        highlight=False,
+    )
+
+
 CaseId = Annotated[int, typer.Argument(help="The case number.", min=1)]
 Reason = Annotated[str, typer.Option("--reason", help="Why (recorded with the decision).")]
 Version = Annotated[

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
+from sever.cli.cases import ToCases, UserOpt, send_to_cases
 from sever.cli.output import EXIT_FINDINGS, console, emit, err_console, print_table, user_errors
 from sever.errors import InputError
 from sever.home import Home
@@ -185,16 +186,8 @@ def run_command(
     ] = None,
     out: Out = None,
     raw: Raw = False,
-    to_cases: Annotated[
-        bool,
-        typer.Option(
-            "--to-cases", help="Also put the alerts into the case inbox (as `sever cases ingest`)."
-        ),
-    ] = False,
-    user: Annotated[
-        str | None,
-        typer.Option(help="Who ingests with --to-cases (default: $SEVER_USER, else your login)."),
-    ] = None,
+    to_cases: ToCases = False,
+    user: UserOpt = None,
     home: HomeOpt = None,
     as_json: Json = False,
     fail_on_hit: FailOnHit = False,
@@ -209,25 +202,15 @@ def run_command(
         result = _run(transactions, accounts, parties, hits, engine, master, rules, set_,
                       settings, rates, resolved, incremental)  # fmt: skip
         if to_cases:
-            _to_cases(resolved, user, result.alerts, transactions)
+            from sever.cases.ingest import ingest_findings
+
+            source = f"monitor {transactions}"
+            send_to_cases(
+                resolved,
+                user,
+                lambda store, actor: ingest_findings(store, actor, result.alerts, source),
+            )
         _report(result, out, as_json, fail_on_hit, raw)
-
-
-def _to_cases(home: Home, user: str | None, alerts: list, transactions: Path) -> None:
-    """Ingest the run's alerts into the home's case store, acting as ``user``."""
-    from sever.cases.ingest import ingest_findings
-    from sever.cases.store import CaseStore
-    from sever.cases.users import local_actor
-
-    store = CaseStore.open(home)
-    try:
-        done = ingest_findings(store, local_actor(store, user), alerts, f"monitor {transactions}")
-    finally:
-        store.close()
-    err_console.print(
-        f"cases: {done.added:,} finding(s) added, {len(done.opened):,} case(s) opened",
-        highlight=False,
-    )
 
 
 SettingsOut = Annotated[Path, typer.Option(help="Write the settings here (.yaml or .yml).")]

@@ -12,6 +12,7 @@ import typer
 from followthemoney import registry
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from sever.cli.cases import ToCases, UserOpt, send_to_cases
 from sever.cli.output import (
     EXIT_FINDINGS,
     console,
@@ -377,16 +378,8 @@ def screen_command(
     fail_on_hit: Annotated[
         bool, typer.Option("--fail-on-hit", help="Exit with code 1 when anything matches.")
     ] = False,
-    to_cases: Annotated[
-        bool,
-        typer.Option(
-            "--to-cases", help="Also put the hits into the case inbox (as `sever cases ingest`)."
-        ),
-    ] = False,
-    user: Annotated[
-        str | None,
-        typer.Option(help="Who ingests with --to-cases (default: $SEVER_USER, else your login)."),
-    ] = None,
+    to_cases: ToCases = False,
+    user: UserOpt = None,
     home: Annotated[
         Path | None,
         typer.Option("--home", help="sever home directory (default: $SEVER_HOME or ~/.sever)."),
@@ -445,29 +438,16 @@ def screen_command(
             if out is not None:
                 write_hits(out, batch.rows, raw=raw)
             if to_cases:
-                _to_cases(resolved, user, batch.rows, file)
+                from sever.cases.ingest import ingest_hits
+
+                rows, source = batch.rows, f"screen {file}"
+                send_to_cases(
+                    resolved, user, lambda store, actor: ingest_hits(store, actor, rows, source)
+                )
             emit(result.to_dict(), as_json, lambda: _show_batch(result, out))
             found = batch.matched_parties > 0
     if fail_on_hit and found:
         raise typer.Exit(EXIT_FINDINGS)
-
-
-def _to_cases(home: Home, user: str | None, rows: list[dict[str, Any]], file: Path) -> None:
-    """Ingest hit rows into the home's case store, acting as ``user``."""
-    from sever.cases.ingest import ingest_hits
-    from sever.cases.store import CaseStore
-    from sever.cases.users import local_actor
-
-    store = CaseStore.open(home)
-    try:
-        result = ingest_hits(store, local_actor(store, user), rows, f"screen {file}")
-    finally:
-        store.close()
-    err_console.print(
-        f"cases: {result.to_dict()['added']:,} finding(s) added, "
-        f"{len(result.to_dict()['cases_opened']):,} case(s) opened",
-        highlight=False,
-    )
 
 
 def _one_off(

@@ -130,3 +130,21 @@ def test_sever_screen_leaves_out_a_closed_false_positive_and_says_so(
     assert result.exit_code == 0, result.output
     assert rows(out) == []
     assert json.loads(result.output)["summary"]["suppressed_false_positives"] == 1
+
+
+def test_sever_screen_to_cases_opens_a_case_for_the_hit(home: Home, tmp_path: Path) -> None:
+    load_watchlist(home, tmp_path, PAK)
+    source = tmp_path / "parties.csv"
+    source.write_text(PARTIES, encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["screen", str(source), "--scope", "mylist", "--workers", "1", "--to-cases",
+         "--home", str(home.root), "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    store = CaseStore.open(home)
+    try:
+        cases = list_cases(store)
+    finally:
+        store.close()
+    assert [(c["subject"]["id"], c["state"]) for c in cases] == [("c1", "new")]
