@@ -27,7 +27,6 @@ from sever.monitor.structure import STRUCTURE_FEATURES, peer_percentiles, struct
 from sever.tables.engine import Engine
 
 CASH_OUT_TYPES = ("msb", "exchange", "otc")
-SEED_TYPES = ("designated",)
 SEED_COUNTRIES = ("KP",)
 MAX_HOPS = 3
 SIDE_FEATURES = (
@@ -129,9 +128,6 @@ def _hops_from_seeds(engine: Engine, inputs: Inputs) -> pd.DataFrame:
     seeds = seeds.union(
         tx.filter(tx.dst_country.isin(SEED_COUNTRIES)).select(account=tx.dst_account)
     )
-    if inputs.accounts is not None:
-        typed = inputs.accounts.filter(inputs.accounts.holder_type.isin(SEED_TYPES))
-        seeds = seeds.union(typed.select(account=typed.account_id))
     if inputs.hits is not None:
         seeds = seeds.union(inputs.hits.select(account=inputs.hits.account_id))
     reached = engine.to_pandas(seeds.distinct())
