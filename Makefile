@@ -32,7 +32,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 demo: setup
-	$(SEVER) demo --home $(DEMO_HOME)
+	$(SEVER) demo --home $(DEMO_HOME) --serve
 
 test: setup
 	$(PY) -m ruff check sever tests bench

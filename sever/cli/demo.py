@@ -6,7 +6,8 @@ hits feed the sanctioned-counterparty rules), the planted crypto theft is traced
 trace``'s haircut method to the exchange deposit addresses where it can be frozen, ``sever
 network`` finds front-company clusters, laptop farms and 50 %-rule entities, and the findings are
 summarised by typology with one worked example each and a check against the world's ground truth;
-finally every finding goes into the case inbox, and two cases are worked through to a filed SAR.
+finally every finding goes into the case inbox, two cases are worked through to a filed SAR, and a
+training exercise is made from the demo world. With ``--serve`` the web app then serves it all.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import typer
 from sever.alerts import write_findings
 from sever.cli.demo_cases import work_cases
 from sever.cli.demo_network import find_networks, network_found
+from sever.cli.demo_web import prepare_web, print_logins
 from sever.cli.output import console, emit, print_table, user_errors
 from sever.entities import Store
 from sever.errors import InputError
@@ -132,7 +134,8 @@ def _print_trace(result: TraceResult, per_theft: pd.DataFrame) -> None:
 
 def _trace_thefts(world: Path) -> tuple[dict[str, Any], pd.DataFrame]:
     """Trace every planted theft from its source wallets with the haircut method, tagged by the
-    world's wallets file; write the freeze list and the flow view into the world folder."""
+    world's wallets file; write the freeze list, the flow view and the trace's findings (one per
+    endpoint, ``trace.parquet``) into the world folder."""
     sources, cash = _planted_cash_out(world)
     if sources.empty:
         console.print("no crypto theft was planted in this world")
@@ -149,6 +152,7 @@ def _trace_thefts(world: Path) -> tuple[dict[str, Any], pd.DataFrame]:
         world / "freeze", freeze_requests(result.addresses, result.flows)
     )
     flow = write_flow_html(world / "flow.html", result)
+    write_findings(result.alerts, world / "trace.parquet")
     per_theft = _thefts_found(result, cash)
     _print_trace(result, per_theft)
     console.print(
@@ -165,6 +169,7 @@ def _trace_thefts(world: Path) -> tuple[dict[str, Any], pd.DataFrame]:
         "alerts": len(result.alerts),
         "freeze_list": [str(freeze_csv), str(freeze_json)],
         "html": str(flow),
+        "findings": str(world / "trace.parquet"),
     }
     return report, per_theft
 
@@ -189,8 +194,9 @@ def _with_network(recall: pd.DataFrame, found: dict[str, int]) -> pd.DataFrame:
     return recall
 
 
-def run_demo(home: Home, seed: int, size: int) -> dict[str, Any]:
-    """Run every stage and return what each produced (also what ``--json`` prints)."""
+def run_demo(home: Home, seed: int, size: int) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
+    """Run every stage and return what each produced (also what ``--json`` prints), and the
+    web app's log-ins."""
     report: dict[str, Any] = {}
     world = home.root / "world"
     _step("1. Sanctions lists (built-in snapshot; `sever lists update` fetches the current ones)")
@@ -282,18 +288,20 @@ def run_demo(home: Home, seed: int, size: int) -> dict[str, Any]:
         "records"
     )
     _step("8. Cases: every finding in one inbox, two cases worked through to a filed SAR")
-    report["cases"] = work_cases(
-        home, [hits_path, world / "alerts.parquet", world / "network.parquet"]
-    )
+    findings = [hits_path, world / "alerts.parquet", world / "network.parquet"]
+    findings += [world / "trace.parquet"] if (world / "trace.parquet").exists() else []
+    report["cases"] = work_cases(home, findings)
+    _step("9. Training: an exercise on this world, scored against its planted schemes")
+    report["training"], logins = prepare_web(home, world, size, findings)
 
     console.print(
         f"\nFiles: {world}/hits.parquet (screening), {world}/alerts.parquet (alerts), "
         f"{world}/freeze.csv and freeze.json (freeze requests), {world}/flow.html (flow view), "
-        f"{world}/network.parquet (network findings), "
+        f"{world}/network.parquet (network findings), {world}/trace.parquet (trace findings), "
         f"{world}/labels/ (ground truth), {home.root}/reports/ (SARs and PDFs). Next: "
         f"`sever cases list --home {home.root}` and `sever serve --home {home.root}`."
     )
-    return report
+    return report, logins
 
 
 def register(root: typer.Typer) -> None:
@@ -308,6 +316,15 @@ def register(root: typer.Typer) -> None:
             str, typer.Option(help="World size: small, medium, large or a number.")
         ] = "small",
         as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+        serve: Annotated[
+            bool,
+            typer.Option(
+                "--serve",
+                help="Then serve the web app on http://127.0.0.1:PORT and print a log-in "
+                "(`make demo` does); stop it with Ctrl-C.",
+            ),
+        ] = False,
+        port: Annotated[str, typer.Option(help="Port for --serve.")] = "8000",
     ) -> None:
         """Run the whole pipeline on a small simulated world: lists, screening, monitoring, and a
         summary of alerts by typology with a worked example of each, explained."""
@@ -315,5 +332,11 @@ def register(root: typer.Typer) -> None:
             if not (size in SIZES or size.isdigit()):
                 raise InputError(None, "small, medium, large or a number", field="--size")
             count = SIZES[size] if size in SIZES else int(size)
-            report = run_demo(Home.resolve(home), seed, count)
+            resolved = Home.resolve(home)
+            report, logins = run_demo(resolved, seed, count)
             emit(report, as_json, lambda: None)
+        if serve:
+            from sever.cli.serve import serve_command
+
+            print_logins(logins, f"http://127.0.0.1:{port}")
+            serve_command(host="127.0.0.1", port=port, home=resolved.root)

@@ -14,6 +14,7 @@ cookie (:mod:`sever.web.session`); every form that changes something carries a C
 Machines keep using API keys on the JSON API.
 """
 
+from sever.web import views  # noqa: F401  (adds the training, entity and other views' pages)
 from sever.web.routes import install
 
 __all__ = ["install"]

@@ -1,0 +1,222 @@
+"""Training mode, in process: an exercise from a simulated world, trainees who never see the
+labels, a score against the ground truth, and the instructor's class table."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from sever.alerts import TYPOLOGIES, write_findings
+from sever.cases.roles import Actor
+from sever.cases.store import CaseStore
+from sever.serve.app import create_app
+from sever.simulate import SimulationParams, simulate
+from sever.web.training import ExerciseSettings, create_exercise, load_exercise
+from sever.web.training.exercise import Truth
+from sever.web.training.models import Attempt
+from sever.web.training.red_flags import red_flags
+from tests.cases.findings import account_alert
+from tests.web.conftest import WebHome, make_home
+
+PLANTED = ("fan_in", "cycle", "structuring")
+INSTRUCTOR = Actor("rob", "reviewer")
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A home with users, and an exercise whose findings are one per planted scheme (on one of
+    the scheme's own accounts) plus two decoys on accounts no scheme used."""
+
+    web: WebHome
+    exercise_id: int
+    schemes: dict[str, str]
+    """Finding id → the scheme it touches ("" for a decoy)."""
+
+
+def make_exercise(root: Path) -> Exercise:
+    web = make_home(root / "home")
+    world = root / "world"
+    simulate(
+        SimulationParams(
+            size=2_000,
+            seed=5,
+            difficulty="easy",
+            typologies=PLANTED,
+            scheme_counts=dict.fromkeys(PLANTED, 1),
+        ),
+        world,
+    )
+    labelled = pd.read_parquet(world / "labels" / "accounts.parquet")
+    accounts = pd.read_parquet(world / "accounts.parquet").account_id
+    decoys = sorted(set(accounts) - set(labelled.account_id))[:2]
+    alerts, schemes = [], {}
+    for n, (scheme_id, group) in enumerate(labelled.groupby("scheme_id")):
+        alerts.append(account_alert(f"alert-{n}", group.account_id.iloc[0]))
+        schemes[f"alert-{n}"] = scheme_id
+    for n, account in enumerate(decoys, start=len(alerts)):
+        alerts.append(account_alert(f"alert-{n}", account, severity="medium"))
+        schemes[f"alert-{n}"] = ""
+    write_findings(alerts, world / "alerts.parquet")
+    store = CaseStore.open(web.home)
+    try:
+        settings = ExerciseSettings("Practice: bank schemes", size=5_000, typologies=PLANTED)
+        exercise_id = create_exercise(store, INSTRUCTOR, settings, world)
+        load_exercise(store, INSTRUCTOR, exercise_id, world, [world / "alerts.parquet"])
+    finally:
+        store.close()
+    return Exercise(web, exercise_id, schemes)
+
+
+@pytest.fixture(scope="module")
+def exercise(tmp_path_factory: pytest.TempPathFactory) -> Exercise:
+    return make_exercise(tmp_path_factory.mktemp("training"))
+
+
+@pytest.fixture
+def client(exercise: Exercise, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    monkeypatch.setenv("SEVER_API_KEYS", "")
+    with TestClient(create_app(exercise.web.home), follow_redirects=False) as opened:
+        yield opened
+
+
+def log_in(client: TestClient, key: str) -> str:
+    client.cookies.clear()
+    form = client.get("/ui/login")
+    token = re.search(r'name="token" value="([^"]+)"', form.text).group(1)
+    client.post("/ui/login", data={"token": token, "key": key, "next": "/ui/training"})
+    page = client.get("/ui/training")
+    return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+
+
+def finding_numbers(page: str, exercise_id: int) -> list[int]:
+    """The training findings linked from a trainee's inbox."""
+    pattern = rf'href="/ui/training/{exercise_id}/findings/(\d+)"'
+    return sorted({int(n) for n in re.findall(pattern, page)})
+
+
+def test_every_typology_has_red_flags_with_a_citation() -> None:
+    flags = red_flags()
+    assert set(TYPOLOGIES) <= set(flags)
+    for typology in TYPOLOGIES:
+        assert flags[typology].flags and flags[typology].cites, typology
+
+
+def test_a_bad_setting_names_its_field() -> None:
+    with pytest.raises(Exception, match="time limit"):
+        ExerciseSettings("x", time_limit_min=0)
+    with pytest.raises(Exception, match="typologies"):
+        ExerciseSettings("x", typologies=("no_such",))
+
+
+def test_a_trainee_works_the_findings_without_labels_and_is_scored(
+    client: TestClient, exercise: Exercise
+) -> None:
+    number = exercise.exercise_id
+    csrf = log_in(client, exercise.web.keys["viewer"])
+    assert "Go to start" in client.get("/ui/training").text
+    assert client.get(f"/ui/training/{number}/result").status_code == 409
+    assert client.post(f"/ui/training/{number}/start", data={"csrf": csrf}).status_code == 303
+    inbox = client.get(f"/ui/training/{number}").text
+    ids = finding_numbers(inbox, number)
+    assert len(ids) == len(exercise.schemes) == 5
+    pages = [client.get(f"/ui/training/{number}/findings/{i}").text for i in ids]
+    for page in [inbox, *pages]:
+        assert not re.search(r"S0000\d\d", page), "a scheme id (a label) reached the trainee"
+    assert client.get(f"/ui/training/{number}/class").status_code == 403
+    # escalate one true finding and one decoy; dismiss the rest
+    by_alert = {re.search(r"alert-\d", p).group(0): i for p, i in zip(pages, ids, strict=True)}
+    true_one = next(a for a, scheme in exercise.schemes.items() if scheme)
+    decoy = next(a for a, scheme in exercise.schemes.items() if not scheme)
+    for alert_id, finding in by_alert.items():
+        verdict = "escalate" if alert_id in (true_one, decoy) else "dismiss"
+        answer = client.post(
+            f"/ui/training/{number}/findings/{finding}/verdict",
+            data={"csrf": csrf, "verdict": verdict, "reason": "looked at the payments"},
+        )
+        assert answer.status_code == 303
+    assert client.post(f"/ui/training/{number}/finish", data={"csrf": csrf}).status_code == 303
+    result = client.get(f"/ui/training/{number}/result?format=json").json()
+    assert (result["schemes_found"], result["schemes_missed"]) == (1, 2)
+    assert result["false_positives"] == 1 and result["seconds"] >= 0
+    missed = [s for s in result["schemes"] if not s["found"]]
+    assert all(s["red_flags"] and s["cites"] for s in missed)
+    assert all(s["evidence"] for s in missed)  # each missed scheme links its finding
+    page = client.get(f"/ui/training/{number}/result").text
+    assert page.count('class="evidence"') == 2
+    late = client.post(
+        f"/ui/training/{number}/findings/{ids[0]}/verdict",
+        data={"csrf": csrf, "verdict": "escalate", "reason": "too late"},
+    )
+    assert late.status_code == 409
+
+
+def test_time_up_ends_the_attempt(client: TestClient, exercise: Exercise) -> None:
+    number = exercise.exercise_id
+    csrf = log_in(client, exercise.web.keys["analyst"])
+    client.post(f"/ui/training/{number}/start", data={"csrf": csrf})
+    store = CaseStore.open(exercise.web.home)
+    try:
+        with store.write(INSTRUCTOR) as writer:
+            attempt = writer.session.query(Attempt).filter_by(trainee="ann").one()
+            attempt.started_at -= timedelta(hours=9)
+    finally:
+        store.close()
+    assert client.get(f"/ui/training/{number}").status_code == 303  # to the result
+    assert client.post(f"/ui/training/{number}/finish", data={"csrf": csrf}).status_code == 409
+    result = client.get(f"/ui/training/{number}/result?format=json").json()
+    assert result["finished"] and result["schemes_found"] == 0
+    assert result["seconds"] == pytest.approx(30 * 60)
+
+
+def test_the_instructor_sees_every_trainee(client: TestClient, exercise: Exercise) -> None:
+    log_in(client, exercise.web.keys["reviewer"])
+    table = client.get(f"/ui/training/{exercise.exercise_id}/class?format=json").json()
+    trainees = {row["trainee"] for row in table["trainees"]}
+    assert {"val", "ann"} <= trainees
+    page = client.get(f"/ui/training/{exercise.exercise_id}/class")
+    assert page.status_code == 200 and "val" in page.text
+
+
+def test_an_instructor_creates_an_exercise_that_gets_ready(
+    client: TestClient, exercise: Exercise
+) -> None:
+    csrf = log_in(client, exercise.web.keys["reviewer"])
+    form = {
+        "csrf": csrf,
+        "title": "Payroll week",
+        "size": "5000",
+        "typologies": ["fan_out", "structuring"],
+        "difficulty": "easy",
+        "time_limit_min": "20",
+    }
+    assert client.post("/ui/training/exercises", data=form).status_code == 303
+    for _ in range(600):
+        page = client.get("/ui/training").text
+        row = re.search(r"<td>Payroll week</td><td class=\"status\">(\w+)", page)
+        if row and row.group(1) != "preparing":
+            break
+        time.sleep(0.2)
+    assert row and row.group(1) == "ready", page
+    csrf = log_in(client, exercise.web.keys["analyst"])
+    bad = client.post("/ui/training/exercises", data=form | {"csrf": csrf})
+    assert bad.status_code == 403
+
+
+def test_a_finding_belongs_to_the_scheme_of_its_payments_before_that_of_its_accounts() -> None:
+    truth = Truth()
+    truth.by_payment["tx-1"].add("S1")
+    truth.by_member["acc-shared"].update({"S1", "S2"})
+    truth.by_member["acc-mule"].add("S3")
+    on_payments = account_alert("a", "acc-shared")
+    on_payments = replace(on_payments, tx_ids=("tx-1", "tx-legit"))
+    assert truth.schemes_of(on_payments) == ["S1"]
+    assert truth.schemes_of(account_alert("b", "acc-mule")) == ["S3"]  # its payments unlabelled
+    assert truth.schemes_of(account_alert("c", "acc-clean")) == []
