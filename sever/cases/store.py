@@ -138,8 +138,9 @@ class CaseStore:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading."""
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        """A session for reading (on SQLite it does not take the write lock; see ``_begin``)."""
+        engine = self.engine.execution_options(**{READ_ONLY: True})
+        with Session(engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager
@@ -153,6 +154,10 @@ class CaseStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+READ_ONLY = "sever_read_only"
+"""Execution option marking the connections of ``CaseStore.read`` sessions."""
 
 
 def _engine(url: str) -> Engine:
@@ -180,6 +185,9 @@ def _engine(url: str) -> Engine:
     def _begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock at the start: two writers never read the same state and
         # then both write (SQLite's default BEGIN would fail one of them at its first write).
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A reader takes no lock: under WAL it reads its snapshot beside the writer, and readers
+        # taking the write lock queued every page of the web app behind one another.
+        reading = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine

@@ -8,8 +8,12 @@ from typing import Annotated
 import typer
 
 from sever.cli.output import err_console, user_errors
+from sever.errors import SeverError
 from sever.home import Home
 from sever.serve.settings import settings_help
+
+MAX_WORKERS = 64
+"""Most server processes ``--workers`` may ask for."""
 
 
 def serve_command(
@@ -21,6 +25,13 @@ def serve_command(
         Path | None,
         typer.Option("--home", help="sever home directory (default: $SEVER_HOME or ~/.sever)."),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help=f"Server processes (1 to {MAX_WORKERS}), forked after the screening index is "
+            "built; one process uses one core. Give it the cores the server may have.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API. API keys come from SEVER_API_KEYS="key1:admin,key2:analyst"; without
     them access is open (a warning says so) and /updatez works only on 127.0.0.1. OpenAPI docs
@@ -33,13 +44,17 @@ def serve_command(
 
     with user_errors():
         number = parse_port(port)
+        if not 1 <= workers <= MAX_WORKERS:
+            raise SeverError(f"--workers: {workers} is not between 1 and {MAX_WORKERS}")
         settings = ServeSettings.from_env(bind_host=host)
         sock = listen(host, number)
         app = create_app(Home.resolve(home), settings)
         app.state.index.reload()
     shown = f"[{host}]" if ":" in host else host
     err_console.print(f"serving on http://{shown}:{number} (docs at /docs)", highlight=False)
-    serve(app, sock, header_timeout_s=settings.client_timeout_s)
+    status = serve(app, sock, header_timeout_s=settings.client_timeout_s, workers=workers)
+    if status:
+        raise typer.Exit(status)
 
 
 def _epilog() -> str:

@@ -25,6 +25,7 @@ from sever.screen.query import QueryError
 from sever.screen.search import ScreenTimeout
 from sever.serve.auth import keys_from_env
 from sever.serve.limits import MAX_BODY_BYTES, RequestGuard
+from sever.serve.logs import private
 from sever.serve.routers import admin, cases, entities, screen
 from sever.serve.settings import ServeSettings
 from sever.serve.state import IndexHolder
@@ -41,7 +42,7 @@ scope), each official list and each of your watchlists.
 Authenticate with `Authorization: ApiKey KEY` (or `Bearer KEY`); `/healthz` is open.
 """
 
-log = logging.getLogger("sever.serve")
+log = private(logging.getLogger("sever.serve"))
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -78,8 +79,9 @@ def _install_error_handlers(app: FastAPI) -> None:
             {"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
         )
 
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error", exc_info=exc)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        route = getattr(request.scope.get("route"), "path", "?")  # the template, never the URL
+        log.error("unexpected error in %s %s", request.method, route, exc_info=exc)
         return JSONResponse({"detail": "internal error; the server logged it"}, status_code=500)
 
     handlers: list[tuple[Any, Any]] = [
@@ -122,6 +124,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         holder.reload()
+        app.state.cases.has_users()  # opens an existing cases store now, not on a first request
         yield
 
     app = FastAPI(

@@ -82,7 +82,9 @@ class RequestGuard:
             left = self.total_s - (time.monotonic() - started)
             wait = min(self.idle_s, left)
             try:
-                message = await asyncio.wait_for(receive(), timeout=max(wait, 0.0))
+                # asyncio.timeout, not wait_for: wait_for wraps every receive in a new task.
+                async with asyncio.timeout(max(wait, 0.0)):
+                    message = await receive()
             except TimeoutError:
                 if size > self.max_bytes:  # stalled while being drained: the size is the news
                     raise self._too_large() from None

@@ -11,7 +11,11 @@ answers 400). Bodies are timed by ``limits.RequestGuard``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
+import os
+import signal
 import socket
 from typing import Any
 
@@ -20,6 +24,7 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from sever.errors import SeverError
+from sever.serve.logs import log_config
 
 MIN_PORT, MAX_PORT = 1, 65535
 
@@ -61,9 +66,9 @@ def _reason(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
-def serve(app: Any, sock: socket.socket, *, header_timeout_s: float) -> None:
-    """Serve ``app`` on the bound socket until interrupted. Request lines are not logged:
-    /search URLs carry the names being screened."""
+def serve(app: Any, sock: socket.socket, *, header_timeout_s: float, workers: int = 1) -> int:
+    """Serve ``app`` on the bound socket until interrupted, in ``workers`` processes; the exit
+    status. Request lines are not logged: /search URLs carry the names being screened."""
     protocol = type(
         "SeverH11Protocol", (HeaderDeadlineProtocol,), {"header_timeout_s": header_timeout_s}
     )
@@ -71,11 +76,69 @@ def serve(app: Any, sock: socket.socket, *, header_timeout_s: float) -> None:
         app,
         http=protocol,
         log_level="info",
+        log_config=log_config(),
         access_log=False,
         # h11 is the protocol the header deadline extends; keep its 16 KiB header cap explicit.
         h11_max_incomplete_event_size=16 * 1024,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    if workers == 1:
+        uvicorn.Server(config).run(sockets=[sock])
+        return 0
+    return _prefork(config, sock, workers)
+
+
+def _prefork(config: uvicorn.Config, sock: socket.socket, workers: int) -> int:
+    """Run ``workers`` copies of the server, forked from this process after the app and its
+    screening index were built, all accepting on the one socket; the kernel hands each new
+    connection to one of them. One Python process runs on one core at a time (the GIL), so
+    this is how the server uses more than one.
+
+    uvicorn's own ``--workers`` starts fresh interpreters that import the app by name and would
+    each build the index again (seconds, and its memory once per worker); forked workers share
+    the parent's pages until they write to them. SIGINT or SIGTERM here stops every worker, and
+    one worker stopping stops the others, and the exit status is then 1 (a supervisor such as
+    systemd restarts the service)."""
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # the worker
+            server = uvicorn.Server(config)
+            try:
+                server.run(sockets=[sock])
+            finally:
+                os._exit(0 if server.started else 3)
+        children.append(pid)
+    sock.close()
+
+    asked = False
+
+    def stop(*_: object) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    def on_signal(*_: object) -> None:
+        nonlocal asked
+        asked = True
+        stop()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    status = 0
+    left = set(children)
+    while left:
+        try:
+            pid, _ = os.wait()
+        except ChildProcessError:
+            break
+        left.discard(pid)
+        if not asked and not status:
+            logging.getLogger("sever.serve").error(
+                "server worker %d stopped unexpectedly; stopping the others", pid
+            )
+            status = 1
+            stop()
+    return status
 
 
 class HeaderDeadlineProtocol(H11Protocol):

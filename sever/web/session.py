@@ -39,13 +39,24 @@ class Session:
 
 
 def secret(home: Home) -> bytes:
-    """The home's signing secret, created on first use with mode 0600."""
+    """The home's signing secret, created on first use with mode 0600.
+
+    Several server processes (``sever serve --workers``) may ask at once: each writes a whole
+    key to a file of its own and links it into place, which only the first does; all then read
+    that one, never a half-written file."""
     path: Path = home.root / "web" / "session.key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        draft = path.with_name(f".session.key.{os.getpid()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(secrets.token_bytes(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            draft.unlink()
     return path.read_bytes()
 
 

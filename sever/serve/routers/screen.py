@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from followthemoney import model
 
 from sever.screen.index import ScreeningIndex
@@ -34,6 +34,7 @@ from sever.serve.models import (
     SearchResponse,
     TotalSpec,
     entity_response,
+    json_answer,
     scored_response,
 )
 
@@ -117,7 +118,7 @@ def match(
     exclude_entity_ids: Annotated[
         list[str], Query(max_length=50, title="Entity IDs to leave out (decided false positives)")
     ] = [],  # noqa: B006
-) -> EntityMatchResponse:
+) -> Response:
     """Screen a batch of parties, each described by example (an FtM schema and properties),
     against one dataset. Each result carries its score, whether it is a match at the
     threshold, and an explanation per feature. Request and response follow yente's `/match`.
@@ -163,7 +164,7 @@ def match(
             total=TotalSpec(value=len(screening.hits)),
             query=query.to_dict(),
         )
-    return EntityMatchResponse(responses=responses, limit=limit)
+    return json_answer(EntityMatchResponse(responses=responses, limit=limit))
 
 
 @router.get(
@@ -196,7 +197,7 @@ def search_endpoint(
             "word order), so this changes nothing.",
         ),
     ] = False,
-) -> SearchResponse:
+) -> Response:
     """Look entities up by name, best first: for user-facing search boxes. For screening a
     party, use `/match`, which weighs birth dates, countries and identifiers too."""
     deadline = _deadline(request)
@@ -214,12 +215,14 @@ def search_endpoint(
     )
     check_filters(index, options)
     found = search(index, q, schema=schema, options=options, offset=offset)
-    return SearchResponse(
-        limit=limit,
-        offset=offset,
-        total=TotalSpec(value=found.total),
-        results=[entity_response(index.records[h.entry.id]) for h in found.hits],
-        facets=_facets(index, found.hits),
+    return json_answer(
+        SearchResponse(
+            limit=limit,
+            offset=offset,
+            total=TotalSpec(value=found.total),
+            results=[entity_response(index.records[h.entry.id]) for h in found.hits],
+            facets=_facets(index, found.hits),
+        )
     )
 
 
