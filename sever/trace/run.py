@@ -18,17 +18,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
 from sever.alerts import Alert
 from sever.errors import InputError
+from sever.tables.engine import Engine
 from sever.trace.endpoints import endpoint_alerts, headline
 from sever.trace.legs import LegRules, Matches, match_legs, no_matches
+from sever.trace.memory import small_pages
 from sever.trace.patterns import Flow, Pattern, find_patterns
 from sever.trace.prices import Prices, reference_prices
 from sever.trace.progress import Progress, silent
-from sever.trace.reach import Bounds, reach, touching
+from sever.trace.reach import Bounds, described, keys_of, reach, touching
 from sever.trace.results import address_rows, with_times
 from sever.trace.sources import Start, resolve_start
 from sever.trace.tags import ABSORBING, Tags
@@ -149,6 +152,18 @@ def trace(
 ) -> TraceResult:
     """Trace the stolen value from ``settings.sources`` through ``transfers``; ``progress``
     hears of each hop followed and of the steps after."""
+    with small_pages():
+        return _traced(transfers, settings, tags, prices, progress)
+
+
+def _traced(
+    transfers: Transfers,
+    settings: TraceSettings,
+    tags: Tags | None,
+    prices: Prices | None,
+    progress: Progress,
+) -> TraceResult:
+    """:func:`trace`'s steps."""
     tags = tags or Tags()
     prices = prices or reference_prices()
     engine = transfers.engine
@@ -162,9 +177,9 @@ def trace(
     )
     for _ in range(MATCH_ROUNDS if settings.match_legs else 1):
         reached = reach(engine, table, starts, absorbing, bounds, progress)
-        walked = set(reached.address) - (absorbing - set(start.addresses))
+        walked = reached.key[~reached.address.isin(absorbing - set(start.addresses))].to_numpy()
         if settings.match_legs:
-            walked |= tags.of_category(("bridge",))
+            walked = np.union1d(walked, keys_of(engine, tags.of_category(("bridge",))))
         frame = touching(
             engine,
             table,
@@ -174,13 +189,15 @@ def trace(
             begins=start.addresses,
             bounds=bounds,
         )
-        price = prices.usd(frame.asset.to_numpy(dtype=object), np.abs(frame.seconds.to_numpy()))
-        usd = _dollars(transfers, frame, price)
+        price = prices.usd(frame.asset, np.abs(frame.seconds.to_numpy()))
+        usd = _dollars(transfers, table, frame, price)
         if not settings.match_legs:
             matches = no_matches(len(frame))
             break
-        matches = match_legs(frame, usd, set(reached.address), tags, settings.legs)
-        landed = _payout_receivers(frame, matches, reached, settings.hops)
+        # Leg matching reads every row's hash, sender and receiver.
+        named = _with_text(engine, table, frame)
+        matches = match_legs(named, usd, set(reached.address), tags, settings.legs)
+        landed = _payout_receivers(named, matches, reached, settings.hops)
         if landed.empty:
             break
         starts = pd.concat([starts, landed], ignore_index=True)
@@ -188,17 +205,17 @@ def trace(
     plan = _plan(frame, start, price, settings.min_usd, matches)
     # Value carried out of an address at the hop bound leaves the trace there (written off).
     plan.floor[frame.src_hops.to_numpy() >= settings.hops] = np.inf
-    mixers = frozenset(tags.of_category(("mixer",)))
+    mixers = keys_of(engine, tags.of_category(("mixer",)))
     ledger = build_ledger(frame, matches.leg_in >= 0, matches.payout >= 0, mixers)
     method = METHODS[settings.method](ledger)
     moved = propagate(ledger, method, plan)
     progress("moving value", 1, 2)
-    flows = _flows(frame, moved.amount, price, matches)
+    flows = _flows(engine, table, frame, moved.amount, price, matches)
     carried = moved.amount > 0
-    to_source = frame.dst.isin(start.addresses).to_numpy()
-    stolen = flows[plan.seed[carried] & ~to_source[carried]]
+    stolen = flows[plan.seed[carried] & ~flows.dst.isin(start.addresses).to_numpy()]
     stolen_usd = float(stolen.tainted_usd.sum())
-    rows = address_rows(flows, reached, start, tags, stolen_usd, _holdings(ledger, method))
+    holdings = _holdings(engine, table, ledger, method)
+    rows = address_rows(flows, reached, start, tags, stolen_usd, holdings)
     if settings.direction == "backward":
         rows, flows = _reoriented(rows, flows)
     rows = with_times(rows)
@@ -225,7 +242,9 @@ def trace(
     )
 
 
-def _dollars(transfers: Transfers, frame: pd.DataFrame, price: np.ndarray) -> np.ndarray:
+def _dollars(
+    transfers: Transfers, table: ir.Table, frame: pd.DataFrame, price: np.ndarray
+) -> np.ndarray:
     """Each transfer's value in US dollars; a value times price beyond any float (a price set far
     too high, a value in base units) is an error naming the file, the row and the field."""
     with np.errstate(over="ignore", invalid="ignore"):
@@ -233,7 +252,8 @@ def _dollars(transfers: Transfers, frame: pd.DataFrame, price: np.ndarray) -> np
     beyond = np.flatnonzero(~np.isfinite(usd))
     if len(beyond):
         first = frame.iloc[beyond[0]]
-        path, row = transfers.locate(str(first.tx_hash))
+        text = described(transfers.engine, table, frame.row_id.to_numpy()[beyond[:1]])
+        path, row = transfers.locate(str(text.tx_hash.iloc[0]))
         raise InputError(
             path,
             f"transfers: value {first.value:g} {first.asset} at {price[beyond[0]]:g} USD each is "
@@ -272,6 +292,8 @@ def _oriented(transfers: Transfers, settings: TraceSettings) -> tuple[Any, int |
     reversed_ = table.mutate(
         src=table.dst,
         dst=table.src,
+        src_key=table.dst_key,
+        dst_key=table.src_key,
         seconds=-table.seconds,
         block=-table.block,
         log_index=-table.log_index,
@@ -299,15 +321,48 @@ def _plan(
     return Plan(seed, stop, floor, matches.leg_in, matches.payout, matches.group_value)
 
 
+def _with_text(engine: Engine, table: ir.Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each row's ``tx_hash``, ``src`` and ``dst`` (fetched by row id), and its
+    asset as text."""
+    text = described(engine, table, frame.row_id.to_numpy())
+    rows = frame.reset_index(drop=True).assign(
+        tx_hash=text.tx_hash, src=text.src, dst=text.dst, asset=frame.asset.astype(str).to_numpy()
+    )
+    return rows[list(FLOW_COLUMNS)]
+
+
+FLOW_COLUMNS = (
+    "row_id",
+    "tx_hash",
+    "seconds",
+    "block",
+    "log_index",
+    "src",
+    "dst",
+    "value",
+    "asset",
+    "src_key",
+    "dst_key",
+    "src_hops",
+    "src_begin",
+    "dst_stop",
+)
+"""The columns of a carried transfer in :attr:`TraceResult.flows`, before what it carried."""
+
+
 def _flows(
-    frame: pd.DataFrame, amount: np.ndarray, price: np.ndarray, matches: Matches
+    engine: Engine,
+    table: ir.Table,
+    frame: pd.DataFrame,
+    amount: np.ndarray,
+    price: np.ndarray,
+    matches: Matches,
 ) -> pd.DataFrame:
     """The transfers that carried tainted value, with how much (native and US dollars)."""
     carried = amount > 0
     kinds = np.array([*matches.kinds, ""], dtype=object)
     group = np.where(matches.leg_in >= 0, matches.leg_in, matches.payout)[carried]
-    out = frame[carried].reset_index(drop=True)
-    return out.assign(
+    return _with_text(engine, table, frame[carried]).assign(
         tainted=amount[carried],
         tainted_usd=amount[carried] * price[carried],
         match_kind=kinds[np.where(group >= 0, group, len(matches.kinds))],
@@ -315,7 +370,7 @@ def _flows(
     )
 
 
-def _holdings(ledger: Any, method: Any) -> pd.DataFrame:
+def _holdings(engine: Engine, table: ir.Table, ledger: Any, method: Any) -> pd.DataFrame:
     """Tainted value each address still holds at the end of the data (where the money is now):
     each holding node's address and asset are read off one transfer that touches it."""
     frame = ledger.frame
@@ -327,13 +382,11 @@ def _holdings(ledger: Any, method: Any) -> pd.DataFrame:
     at = row[nodes]
     sent = at < n
     at = np.where(sent, at, at - n)
-    # Only the rows read are converted from Arrow text (the whole column takes a second per
-    # million rows).
-    src, dst = frame.src.take(at).to_numpy(), frame.dst.take(at).to_numpy()
+    text = described(engine, table, frame.row_id.to_numpy()[at])
     return pd.DataFrame(
         {
-            "address": np.where(sent, src, dst),
-            "asset": frame.asset.take(at).to_numpy(),
+            "address": np.where(sent, text.src.to_numpy(), text.dst.to_numpy()),
+            "asset": frame.asset.take(at).astype(str).to_numpy(),
             "held": method.held[nodes],
         }
     )

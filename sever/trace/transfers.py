@@ -33,10 +33,23 @@ from sever.trace.addresses import address_key_expr
 from sever.trace.progress import Progress, silent
 from sever.trace.utxo import check_pair, clustered, clusters, utxo_kind, utxo_transfers
 
-COLUMNS = ("row_id", "tx_hash", "seconds", "block", "log_index", "src", "dst", "value", "asset")
+COLUMNS = (
+    "row_id",
+    "tx_hash",
+    "seconds",
+    "block",
+    "log_index",
+    "src",
+    "dst",
+    "value",
+    "asset",
+    "src_key",
+    "dst_key",
+)
 """The columns of the kept transfers table every later step reads. ``row_id`` is a hash of the
 row (hash, sender, receiver, value): the same on every run, and the last tie-break of the order
-after ``seconds, block, log_index``."""
+after ``seconds, block, log_index``. ``src_key`` and ``dst_key`` are 64-bit hashes of the
+addresses: the graph search joins and groups them, several times faster than text."""
 
 MAX_DECIMALS = 36
 """The most decimals a token's values are divided by (ETH has 18, the longest in use about 24)."""
@@ -176,7 +189,7 @@ def normalised(table: ir.Table) -> ir.Table:
     asset = (
         symbol.lower()
         .startswith("0x")
-        .ifelse(symbol.lower(), symbol.upper().re_replace("^XBT$", "BTC"))
+        .ifelse(symbol.lower(), (symbol.upper() == "XBT").ifelse("BTC", symbol.upper()))
     )
     return table.select(
         tx_hash=table.tx_hash,
@@ -222,9 +235,20 @@ def load_transfers(
         if cluster_inputs:
             bitcoin = clustered(bitcoin, clusters(engine, inputs[0]), engine)
         parts.append(normalised(conform(bitcoin, TRANSFERS, inputs[0])))
-    # Kept once: the counts and the kept rows below read the normalised columns, not the files
-    # (DuckDB would otherwise work out every address's key again for each use of it).
-    table = engine.keep(parts[0] if len(parts) == 1 else ibis.union(*parts))
+    # Kept once, with everything later steps read: the counts and the kept rows below read the
+    # normalised columns, not the files (DuckDB would otherwise work out every address's key
+    # again for each use of it), and the rows set aside stay in the table, filtered out, rather
+    # than copying the rest into a second one.
+    table = parts[0] if len(parts) == 1 else ibis.union(*parts)
+    identity = table.tx_hash.concat("|", table.src, "|", table.dst, "|", table.value.cast("string"))
+    table = engine.keep(
+        table.mutate(
+            row_id=identity.hash(),
+            src_key=table.src.hash(),
+            dst_key=table.dst.hash(),
+            moves=~table.failed & (table.value > 0) & (table.src != table.dst),
+        )
+    )
     progress("reading transfers", steps - 1, steps)
     zero = (table.value == 0) & ~table.failed
     same = (table.src == table.dst) & ~table.failed & ~zero
@@ -242,9 +266,6 @@ def load_transfers(
         int(counts["zero"] or 0),
         int(counts["same"] or 0),
     )
-    kept = table.filter(~table.failed & (table.value > 0) & (table.src != table.dst))
-    identity = kept.tx_hash.concat("|", kept.src, "|", kept.dst, "|", kept.value.cast("string"))
-    kept = kept.mutate(row_id=identity.hash())
-    kept = engine.keep(kept.select(*COLUMNS))
+    kept = table.filter(table.moves).select(*COLUMNS)
     progress("reading transfers", steps, steps)
     return Transfers(engine, kept, handling, tuple(str(p) for p in paths))

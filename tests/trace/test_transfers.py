@@ -129,6 +129,23 @@ def test_addresses_join_in_any_letter_case_and_show_in_eip55(chain: Chain) -> No
     assert shown(address_key(CHECKSUMMED.upper().replace("0X", "0x"))) == CHECKSUMMED
 
 
+def test_addresses_written_with_spaces_or_tabs_around_them_join_the_clean_ones(
+    chain: Chain,
+) -> None:
+    bitcoin = "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"
+    chain.send(CHECKSUMMED, addr("mule"), 5, 1)
+    chain.send(addr("mule"), addr("hop"), 5, 2)
+    chain.send(addr("hop"), bitcoin, 5, 3)
+    chain.send(bitcoin, addr("cashout"), 5, 4)
+    chain.rows[0]["from_address"] = f" {CHECKSUMMED}\t"
+    chain.rows[1]["to_address"] = addr("hop").upper().replace("0X", "0x") + " "
+    chain.rows[2]["to_address"] = f"\t{bitcoin} "
+    chain.rows[3]["from_address"] = bitcoin
+    result = chain.trace(CHECKSUMMED)
+    assert traced(result, "cashout") == 5.0
+    assert bitcoin in set(result.addresses.address)
+
+
 def test_xbt_is_bitcoin(chain: Chain) -> None:
     chain.send("thief", "mule", 1, 1, asset="XBT")
     result = chain.trace("thief")

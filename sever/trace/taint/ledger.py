@@ -36,8 +36,9 @@ class Ledger:
     """Arrays over the transfers of one pass, in time order (index ``i`` is one transfer)."""
 
     frame: pd.DataFrame
-    """The transfers themselves (``row_id, tx_hash, seconds, src, dst, value, asset, …``, and
-    ``src_key, dst_key``: the addresses hashed to integers, grouped faster than text)."""
+    """The transfers themselves, as numbers (:data:`sever.trace.reach.PASS_COLUMNS`: ``row_id,
+    seconds, value, asset, src_key, dst_key, …``; the keys are the addresses hashed to integers,
+    grouped faster than text)."""
     src_node: np.ndarray
     dst_node: np.ndarray
     nodes: int
@@ -51,12 +52,12 @@ def build_ledger(
     frame: pd.DataFrame,
     unpooled_in: np.ndarray,
     unpooled_out: np.ndarray,
-    mixers: frozenset[str] = frozenset(),
+    mixers: np.ndarray | None = None,
 ) -> Ledger:
     """Balances for ``frame`` (in pass order). ``unpooled_in[i]``: transfer ``i`` does not enter
     its receiver's balance (a leg matched through a service); ``unpooled_out[i]``: it does not
-    leave its sender's balance (the service's matched payout). ``mixers``: the addresses whose
-    fixed denominations are held apart."""
+    leave its sender's balance (the service's matched payout). ``mixers``: the keys of the
+    addresses whose fixed denominations are held apart."""
     n = len(frame)
     codes, nodes = _nodes(frame, _pools(frame, mixers))
     src_node, dst_node = codes[:n], codes[n:]
@@ -68,42 +69,51 @@ def build_ledger(
     delta[0::2] = np.where(unpooled_in, 0.0, value)
     delta[1::2] = np.where(unpooled_out, 0.0, -value)
     order = np.argsort(node, kind="stable")
-    events = pd.DataFrame({"node": node[order], "delta": delta[order]})
-    events["credit"] = events["delta"].clip(lower=0.0)
-    sums = events.groupby("node", sort=False)[["delta", "credit"]].cumsum()
-    running = sums["delta"]
-    floor = np.minimum(running.groupby(events["node"]).cummin().to_numpy(), 0.0)
-    balance = running.to_numpy() - floor
+    node = node[order]
+    delta = delta[order]
+    # Running sums per node in event order (pandas sums with compensation, so long streams of
+    # small amounts do not drift). Few full-length arrays are made: each new one costs page
+    # faults, and a lot more where the kernel compacts memory for huge pages.
+    sums = pd.DataFrame({"delta": delta, "credit": np.clip(delta, 0.0, None)})
+    sums = sums.groupby(node, sort=False).cumsum()
+    running = sums["delta"].to_numpy()
+    lowest = pd.Series(running).groupby(node, sort=False).cummin().to_numpy()
+    balance = running - np.minimum(lowest, 0.0)
     credits = sums["credit"].to_numpy()
-    consumed = credits - balance
-    first = np.r_[True, events["node"].to_numpy()[1:] != events["node"].to_numpy()[:-1]]
-    before = {
-        name: np.where(first, 0.0, np.r_[0.0, series[:-1]])
-        for name, series in (("balance", balance), ("credits", credits), ("consumed", consumed))
-    }
+    first = np.empty(2 * n, dtype=bool)
+    first[:1] = True
+    np.not_equal(node[1:], node[:-1], out=first[1:])
     at = np.empty(2 * n, dtype=np.int64)
     at[order] = np.arange(2 * n)
     debit, credit = at[1::2], at[0::2]
+    balance_before = _before(balance, debit, first)
+    consumed_before = _before(credits - balance, debit, first)
     return Ledger(
         frame=frame,
         src_node=src_node,
         dst_node=dst_node,
         nodes=nodes,
         value=value,
-        balance_before=before["balance"][debit],
-        consumed_before=before["consumed"][debit],
-        received_before=before["credits"][credit],
+        balance_before=balance_before,
+        consumed_before=consumed_before,
+        received_before=_before(credits, credit, first),
     )
 
 
-def _pools(frame: pd.DataFrame, mixers: frozenset[str]) -> np.ndarray:
+def _before(running: np.ndarray, at: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """The running amount just before each event at positions ``at`` of the node-ordered
+    events (0 for a node's first event)."""
+    return np.where(first[at], 0.0, running[at - 1])
+
+
+def _pools(frame: pd.DataFrame, mixers: np.ndarray | None) -> np.ndarray:
     """Per end of each transfer (the senders', then the receivers'): 1 + the code of the mixer
     pool it pays from or into, 0 for none (see :data:`POOL_USES`)."""
     pool = np.zeros(2 * len(frame), dtype=np.int64)
-    if not mixers:
+    if mixers is None or not len(mixers):
         return pool
-    out_of = frame.src.isin(mixers).to_numpy()
-    into = frame.dst.isin(mixers).to_numpy()
+    out_of = np.isin(frame.src_key.to_numpy(), mixers)
+    into = np.isin(frame.dst_key.to_numpy(), mixers)
     if not (out_of.any() and into.any()):
         return pool
     touch = np.flatnonzero(out_of | into)
