@@ -32,12 +32,15 @@ from sever.entities import Snapshot, Store
 from sever.home import Home
 from sever.screen import index_file
 from sever.screen.blocking import blocking_keys, keys_per_name, rarity
+from sever.screen.features import spelling
+from sever.screen.features.companies import work_out_korean_spellings
 from sever.screen.features.identifiers import id_keys
+from sever.screen.features.known_words import WordKeys, remember
 from sever.screen.index_file import Packed
 from sever.screen.match import Prepared, prepare
 from sever.tables.atomic import OutputError
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 """Bumped when the layout of the persisted index changes."""
 
 NOT_SCREENED = frozenset({"Address", "Position"})
@@ -132,6 +135,9 @@ class ScreeningIndex:
     """For each entity id, the ids of the entities that point at it (its sanctions, wallets…)."""
     rows: dict[str, int] = field(default_factory=dict)
     key_weights: dict[str, float] = field(default_factory=dict)
+    spellings: dict[str, WordKeys] = field(default_factory=dict)
+    """The spelling keys of every word of the listed names (see
+    :mod:`sever.screen.features.known_words`), worked out once at build time."""
     complete: bool = True
     """False for an index of some entities only (a delta's changes): filters that leave none of
     its entries are then no mistake."""
@@ -276,7 +282,29 @@ def build_index(
         if screened(record.data["schema"]) and (only is None or entity_id in only):
             _add_entry(index, entity_id, record)
     _weigh_keys(index)
+    index.spellings = _spellings(index)
+    remember(index.spellings)
     return index
+
+
+def _spellings(index: ScreeningIndex) -> dict[str, WordKeys]:
+    """The spelling keys of every word of every listed name, and of every run of words the
+    matcher may try joined; Korean readings for the words of names that are not people's."""
+    words: set[str] = set()
+    org_words: set[str] = set()
+    for entry in index.entries:
+        prepared = entry.prepared
+        for name in prepared.names:
+            (words if prepared.is_person else org_words).update(name.tokens)
+            words.update(spelling.joined_runs(name.tokens))
+    return {
+        word: WordKeys(
+            spelling.work_out_sound_key(word),
+            spelling.work_out_mandarin_key(word),
+            tuple(sorted(work_out_korean_spellings(word))) if word in org_words else None,
+        )
+        for word in words | org_words
+    }
 
 
 def _weigh_keys(index: ScreeningIndex) -> None:
@@ -446,6 +474,7 @@ def load_index(home: Home, *, rebuild: bool = False) -> ScreeningIndex:
         stored = None if rebuild else _read_saved(path)
         records = None if stored is not None else list(read_records(store))
     if stored is not None:
+        remember(stored.spellings)
         return stored
     index = build_index(records or [], fingerprint, snapshots)
     with contextlib.suppress(OutputError):  # a saved index only saves time: a full disk

@@ -154,3 +154,23 @@ def test_a_damaged_index_file_is_rebuilt(watchlist_home: Home, damage: Any) -> N
     rebuilt = load_index(watchlist_home)
     assert {e.id for e in rebuilt.entries} == {e.id for e in first.entries}
     assert rebuilt.entry("wl-pak") is not None
+
+
+def test_the_listed_words_spelling_keys_are_worked_out_at_build_and_saved(
+    watchlist_home: Home,
+) -> None:
+    """A query meets the listed words' keys ready-made: the first query is no slower than the
+    next (see sever.screen.features.known_words)."""
+    from sever.screen.features import spelling
+    from sever.screen.features.known_words import KNOWN
+
+    built = load_index(watchlist_home, rebuild=True)
+    assert "sobaeksu" in built.spellings
+    keys = built.spellings["sobaeksu"]
+    assert keys.sound == spelling.work_out_sound_key("sobaeksu")
+    assert keys.korean  # a word of a company name: its Korean readings too
+    assert "sobaeksutrading" in built.spellings  # a run of words the matcher may join
+    KNOWN.clear()
+    again = load_index(watchlist_home)
+    assert again.spellings == built.spellings
+    assert KNOWN["sobaeksu"] == keys

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from rigour.names import remove_org_types
 
 from sever.screen.features import Observation, korean, spelling
+from sever.screen.features.known_words import KNOWN
 from sever.screen.features.tokens import align_tokens, token_similarity
 
 if TYPE_CHECKING:
@@ -87,8 +88,14 @@ DIFFERENCE_CAP = 0.5
 """Most two company names may agree when a number or a country differs: no review."""
 MISSING_WORDS_CAP = 0.8
 """Most two company names may agree when one lacks MISSING_DISTINCTIVE of the other's distinctive
-words: a review at most."""
+words, or when they agree only where one writes initials for the other's words (Western Services
+/ WS Shipping): a review at most."""
 MISSING_DISTINCTIVE = 2
+ACRONYM_CREDIT = 0.87
+"""How much an acronym agreeing with the initials of the other name counts: a review on its own
+(about 0.57 with the default model), never a match. Three to eight letters are shared by a great
+many names (Sever Vostok Retail spells SVR; a food company spells the listed SADAF), so a date, a
+country or an identifier must support it."""
 MAX_GENERIC_SKIPS = 4
 """At most this many generic words are tried left out when writing a name's initials."""
 
@@ -149,9 +156,24 @@ def word_weight(token: str, legal: frozenset[str]) -> float:
     return 1.0
 
 
+def korean_spellings(token: str) -> frozenset[str]:
+    """The readings of a word of a company name as Korean syllables, written out (jin-yong), from
+    the index's table of listed words when the word is there."""
+    known = KNOWN.get(token)
+    if known is not None and known.korean is not None:
+        return frozenset(known.korean)
+    return work_out_korean_spellings(token)
+
+
 @lru_cache(maxsize=65536)
-def _korean_reading(token: str) -> frozenset[tuple[korean.SyllableKey, ...]]:
-    return frozenset(korean.read_romanised(token))
+def work_out_korean_spellings(token: str) -> frozenset[str]:
+    """The readings of a word as Korean syllables, each written out (jin-yong); none for words
+    under MIN_KOREAN_WORD letters, which are compared by spelling only."""
+    if len(token) < MIN_KOREAN_WORD:
+        return frozenset()
+    return frozenset(
+        "-".join(".".join(key) for key in reading) for reading in korean.read_romanised(token)
+    )
 
 
 @lru_cache(maxsize=1 << 18)
@@ -164,7 +186,7 @@ def org_word_similarity(a: str, b: str) -> float:
         sim < KOREAN_WORD_CREDIT
         and len(a) >= MIN_KOREAN_WORD
         and len(b) >= MIN_KOREAN_WORD
-        and _korean_reading(a) & _korean_reading(b)
+        and korean_spellings(a) & korean_spellings(b)
     ):
         return KOREAN_WORD_CREDIT
     return sim
@@ -191,21 +213,35 @@ def org_comparison(
     GENERIC_NAME_STRICTNESS). Also a note, in words, of a difference that limits the agreement
     (see :func:`org_name_cap`)."""
     query, candidate = spelling.split_words(query, candidate)
+    written_q, written_c = set(query), set(candidate)
     query = spelling.abbreviated_as(query, candidate)
     candidate = spelling.abbreviated_as(candidate, query)
+    abbreviations = (set(query) - written_q) | (set(candidate) - written_c)
     legal = legal_form_tokens(query) | legal_form_tokens(candidate)
     plain = is_plain_name(query, legal) or is_plain_name(candidate, legal)
     usual = {t: word_weight(t, legal) for t in query + candidate}
     weights = {t: plain_word_weight(t, legal) for t in usual} if plain else usual
-    alignment = align_tokens(
-        query, candidate, weight=weights.__getitem__, similarity=org_word_similarity
-    )
+
+    def similarity(a: str, b: str) -> float:
+        """A letter of a legal form written letter by letter is no initial of a word (S.A.: the
+        S is not Shipping)."""
+        if min(len(a), len(b)) == 1 and (a in legal) != (b in legal):
+            return 0.0
+        return org_word_similarity(a, b)
+
+    alignment = align_tokens(query, candidate, weight=weights.__getitem__, similarity=similarity)
     distinctive = [a for a in alignment.pairs if usual[a[0]] == 1.0]
     has_distinctive = any(w == 1.0 for w in usual.values())
     if has_distinctive and not distinctive:
         return 0.0, alignment.pairs, None
     value = alignment.score**GENERIC_NAME_STRICTNESS if plain else alignment.score
     cap, note = org_name_cap(query, candidate, alignment.pairs, usual)
+    if (
+        distinctive
+        and all(a in abbreviations or b in abbreviations for a, b, _ in distinctive)
+        and cap > MISSING_WORDS_CAP
+    ):
+        cap, note = MISSING_WORDS_CAP, "the names agree only by initials: a review at most"
     return min(value, cap), alignment.pairs, note
 
 
@@ -323,9 +359,9 @@ def name_org_words(query: Prepared, candidate: Prepared) -> Observation | None:
 
 def name_acronym(query: Prepared, candidate: Prepared) -> Observation | None:
     """One name is an acronym spelled by the starts of the other's words (KOMID = Korea Mining
-    Development Trading Corporation). An acronym does not match a name without a distinctive
-    word: the initials of Rising Investments Limited (RIL) or Oriental Commercial (ORICO) are
-    those of a great many companies."""
+    Development Trading Corporation): worth ACRONYM_CREDIT, a review on its own. An acronym does
+    not match a name without a distinctive word: the initials of Rising Investments Limited (RIL)
+    or Oriental Commercial (ORICO) are those of a great many companies."""
     if query.is_person or candidate.is_person:
         return None
     for a, b, flipped in ((query, candidate, False), (candidate, query, True)):
@@ -341,6 +377,9 @@ def name_acronym(query: Prepared, candidate: Prepared) -> Observation | None:
                         if flipped
                         else (short.original, full.original)
                     )
-                    reason = f"'{short.original}' is an acronym of '{full.original}'"
-                    return Observation(1.0, reason, q, c)
+                    reason = (
+                        f"'{short.original}' is an acronym of '{full.original}' "
+                        "(initials alone: a review at most)"
+                    )
+                    return Observation(ACRONYM_CREDIT, reason, q, c)
     return None

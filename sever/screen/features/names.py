@@ -26,7 +26,12 @@ from sever.screen.features import Observation, korean, spelling
 from sever.screen.features.common_names import is_common_name, name_words
 from sever.screen.features.companies import acronym_keys, is_generic
 from sever.screen.features.korean import SyllableKey
-from sever.screen.features.tokens import Alignment, align_tokens, is_patronymic
+from sever.screen.features.tokens import (
+    Alignment,
+    align_tokens,
+    is_patronymic,
+    syllable_similarity,
+)
 
 if TYPE_CHECKING:
     from sever.screen.prepared import Prepared
@@ -206,16 +211,19 @@ def one_word_and_initials(tokens: tuple[str, ...]) -> bool:
 def _strip_titles(words: list[str], key: Callable[[str], str] = str) -> list[str]:
     """Drop the titles and honorifics that lead a name (General, Comrade, Mr): only leading ones,
     because many titles are also names (Jose King, Ahmad Sultan, Hana Amir), and dropping them
-    anywhere made 'Jose King' the same name as 'Comrade Jose'."""
+    anywhere made 'Jose King' the same name as 'Comrade Jose'; and only while two words are
+    left, because a title before one word is as likely a given name (Sultan Amin, Amir
+    Al-Khatib)."""
     start = 0
-    while start < len(words) and key(words[start]) in TITLES:
+    while start < len(words) - 2 and key(words[start]) in TITLES:
         start += 1
-    return words[start:] or words
+    return words[start:]
 
 
 def _latin_words(text: str) -> list[str]:
     """The words of a Latin-script name as written (case, hyphens and apostrophes kept); an
-    acronym written with dots is one word (K.O.M.I.D. → KOMID)."""
+    acronym written with dots is one word (K.O.M.I.D. → KOMID); & is and (I&S, I and S)."""
+    text = text.replace("&", " and ")
     text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", text)
     text = remove_person_prefixes(text)
     return [w for w in _SPLIT.split(text) if w]
@@ -232,9 +240,11 @@ def ascii_word(word: str) -> str:
 
 
 def _tokens(words: list[str]) -> tuple[str, ...]:
-    """ASCII tokens of a list of words, hyphenated words split into their parts."""
-    tokens = [ascii_word(part) for word in words for part in word.split("-")]
-    return spelling.numbers_read(tuple(_strip_titles([t for t in tokens if t])))
+    """ASCII tokens of a list of words, leading titles dropped, hyphenated words split into
+    their parts."""
+    kept = _strip_titles([w for w in words if ascii_word(w)], ascii_word)
+    tokens = [ascii_word(part) for word in kept for part in word.split("-")]
+    return spelling.numbers_read(tuple(t for t in tokens if t))
 
 
 MAX_JOINED_TRIED = 64
@@ -578,8 +588,10 @@ def fuzzy_value(alignment: Alignment) -> float:
     or more words with MIN_LENIENT_LETTERS letters between them agree."""
     covered = max(alignment.query_coverage, alignment.candidate_coverage)
     partial = min(alignment.query_coverage, alignment.candidate_coverage)
-    agreed = sum(min(len(a), len(b)) for a, b, _ in alignment.pairs)
-    if len(alignment.pairs) < 2 or agreed < MIN_LENIENT_LETTERS:
+    particles = spelling.ARTICLES | spelling.SON_OF
+    names = [(a, b) for a, b, _ in alignment.pairs if a not in particles]
+    agreed = sum(min(len(a), len(b)) for a, b in names)
+    if len(names) < 2 or agreed < MIN_LENIENT_LETTERS:
         return alignment.score
     return max(alignment.score, covered * (MISSING_PART_FLOOR + (1 - MISSING_PART_FLOOR) * partial))
 
@@ -624,15 +636,57 @@ def extra_given_name(
     return None
 
 
+FOREBEARS = 2
+"""Matched words that must follow a listed given name the query lacks for the listed person to be
+read as the child of the one queried (Hala Saddam Hussein against Saddam Hussein: in an Arabic
+name a person's own name comes before the father's and the grandfather's)."""
+
+
+def own_name_missing(
+    query: tuple[str, ...], candidate: tuple[str, ...], alignment: Alignment
+) -> str | None:
+    """The listed name's word the query lacks when it is followed by FOREBEARS words the query
+    has, as a child's own name precedes the names of its father and grandfather; else None. A
+    middle name left out (John Kennedy for John Fitzgerald Kennedy) is followed by fewer."""
+    paired_c = {b for _, b, _ in alignment.pairs}
+    if not all(any(word in a for a, _, _ in alignment.pairs) for word in query):
+        return None
+    for at, word in enumerate(candidate):
+        if (
+            not any(word in b for b in paired_c)
+            and len(word) >= MIN_EXTRA_GIVEN_LETTERS
+            and not is_patronymic(word)
+            and word not in spelling.ARTICLES | spelling.SON_OF
+            and len(candidate[at + 1 : at + 1 + FOREBEARS]) == FOREBEARS
+            and all(any(w in b for b in paired_c) for w in candidate[at + 1 : at + 1 + FOREBEARS])
+        ):
+            return word
+    return None
+
+
 def _word_weight(token: str) -> float:
     return len(token) * (PATRONYMIC_WEIGHT if is_patronymic(token) else 1.0)
+
+
+def chinese_names(query: tuple[str, ...], candidate: tuple[str, ...]) -> bool:
+    """Both names are Chinese names in Latin letters: two or three words each, every word made of
+    Mandarin syllables (Zhang Wenfei, CHANG Wen-Fu). There a syllable more, less or misspelled
+    is another name."""
+    return all(
+        2 <= len(name) <= 3 and all(spelling.is_chinese_syllables(t) for t in name)
+        for name in (query, candidate)
+    )
 
 
 @lru_cache(maxsize=1 << 16)
 def aligned_words(query: tuple[str, ...], candidate: tuple[str, ...]) -> Alignment:
     """The word-by-word alignment of two names, words written together on one side and apart on
     the other joined first, kept for the next feature that compares the same pair (the fuzzy
-    name and the commonness check)."""
+    name and the commonness check). Two Chinese names are compared syllable for syllable (see
+    :func:`chinese_names`)."""
+    if chinese_names(query, candidate):
+        query, candidate = spelling.split_words(query, candidate)
+        return align_tokens(query, candidate, weight=_word_weight, similarity=syllable_similarity)
     query, candidate = spelling.split_words(query, candidate)
     return align_tokens(query, candidate, weight=_word_weight)
 
@@ -640,10 +694,12 @@ def aligned_words(query: tuple[str, ...], candidate: tuple[str, ...]) -> Alignme
 def _fuzzy_pair_value(q: PreparedName, c: PreparedName, alignment: Alignment) -> float:
     """The fuzzy value of one pair of names, capped at INITIALS_ONLY_CAP when either is one word
     and initials."""
-    value = fuzzy_value(alignment)
+    value = alignment.score if chinese_names(q.tokens, c.tokens) else fuzzy_value(alignment)
     if spelling.number_difference(q.tokens, c.tokens, alignment.pairs):
         value = min(value, DIFFERENCE_CAP)
-    if extra_given_name(q.tokens, c.tokens, alignment):
+    if extra_given_name(q.tokens, c.tokens, alignment) or own_name_missing(
+        q.tokens, c.tokens, alignment
+    ):
         value = min(value, EXTRA_GIVEN_CAP)
     if q.initials_only or c.initials_only:
         return min(value, INITIALS_ONLY_CAP)
@@ -679,6 +735,9 @@ def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
     extra = extra_given_name(q.tokens, c.tokens, alignment)
     if extra is not None:
         reason += f" ('{extra}' is a given name the listed name lacks: weak on its own)"
+    own = own_name_missing(q.tokens, c.tokens, alignment)
+    if own is not None:
+        reason += f" ('{own}' comes before names the query has: perhaps a child's own name)"
     return Observation(value, reason, q.original, c.original)
 
 

@@ -20,6 +20,8 @@ from functools import lru_cache
 import icu
 from followthemoney import registry
 
+from sever.screen.features.known_words import KNOWN
+
 _TRANSLITERATORS = tuple(
     icu.Transliterator.createInstance(rules)
     for rules in ("Russian-Latin/BGN", "Ethi-Latn/SERA", "Any-Latin; Latin-ASCII; Lower")
@@ -110,11 +112,11 @@ MIN_SOUND_KEY = 5
 read from Arabic script without vowels: mhmd): shorter words (Ali, Eli) differ by their vowels."""
 
 _DIGRAPHS = (
-    ("tch", "ch"), ("dj", "j"), ("ou", "u"), ("ph", "f"), ("kh", "k"), ("gh", "g"), ("q", "k"),
+    ("tch", "ch"), ("dj", "j"), ("ou", "u"), ("ph", "f"), ("kh", "k"), ("gh", "k"), ("q", "k"),
     ("dh", "d"), ("th", "t"), ("ch", "sh"), ("ck", "k"), ("w", "u"), ("y", "i"),
 )  # fmt: skip
 """French, English and German transliteration habits folded together (Djamel, Jamal; Chérif,
-Sharif; Youssef, Yusuf; Qasim, Kasim)."""
+Sharif; Youssef, Yusuf; Qasim, Kasim; and gh with q, one sound in Persian: Moghaddam, Moqadam)."""
 
 _CHINESE_SYLLABLE = re.compile(
     r"(?:(?:zh|ch|sh|hs|ts|tz|[bpmfdtnlgkhjqxrzcsyw])?"
@@ -222,13 +224,23 @@ def squeeze(word: str) -> str:
     return _DOUBLED.sub(r"\1", word)
 
 
-@lru_cache(maxsize=1 << 16)
 def sound_key(word: str) -> str | None:
+    """The sound key of a word (see :func:`work_out_sound_key`), from the index's table of
+    listed words when the word is there."""
+    known = KNOWN.get(word)
+    return known.sound if known is not None else work_out_sound_key(word)
+
+
+@lru_cache(maxsize=1 << 16)
+def work_out_sound_key(word: str) -> str | None:
     """The consonants of a word in order, after the transliteration habits of French, English
-    and Arabic names are folded together, with the class of its first vowel (a/e/i or o/u) and
-    whether it ends in a vowel: Husayn, Hussein, Husain → u:hsn; Muhammad, Mohammed → o:mhmd;
-    Hasan stays a:hsn. A word read from Arabic script, which writes no short vowels (mhmd), has
-    no first vowel and matches on its consonants. None for words under MIN_SOUND_KEY letters."""
+    and Arabic names are folded together, with the class (a/e/i or o/u) of each group of vowels
+    but the last, and whether it ends in a vowel: Husayn, Hussein, Husain → o:hsn; Muhammad,
+    Mohammed → oa:mhmd; Youssef, Yusuf → o:ysf; Hasan stays a:hsn, and Fortune (oo:frtn) is not
+    Fortiana (oa:frtn). The last vowel is left out because it is the one transliterations
+    disagree on most (Youssef, Yusuf; Abdel, Abdul). A word read from Arabic script, which writes
+    no short vowels (mhmd), has no vowel classes and matches on its consonants. None for words
+    under MIN_SOUND_KEY letters."""
     abjad = not any(ch in "aeiou" for ch in word)
     if len(word) < (MIN_SOUND_KEY - 1 if abjad else MIN_SOUND_KEY) or not word.isalpha():
         return None
@@ -238,15 +250,16 @@ def sound_key(word: str) -> str | None:
     if word[0] in "yw":  # a leading y or w is a consonant (Yusuf, Walid)
         text = word[0] + text[1:]
     text = squeeze(text)
-    vowels = "aeiou"
-    # the first vowel, when it is written at the start or after the first letter; a name read
-    # from Arabic script often has none there (zfr, qrwny) and then matches on consonants alone
-    first = next((ch for ch in text[:2] if ch in vowels), "")
-    consonants = squeeze("".join(ch for ch in text if ch not in vowels))
+    consonants = squeeze("".join(ch for ch in text if ch not in _VOWELS))
     if len(consonants) < 3:
         return None
-    vowel_class = "o" if first in "ou" else ("a" if first else "")
-    return f"{vowel_class}:{consonants}:{text[-1] in vowels}"
+    groups = [m.group(0)[0] for m in _VOWEL_GROUP.finditer(text)]
+    classes = "" if abjad else "".join("o" if g in "ou" else "a" for g in groups[:-1] or groups)
+    return f"{classes}:{consonants}:{text[-1] in _VOWELS}"
+
+
+_VOWELS = "aeiou"
+_VOWEL_GROUP = re.compile(r"[aeiou]+")
 
 
 def sound_alike(a: str, b: str) -> bool:
@@ -302,8 +315,15 @@ def is_chinese_syllables(word: str) -> bool:
     return _CHINESE_SYLLABLE.fullmatch(word) is not None
 
 
-@lru_cache(maxsize=1 << 16)
 def mandarin_key(word: str) -> str | None:
+    """The word's Mandarin syllables (see :func:`work_out_mandarin_key`), from the index's table
+    of listed words when the word is there."""
+    known = KNOWN.get(word)
+    return known.mandarin if known is not None else work_out_mandarin_key(word)
+
+
+@lru_cache(maxsize=1 << 16)
+def work_out_mandarin_key(word: str) -> str | None:
     """The word with Wade-Giles and Pinyin spellings folded together, or None when it is not
     made of Mandarin syllables."""
     if not is_chinese_syllables(word):
@@ -339,16 +359,35 @@ def split_words(
 
 @lru_cache(maxsize=1 << 16)
 def _join_keys(word: str) -> frozenset[str]:
-    """The word, its Mandarin key and its consonants (for joining words: Tse Tung / Zedong; al
-    Qarwani / alqrwany read from Arabic script)."""
+    """The word, its Mandarin key, and its first letter with its consonants (for joining words:
+    Tse Tung / Zedong; al Qarwani / alqrwany read from Arabic script). The first letter keeps a
+    vowel-led run from joining by its consonants alone (Aye Maung is not Myong)."""
     keys = {word}
     mandarin = mandarin_key(word)
     if mandarin:
         keys.add("m:" + mandarin)
     consonants = consonants_of(word)
     if consonants:
-        keys.add("~" + consonants)
+        keys.add(f"~{word[0]}{consonants}")
     return frozenset(keys)
+
+
+@lru_cache(maxsize=1 << 12)
+def _join_keys_of(tokens: tuple[str, ...]) -> frozenset[str]:
+    """The join keys of every word of a name (a query's, asked for once per candidate)."""
+    return frozenset(key for token in tokens for key in _join_keys(token))
+
+
+JOINED_RUN = (3, 2)
+"""Words tried joined together, longest run first (Silver Star Shipping / SilverStarShipping)."""
+
+
+def joined_runs(tokens: tuple[str, ...]) -> list[str]:
+    """Every run of JOINED_RUN adjacent words of a name, joined: the words the matcher may look
+    up (see :func:`joined_as`)."""
+    return [
+        "".join(tokens[i : i + size]) for size in JOINED_RUN for i in range(len(tokens) - size + 1)
+    ]
 
 
 def joined_as(tokens: tuple[str, ...], other_tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -356,11 +395,11 @@ def joined_as(tokens: tuple[str, ...], other_tokens: tuple[str, ...]) -> tuple[s
     name (in Pinyin or Wade-Giles for Mandarin syllables)."""
     if len(tokens) < 2:
         return tokens
-    other = {key for token in other_tokens for key in _join_keys(token)}
+    other = _join_keys_of(other_tokens)
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for size in (3, 2):
+        for size in JOINED_RUN:
             joined = "".join(tokens[i : i + size])
             if i + size <= len(tokens) and tokens[i] not in other and _join_keys(joined) & other:
                 out.append(joined)

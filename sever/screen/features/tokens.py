@@ -84,6 +84,19 @@ def token_similarity(a: str, b: str) -> float:
     return 0.0
 
 
+@lru_cache(maxsize=1 << 16)
+def syllable_similarity(a: str, b: str) -> float:
+    """How alike two words of Chinese names in Latin letters are: the same syllables, in Pinyin or
+    Wade-Giles (Teng, Deng), or an initial that fits. A letter more or less makes another
+    syllable and another name (Ceng is not Cheng, Fangfei is not Fangwei), so no slip is
+    forgiven."""
+    if a == b:
+        return 1.0
+    if len(a) == 1 or len(b) == 1:
+        return INITIAL_CREDIT if a[0] == b[0] else 0.0
+    return SPELLING_CREDIT if spelling.same_mandarin(a, b) else 0.0
+
+
 def align_tokens(
     query: tuple[str, ...],
     candidate: tuple[str, ...],

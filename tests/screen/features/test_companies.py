@@ -7,8 +7,9 @@ from collections.abc import Callable
 import pytest
 from followthemoney import EntityProxy
 
-from sever.screen import name_keys, score
+from sever.screen import THRESHOLD, name_keys, score
 from sever.screen.features.companies import acronym_matches, compare_org_names
+from sever.screen.search import REVIEW_CUTOFF
 
 
 @pytest.mark.parametrize(
@@ -44,8 +45,7 @@ def test_generic_words_alone_match_nothing() -> None:
 
 @pytest.mark.parametrize(
     ("query", "listed"),
-    [("KOMID", "KOREA MINING DEVELOPMENT TRADING CORPORATION"),
-     ("Jinyong Information Technology Cooperation Co., Ltd",
+    [("Jinyong Information Technology Cooperation Co., Ltd",
       "CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY"),
      ("Korea Ryonbong General Corp.", "KOREA RYONBONG GENERAL CORPORATION")],
 )  # fmt: skip
@@ -57,3 +57,27 @@ def test_company_variants_match(make: Callable[..., EntityProxy], query: str, li
 def test_an_acronym_and_its_expansion_share_an_index_key(make: Callable[..., EntityProxy]) -> None:
     listed = make("Company", name="KOREA MINING DEVELOPMENT TRADING CORPORATION")
     assert name_keys(make("Company", name="KOMID")) & name_keys(listed)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Tarvelo Quendrin Exports Company", "TQE"),  # initials of the query, acronym listed
+     ("Halvorsk Ostrava Resin AG", "HOR"),
+     ("Marsk Quorvel Zinc", "MQZ"),
+     ("QUODIX", "Quorvel Danube Ixion Company")],  # acronym queried, full name listed
+)  # fmt: skip
+def test_an_acronym_alone_is_a_review_at_most(
+    make: Callable[..., EntityProxy], query: str, listed: str
+) -> None:
+    """Three to eight letters are the initials of a great many names."""
+    result = score(make("Company", name=query), make("Company", name=listed))
+    assert REVIEW_CUTOFF <= result.score < THRESHOLD, result.explanation
+    assert "acronym" in result.explanation
+
+
+def test_an_acronym_with_an_identifier_that_agrees_matches(
+    make: Callable[..., EntityProxy],
+) -> None:
+    listed = make("Company", name="TQE", registrationNumber="HRB 40417")
+    query = make("Company", name="Tarvelo Quendrin Exports Company", registrationNumber="HRB 40417")
+    assert score(query, listed).match

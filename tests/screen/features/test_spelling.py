@@ -63,6 +63,13 @@ SAME = [
         "Ostravel Holdings Ltd",
     ),
     ("acronym with dots", "Company", "Q.R.V.T.", "QRVT"),
+    (
+        "ampersand against and",
+        "Company",
+        "Tarvel & Quinlok Holdings",
+        "Tarvel and Quinlok Holdings",
+    ),
+    ("gh against q", "Person", "Farhad Sadeghvani", "Farhad Sadeqvani"),
 ]
 
 
@@ -91,6 +98,11 @@ DIFFERENT = [
     ("a short given name", "Person", "Wen Qorvantis", "Wei Qorvantis"),
     ("a name that is also a title, not leading", "Person", "Jorvel King", "Comrade Jorvel"),
     ("a surname that is also a title", "Person", "Kasimir Sultan", "Kasimir Amir"),
+    ("a title before one word", "Person", "Sultan Qorvami", "QORVAMI, Tariqan"),
+    ("a Chinese syllable more", "Person", "Zhou Fang", "ZHOU, Fang-Qiu"),
+    ("a Chinese syllable misspelled", "Person", "Zhou Fangqiu", "ZHOU, Fangxiu"),
+    ("a Chinese family name one letter off", "Person", "Ceng Lianhua", "CHENG, Lianhua"),
+    ("a vowel-led run joined", "Person", "RI, Myong Tarvel", "AYE, Maung Tarvel"),
 ]
 
 
@@ -185,3 +197,35 @@ def test_arabic_script_tells_hasan_from_husayn(query: str, listed: str, same: bo
 )  # fmt: skip
 def test_only_short_vowels_go_unwritten(short: str, long: str, left_out: bool) -> None:
     assert spelling.vowels_left_out(short, long) is left_out
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "alike"),
+    [("youssef", "yusuf", True), ("husayn", "hussein", True), ("muhammad", "mohammed", True),
+     ("fortune", "fortiana", False), ("hlaing", "hualong", False), ("hasan", "husayn", False)],
+)  # fmt: skip
+def test_sound_keys_keep_the_vowels_but_the_last(a: str, b: str, alike: bool) -> None:
+    """Transliterations disagree on the last vowel (Youssef, Yusuf) far more than on the others:
+    Fortune is not Fortiana."""
+    assert spelling.sound_alike(a, b) is alike
+
+
+def test_a_listed_persons_own_name_before_the_names_queried_is_a_review() -> None:
+    """In an Arabic name a person's own name comes before the father's and the grandfather's:
+    the listed Lina Tariqan Hadir is a child of the Tariqan Hadir queried, or a namesake's."""
+    alone = score(dated("ZARQAWIYAN, Tariqan Hadir"), dated("ZARQAWIYAN, Lina Tariqan Hadir"))
+    assert REVIEW_CUTOFF <= alone.score < THRESHOLD
+    assert "comes before names the query has" in alone.explanation
+    # a middle name left out is still the habit of writing a name short
+    assert scored("Person", "Quentin Varrow", "Quentin Aldous Varrow") >= THRESHOLD
+
+
+def test_company_names_that_agree_only_by_initials_are_a_review_at_most() -> None:
+    value = scored("Company", "Quelvan Dorritsen Ltd", "QD MARINE LTD")
+    assert value < THRESHOLD
+
+
+def test_a_letter_of_a_spelled_legal_form_is_no_initial() -> None:
+    """The S of S.A. does not stand for Shipping."""
+    listed = "Golden Enterprise Shipping Limited"
+    assert scored("Company", "Golden Enterprise S.A.", listed) < REVIEW_CUTOFF
