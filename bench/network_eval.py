@@ -2,6 +2,14 @@
 time to build the graph and run the analyses.
 
     python bench/network_eval.py --world /tmp/world [--hits hits.parquet] [--out results.json]
+    python bench/network_eval.py --world /tmp/large --speed-only    # time only (1M parties)
+
+A world of a million parties for the speed figure (about 12 minutes to generate on a loaded
+two-core machine, 2.4 GB of memory):
+
+    sever simulate --size 9300000 --set tx_per_person=10 --seed 11 --out /tmp/w1m
+
+Every time comes with the machine's load averages (``uptime``) before and after.
 
 Generated data (``sever simulate``), labelled as such. A raised cluster is right when most of its
 companies belong to one planted front-company scheme; a raised farm when most of its employees
@@ -10,12 +18,21 @@ front-company and laptop-farm schemes that some right finding covers. Everything
 false positive, and each is tallied by the look-alikes among its members (registered-agent and
 co-working offices, corporate groups, households, corporate VPNs…). A baseline in the same
 process weighs every shared value alike (no rarity weights, no contact-detail or employer rule).
+
+The shortcut check (DESIGN.md "Evaluation: measure on what you did not make") trains a depth-3
+decision tree, cross-validated, on plain per-company aggregates of the registry and the payments
+(age, how many of its contact details other companies share, how many officers it has and how
+many companies its busiest officer sits on, payments in and out, counterparties) to tell planted
+front companies from all others. If it scores well, the world gives the fronts away and the
+detector's figures mean nothing; it must stay at F1 <= 0.3.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -23,12 +40,75 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from sever.home import Home
 from sever.network.clusters import ClusterSettings, cluster_alerts, find_clusters
 from sever.network.farms import FarmSettings, farm_alerts, find_farms
 from sever.network.graph import GRAPH_FILE, GraphSources, build_graph, world_files
 from sever.network.proximity import ProximitySettings, nearest_listed
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tree lives with the tests
+from tests.simulate.shortcut import shortcut
+
+SHORTCUT_F1_CEILING = 0.3
+"""The most a shallow tree on plain aggregates may score before the world gives fronts away."""
+COMPANY_FEATURES = (
+    "age_days",
+    "shared_contacts",
+    "officers",
+    "busiest_officer_companies",
+    "payments_out",
+    "payments_in",
+    "counterparties",
+)
+
+_COMPANY_AGGREGATES = """
+WITH comp AS (SELECT node_id, since FROM nodes WHERE kind = 'company'),
+newest AS (SELECT max(since) AS last FROM comp),
+contact AS (
+    SELECT e.src AS company, e.dst AS value FROM edges e JOIN comp c ON c.node_id = e.src
+    WHERE e.kind IN ('address', 'phone', 'email')
+),
+contact_use AS (SELECT value, count(*) AS used FROM contact GROUP BY value),
+officer AS (
+    SELECT DISTINCT e.dst AS company, e.src AS officer FROM edges e
+    JOIN comp c ON c.node_id = e.dst WHERE e.kind IN ('directorship', 'ownership')
+),
+officer_use AS (SELECT officer, count(*) AS seats FROM officer GROUP BY officer),
+pay AS (
+    SELECT src AS company, count AS out_count, 0 AS in_count, dst AS other FROM edges
+    WHERE kind = 'payment'
+    UNION ALL
+    SELECT dst, 0, count, src FROM edges WHERE kind = 'payment'
+)
+SELECT c.node_id AS company,
+       date_diff('day', c.since, (SELECT last FROM newest)) AS age_days,
+       (SELECT count(*) FROM contact k JOIN contact_use u USING (value)
+        WHERE k.company = c.node_id AND u.used > 1) AS shared_contacts,
+       (SELECT count(*) FROM officer o WHERE o.company = c.node_id) AS officers,
+       (SELECT max(u.seats) FROM officer o JOIN officer_use u USING (officer)
+        WHERE o.company = c.node_id) AS busiest_officer_companies,
+       coalesce(p.payments_out, 0) AS payments_out,
+       coalesce(p.payments_in, 0) AS payments_in,
+       coalesce(p.counterparties, 0) AS counterparties
+FROM comp c
+LEFT JOIN (
+    SELECT company, sum(out_count) AS payments_out, sum(in_count) AS payments_in,
+           count(DISTINCT other) AS counterparties
+    FROM pay GROUP BY company
+) p ON p.company = c.node_id
+"""
+
+
+def company_shortcut(con: duckdb.DuckDBPyConnection, fronts: set[str]) -> dict[str, Any]:
+    """The shortcut tree on per-company aggregates: planted front companies against the rest."""
+    frame = pd.DataFrame(
+        con.execute(_COMPANY_AGGREGATES).fetchall(), columns=["company", *COMPANY_FEATURES]
+    ).set_index("company")
+    frame["planted"] = frame.index.isin(fronts)
+    result = shortcut(frame, COMPANY_FEATURES)
+    return {**result, "ceiling": SHORTCUT_F1_CEILING, "ok": result["f1"] <= SHORTCUT_F1_CEILING}
 
 
 def _truth(world: Path) -> dict[str, Any]:
@@ -92,38 +172,35 @@ def _score(
     }
 
 
-def run(world: Path, hits: Path | None) -> dict[str, Any]:
-    truth = _truth(world)
+def _load() -> list[float]:
+    """The machine's load averages over 1, 5 and 15 minutes (as ``uptime`` prints them): on a
+    shared machine, a time means little without them."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def _build_and_analyse(world: Path, hits: Path | None, home: Home) -> dict[str, Any]:
+    """Build the graph of ``world`` in ``home`` and run every graph analysis, timed."""
     files = world_files(world)
     if hits is not None:
         files["hits"] = hits
-    with tempfile.TemporaryDirectory(prefix="sever-network-eval-") as tmp:
-        home = Home.resolve(tmp)
-        started = time.perf_counter()
-        summary = build_graph(home, GraphSources(files))
-        built = time.perf_counter()
-        con = duckdb.connect(str(home.root / GRAPH_FILE), read_only=True)
-        clusters = find_clusters(con, ClusterSettings())
-        fronts = cluster_alerts(clusters)
-        clustered = time.perf_counter()
-        farm_settings = FarmSettings()
-        farms = farm_alerts(find_farms(con, farm_settings), farm_settings)
-        farmed = time.perf_counter()
-        near = nearest_listed(con, ProximitySettings()) if hits is not None else []
-        done = time.perf_counter()
-        plain_fronts = cluster_alerts(
-            find_clusters(con, ClusterSettings(pair_weight=1e-9, most_shared=5000))
-        )
-        plain_farm_settings = FarmSettings(least_employees=2, remote_share=0.0)
-        plain_farms = farm_alerts(find_farms(con, plain_farm_settings), plain_farm_settings)
-    worker_scheme = {e: s for e, (s, _) in truth["workers"].items()}
-    looks = truth["lookalikes"]
-    front_groups = [[s.id for s in a.subjects] for a in fronts]
-    farm_groups = [[s.id for s in a.subjects] for a in farms]
+    load_before = _load()
+    started = time.perf_counter()
+    summary = build_graph(home, GraphSources(files))
+    built = time.perf_counter()
+    con = duckdb.connect(str(home.root / GRAPH_FILE), read_only=True)
+    fronts = cluster_alerts(find_clusters(con, ClusterSettings()))
+    clustered = time.perf_counter()
+    farm_settings = FarmSettings()
+    farms = farm_alerts(find_farms(con, farm_settings), farm_settings)
+    farmed = time.perf_counter()
+    near = nearest_listed(con, ProximitySettings()) if hits is not None else []
+    done = time.perf_counter()
     return {
-        "world": str(world),
-        "generated": True,
-        "graph": summary.to_dict(),
+        "con": con,
+        "summary": summary,
+        "fronts": fronts,
+        "farms": farms,
+        "near": near,
         "seconds": {
             "build": round(built - started, 2),
             "clusters": round(clustered - built, 2),
@@ -131,6 +208,47 @@ def run(world: Path, hits: Path | None) -> dict[str, Any]:
             "proximity": round(done - farmed, 2),
             "total": round(done - started, 2),
         },
+        "load_average": {"before": load_before, "after": _load(), "cpus": os.cpu_count()},
+    }
+
+
+def speed(world: Path, hits: Path | None) -> dict[str, Any]:
+    """Only the time to build and analyse (for a large world, where the scoring is not wanted)."""
+    with tempfile.TemporaryDirectory(prefix="sever-network-speed-") as tmp:
+        timed = _build_and_analyse(world, hits, Home.resolve(tmp))
+        timed["con"].close()
+    return {
+        "world": str(world),
+        "generated": True,
+        "graph": timed["summary"].to_dict(),
+        "seconds": timed["seconds"],
+        "load_average": timed["load_average"],
+        "found": {"front_company": len(timed["fronts"]), "laptop_farm": len(timed["farms"])},
+    }
+
+
+def run(world: Path, hits: Path | None) -> dict[str, Any]:
+    truth = _truth(world)
+    with tempfile.TemporaryDirectory(prefix="sever-network-eval-") as tmp:
+        timed = _build_and_analyse(world, hits, Home.resolve(tmp))
+        con, fronts, farms, near = timed["con"], timed["fronts"], timed["farms"], timed["near"]
+        plain_fronts = cluster_alerts(
+            find_clusters(con, ClusterSettings(pair_weight=1e-9, most_shared=5000))
+        )
+        plain_farm_settings = FarmSettings(least_employees=2, remote_share=0.0)
+        plain_farms = farm_alerts(find_farms(con, plain_farm_settings), plain_farm_settings)
+        leak = company_shortcut(con, set(truth["fronts"]))
+        con.close()
+    worker_scheme = {e: s for e, (s, _) in truth["workers"].items()}
+    looks = truth["lookalikes"]
+    front_groups = [[s.id for s in a.subjects] for a in fronts]
+    farm_groups = [[s.id for s in a.subjects] for a in farms]
+    return {
+        "world": str(world),
+        "generated": True,
+        "graph": timed["summary"].to_dict(),
+        "seconds": timed["seconds"],
+        "load_average": timed["load_average"],
         "front_company": _score(front_groups, truth["fronts"], truth["front_schemes"], looks),
         "front_company_baseline_unweighted": _score(
             [[s.id for s in a.subjects] for a in plain_fronts],
@@ -146,6 +264,7 @@ def run(world: Path, hits: Path | None) -> dict[str, Any]:
             looks,
         ),
         "proximity_parties": len(near),
+        "shortcut_check_companies": leak,
     }
 
 
@@ -154,8 +273,13 @@ def main() -> None:
     parser.add_argument("--world", type=Path, required=True)
     parser.add_argument("--hits", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--speed-only",
+        action="store_true",
+        help="only time the build and the analyses (a large world: no labels read, no scoring)",
+    )
     args = parser.parse_args()
-    result = run(args.world, args.hits)
+    result = speed(args.world, args.hits) if args.speed_only else run(args.world, args.hits)
     text = json.dumps(result, indent=2, sort_keys=True)
     print(text)
     if args.out is not None:

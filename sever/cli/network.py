@@ -238,8 +238,9 @@ def clusters_command(
     as_json: _JsonOpt = False,
     raw: _RawOpt = False,
 ) -> None:
-    """Front-company clusters: companies tied by rare shared details and officers, with money
-    moving between them or to listed parties.
+    """Front-company clusters: companies tied by rare shared details and officers, raised on a
+    sign of a front (money between members not under one control, members formed together
+    recently, one payee gathering from several members, a listed party).
 
     \b
       sever network clusters --out fronts.jsonl

@@ -9,11 +9,22 @@ more than :attr:`ClusterSettings.most_shared` companies are not paired at all (t
 below 0.26 and pairing them is quadratic).
 
 Pairs whose ties weigh at least :attr:`ClusterSettings.pair_weight` and include a shared contact
-detail (officers alone tie every corporate group) are joined into clusters. A cluster is raised
-when money moves between members that do not own one another (payments between a parent and
-its subsidiary, or two subsidiaries of one parent, are expected and not counted) or to a party
-on a sanctions list; young companies and companies that trade with almost nobody else raise its
-severity.
+detail (officers alone tie every corporate group) are joined into clusters; a parent and its
+subsidiary, or two subsidiaries of one parent company, are a declared group and are not paired.
+A cluster is raised when it shows a sign of a front (TYPOLOGIES.md section B, red flags 1 and 4):
+
+- money moves between members that are not under one control: payments between a parent and its
+  subsidiaries, between companies of one group or of one majority owner, are expected and not
+  counted;
+- members were formed together, recently: two or more incorporated within
+  :attr:`ClusterSettings.batch_days` of each other, within :attr:`ClusterSettings.young_years` of
+  the newest company of the graph;
+- two or more members pay one outside party now and then (at most
+  :attr:`ClusterSettings.occasional_payments` payments each): money gathered at one payee;
+- a member pays, is paid by or is a party on a sanctions list.
+
+The more signs, the higher the severity and the score; companies that trade with almost nobody
+else are reported too.
 """
 
 from __future__ import annotations
@@ -41,6 +52,12 @@ class ClusterSettings:
     young_years: float = 2.0
     """A company incorporated less than this many years before the newest company of the graph
     is young (FATF's shell-company indicators: recently formed)."""
+    batch_days: int = 90
+    """Companies incorporated within this many days of each other were formed together (a
+    quarter: company-formation agents register batches)."""
+    occasional_payments: int = 3
+    """A member that paid an outside party at most this many times paid it now and then (not a
+    regular supplier)."""
     few_counterparties: int = 3
     """A company paying or paid by at most this many parties outside its cluster trades little."""
 
@@ -78,25 +95,39 @@ class Cluster:
     listed_payments: tuple[tuple[str, str, str], ...]
     young: tuple[str, ...]
     little_trade: tuple[str, ...]
+    formed_together: tuple[str, ...] = ()
+    """Young members formed within ``batch_days`` of another member."""
+    common_payees: tuple[tuple[str, int], ...] = ()
+    """Outside parties paid now and then by two or more members, and by how many."""
 
     @property
     def weight(self) -> float:
         return sum(t.weight for _, _, t in self.ties)
 
     @property
-    def money_signs(self) -> list[str]:
-        """Money moving between the members or to a party on a list."""
+    def front_signs(self) -> list[str]:
+        """The signs that raise a cluster: money between members not under one control, members
+        formed together recently, one outside payee gathering from several members, a listed
+        party."""
         found = []
         if self.internal_payments:
-            found.append(f"{self.internal_payments} payments between members")
+            found.append(f"{self.internal_payments} payments between members not under one control")
+        if self.formed_together:
+            found.append(
+                f"{len(self.formed_together)} of {len(self.companies)} companies formed together "
+                "recently"
+            )
+        if self.common_payees:
+            payee, payers = self.common_payees[0]
+            found.append(f"{payers} members pay {payee} now and then")
         if self.listed_payments:
             found.append(f"{len(self.listed_payments)} payment links to listed parties")
         return found
 
     @property
     def signs(self) -> list[str]:
-        """Every sign of a front: the money signs, then young companies and little trade."""
-        found = self.money_signs
+        """Every sign of a front: the raising signs, then young companies and little trade."""
+        found = self.front_signs
         if len(self.young) * 2 >= len(self.companies):
             found.append(f"{len(self.young)} of {len(self.companies)} companies young")
         if len(self.little_trade) * 2 >= len(self.companies):
@@ -130,11 +161,21 @@ ties AS (
     FROM edges e JOIN comp c ON c.node_id = e.dst
     WHERE e.kind IN ('directorship', 'ownership')
 ),
-degree AS (SELECT tie, count(*) AS d FROM ties GROUP BY tie HAVING count(*) BETWEEN 2 AND ?)
+degree AS (SELECT tie, count(*) AS d FROM ties GROUP BY tie HAVING count(*) BETWEEN 2 AND ?),
+owned AS (
+    SELECT e.src AS parent, e.dst AS child FROM edges e
+    JOIN comp p ON p.node_id = e.src JOIN comp c ON c.node_id = e.dst
+    WHERE e.kind = 'ownership'
+),
+grouped AS (
+    SELECT parent AS x, child AS y FROM owned UNION SELECT child, parent FROM owned
+    UNION SELECT a.child, b.child FROM owned a JOIN owned b ON a.parent = b.parent
+)
 SELECT a.company, b.company, a.kind, a.tie, d.d
 FROM ties a
 JOIN degree d ON d.tie = a.tie
 JOIN ties b ON b.tie = a.tie AND a.company < b.company
+ANTI JOIN grouped g ON g.x = a.company AND g.y = b.company
 """
 
 
@@ -166,12 +207,14 @@ def find_clusters(con: duckdb.DuckDBPyConnection, settings: ClusterSettings) -> 
                 internal_payments=facts.internal.get(number, 0),
                 listed_payments=tuple(facts.listed.get(number, ())),
                 young=tuple(m for m in members if m in facts.young),
+                formed_together=tuple(facts.batches.get(number, ())),
+                common_payees=tuple(facts.payees.get(number, ())),
                 little_trade=tuple(
                     m for m in members if facts.outside.get(m, 0) <= settings.few_counterparties
                 ),
             )
         )
-    return sorted(clusters, key=lambda c: (-len(c.money_signs), -c.weight, c.companies))
+    return sorted(clusters, key=lambda c: (-len(c.front_signs), -c.weight, c.companies))
 
 
 @dataclass(frozen=True)
@@ -181,6 +224,8 @@ class _Facts:
     listed: dict[int, list[tuple[str, str, str]]]
     young: set[str]
     outside: dict[str, int]
+    batches: dict[int, list[str]]
+    payees: dict[int, list[tuple[str, int]]]
 
 
 def _facts(
@@ -211,24 +256,25 @@ def _facts(
              ON p.member = m.node_id
            LEFT JOIN members o ON o.node_id = p.other"""
     )
-    internal = dict(
-        con.execute(
-            """WITH owned AS (
-                   SELECT src AS x, dst AS y FROM edges
-                   WHERE kind = 'ownership' AND dst IN (SELECT node_id FROM members)
-               ),
-               related AS (
-                   SELECT x, y FROM owned UNION SELECT y, x FROM owned
-                   UNION
-                   SELECT a.y, b.y FROM owned a JOIN owned b ON a.x = b.x AND a.y <> b.y
-                   JOIN nodes n ON n.node_id = a.x AND n.kind = 'company'
-               )
-               SELECT cluster, sum(count) // 2 FROM member_payments p
-               WHERE other_cluster = cluster AND member <> other
-                 AND NOT EXISTS (SELECT 1 FROM related r WHERE r.x = p.member AND r.y = p.other)
-               GROUP BY cluster"""
-        ).fetchall()
-    )
+    control = _control_groups(con)
+    internal: dict[int, int] = defaultdict(int)
+    for cluster, member, other, count in con.execute(
+        """SELECT cluster, member, other, count FROM member_payments
+           WHERE other_cluster = cluster AND member < other"""
+    ).fetchall():
+        if control.get(member, member) != control.get(other, other):
+            internal[int(cluster)] += int(count)
+    payees: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for cluster, payee, payers in con.execute(
+        """SELECT m.cluster, e.dst, count(*) AS payers FROM edges e
+           JOIN members m ON m.node_id = e.src
+           LEFT JOIN members o ON o.node_id = e.dst
+           WHERE e.kind = 'payment' AND e.count <= ?
+             AND (o.cluster IS NULL OR o.cluster <> m.cluster)
+           GROUP BY ALL HAVING count(*) >= 2 ORDER BY m.cluster, payers DESC, e.dst""",
+        [settings.occasional_payments],
+    ).fetchall():
+        payees[int(cluster)].append((payee, int(payers)))
     listed: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     for cluster, member, other, entity in con.execute(
         """SELECT DISTINCT p.cluster, p.member, p.other, l.dst FROM member_payments p
@@ -260,15 +306,50 @@ def _facts(
                 [last, int(settings.young_years * 365.25)],
             ).fetchall()
         }
-    return _Facts(labels, {int(k): int(v) for k, v in internal.items()}, listed, young, outside)
+    batches: dict[int, list[str]] = defaultdict(list)
+    if last is not None:
+        for cluster, member in con.execute(
+            """WITH recent AS (
+                   SELECT m.cluster, m.node_id, n.since FROM members m JOIN nodes n USING (node_id)
+                   WHERE n.since IS NOT NULL AND date_diff('day', n.since, ?) < ?
+               )
+               SELECT DISTINCT a.cluster, a.node_id FROM recent a JOIN recent b
+                 ON a.cluster = b.cluster AND a.node_id <> b.node_id
+                AND abs(date_diff('day', a.since, b.since)) <= ?
+               ORDER BY ALL""",
+            [last, int(settings.young_years * 365.25), settings.batch_days],
+        ).fetchall():
+            batches[int(cluster)].append(member)
+    return _Facts(labels, dict(internal), listed, young, outside, batches, payees)
+
+
+def _control_groups(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Each member's control group: companies joined by a company owner (a corporate group), by
+    an owner of half or more, or by an owner who also directs the company (an owner-manager).
+    Payments within a group are expected."""
+    graph = nx.Graph()
+    graph.add_edges_from(
+        con.execute(
+            """SELECT e.src, e.dst FROM edges e JOIN members m ON m.node_id = e.dst
+               LEFT JOIN nodes n ON n.node_id = e.src
+               WHERE e.kind = 'ownership'
+                 AND (n.kind = 'company' OR e.share >= 0.5
+                      OR EXISTS (SELECT 1 FROM edges d WHERE d.kind = 'directorship'
+                                 AND d.src = e.src AND d.dst = e.dst))"""
+        ).fetchall()
+    )
+    return {
+        node: number for number, part in enumerate(nx.connected_components(graph)) for node in part
+    }
 
 
 def cluster_alerts(clusters: list[Cluster]) -> list[Alert]:
-    """One ``front_company`` finding per cluster whose money moves between its members or to a
-    listed party; young companies and little trade raise its severity and score."""
+    """One ``front_company`` finding per cluster that shows a sign of a front
+    (:attr:`Cluster.front_signs`); more signs, young companies and little trade raise its
+    severity and score."""
     alerts = []
     for cluster in clusters:
-        if not cluster.money_signs:
+        if not cluster.front_signs:
             continue
         signs = cluster.signs
         reasons = (

@@ -1,5 +1,6 @@
 """One node's evidence in words: what it is, every tie it has (and how many others share each
-value), and its strongest path to a listed entity."""
+value), and its strongest path to a listed entity (when its risk reaches the proximity
+analysis's least risk)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ import duckdb
 import networkx as nx
 
 from sever.errors import SeverError
-from sever.network.proximity import ProximitySettings, path_words, proximity_graph
+from sever.network.proximity import (
+    ProximitySettings,
+    node_names,
+    path_words,
+    proximity_graph,
+)
 
 VALUE_KINDS = ("address", "phone", "email", "ip", "device")
 
@@ -73,22 +79,19 @@ def explain(
     ]
     out = Explanation(node_id, kind, label or node_id, ties)
     settings = settings or ProximitySettings()
-    graph = proximity_graph(con, settings)
     entities = [
-        n
-        for (n,) in con.execute("SELECT node_id FROM nodes WHERE kind = 'entity'").fetchall()
-        if n in graph
+        n for (n,) in con.execute("SELECT node_id FROM nodes WHERE kind = 'entity'").fetchall()
     ]
-    if node_id not in graph or not entities:
+    if not entities:
+        return out
+    graph = proximity_graph(con, settings, entities)
+    if node_id not in graph:
         return out
     cost, paths = nx.multi_source_dijkstra(graph, entities, weight="cost")
     if node_id not in cost:
         return out
     path = tuple(reversed(paths[node_id]))
-    names = dict(
-        (n, (k, lab))
-        for n, k, lab in con.execute("SELECT node_id, kind, label FROM nodes").fetchall()
-    )
+    names = node_names(con, list(path))
     return Explanation(
         node_id,
         kind,

@@ -41,54 +41,21 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sever.home import Home
-from sever.tables.contracts import ACCOUNTS, HITS, PARTIES, TRANSACTIONS, Column, Contract
+from sever.tables.contracts import (
+    ACCOUNTS,
+    EMPLOYMENT,
+    HITS,
+    LOGINS,
+    PARTIES,
+    REGISTRY,
+    TRANSACTIONS,
+    Contract,
+)
 from sever.tables.engine import Engine
 from sever.tables.io import read_input
 
 GRAPH_FILE = "network/graph.duckdb"
 """Where the graph lives, under the home."""
-
-# Registry, HR and log-in contracts: read here until sever/tables holds them (issue 10 item 1).
-REGISTRY = Contract(
-    "registry",
-    key="company_id",
-    columns=(
-        Column("company_id", "text", True),
-        Column("name", "text", True),
-        Column("jurisdiction", "text"),
-        Column("incorporation_date", "date"),
-        Column("address", "text"),
-        Column("phone", "text"),
-        Column("email", "text"),
-        Column("directors", "text", help="JSON list of party ids"),
-        Column("owners", "text", help="JSON list of {owner_id, share}"),
-    ),
-)
-EMPLOYMENT = Contract(
-    "employment",
-    key="employee_id",
-    columns=(
-        Column("employee_id", "text", True),
-        Column("employer_id", "text", True),
-        Column("party_id", "text"),
-        Column("name", "text"),
-        Column("start_date", "date"),
-        Column("pay_account", "text"),
-        Column("laptop_ship_address", "text"),
-    ),
-)
-LOGINS = Contract(
-    "logins",
-    key=None,
-    columns=(
-        Column("employee_id", "text", True),
-        Column("ip", "text"),
-        Column("ip_country", "text"),
-        Column("device_id", "text"),
-        Column("session_hours", "number", low=0.0, high=24.0 * 366),
-        Column("remote_tool", "text"),
-    ),
-)
 
 CONTRACTS = {
     "registry": REGISTRY,
@@ -107,6 +74,15 @@ LONG_SESSION_HOURS = 12.0
 _OPTIONAL = {
     "parties": ("address", "phone", "email", "ip", "device_id", "directors", "owners"),
 }
+_USED = {
+    "parties": ("party_id", "schema", "name", "country", "incorporation_date"),
+    "accounts": ("account_id", "holder_id"),
+    "transactions": ("src_account", "dst_account", "amount"),
+    "hits": ("party_id", "entity_id", "score", "match"),
+}
+"""The contract columns the graph reads, where not all: a file is checked against its whole
+contract, but only these columns are copied into the build (at a million parties and ten million
+payments, copying unused text columns is most of the time)."""
 
 
 @dataclass(frozen=True)
@@ -225,6 +201,7 @@ def _build(
     try:
         con = ibis.duckdb.connect(str(temp))
         con.raw_sql("SET TimeZone = 'UTC'")
+        con.raw_sql("SET preserve_insertion_order = false")  # tables are read by key, not order
         engine = Engine("duckdb", con)
         for name, contract in CONTRACTS.items():
             (step or _quiet)(f"reading {name}")
@@ -253,9 +230,11 @@ def _quiet(_: str) -> None:
 def _load(engine: Engine, name: str, contract: Contract, path: Path | None) -> None:
     """The input as table ``in_NAME`` with every contract column (empty when not given)."""
     table_name = f"in_{name}"
-    wanted = [c.name for c in contract.columns] + list(_OPTIONAL.get(name, ()))
+    used = _USED.get(name, tuple(c.name for c in contract.columns))
+    wanted = list(used) + list(_OPTIONAL.get(name, ()))
     if path is None:
-        columns = ", ".join(f'CAST(NULL AS {_SQL[c.kind]}) AS "{c.name}"' for c in contract.columns)
+        kinds = {c.name: c.kind for c in contract.columns}
+        columns = ", ".join(f'CAST(NULL AS {_SQL[kinds[c]]}) AS "{c}"' for c in used)
         extra = "".join(f', CAST(NULL AS VARCHAR) AS "{c}"' for c in _OPTIONAL.get(name, ()))
         engine.con.raw_sql(f"CREATE TABLE {table_name} AS SELECT {columns}{extra} LIMIT 0")
         return
@@ -333,8 +312,7 @@ _STAGES: tuple[tuple[str, str], ...] = (
         CREATE TABLE edges AS
         SELECT src, dst, kind, via, share, CAST(NULL AS DOUBLE) AS amount,
                CAST(NULL AS BIGINT) AS count FROM officer_edges
-        UNION ALL SELECT src, dst, kind, via, NULL, NULL, count(*) FROM value_edges
-            GROUP BY ALL
+        UNION ALL SELECT src, dst, kind, via, NULL, NULL, NULL FROM value_edges
         UNION ALL SELECT employee_id, employer_id, 'employment', 'employer', NULL, NULL, NULL
             FROM in_employment
         UNION ALL SELECT party_id, employee_id, 'employment', 'identity', NULL, NULL, NULL

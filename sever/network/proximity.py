@@ -57,14 +57,20 @@ class Proximity:
 
 
 _EDGES = """
-WITH shared AS (
-    SELECT src, dst, kind, share, count(*) OVER (PARTITION BY dst) AS d FROM edges
-    WHERE kind IN ('address', 'phone', 'email', 'ip', 'device')
+WITH around AS (
+    SELECT e.src, e.dst, e.kind, e.share FROM edges e JOIN frontier f ON f.node_id = e.src
+    UNION ALL
+    SELECT e.src, e.dst, e.kind, e.share FROM edges e JOIN frontier f ON f.node_id = e.dst
+),
+value_use AS (
+    SELECT dst AS value, count(*) AS d FROM edges
+    WHERE dst IN (SELECT dst FROM around
+                  WHERE kind IN ('address', 'phone', 'email', 'ip', 'device'))
+    GROUP BY dst
 )
-SELECT src, dst, kind, share, NULL AS d FROM edges
-WHERE kind NOT IN ('address', 'phone', 'email', 'ip', 'device')
-UNION ALL
-SELECT src, dst, kind, share, d FROM shared WHERE d BETWEEN 2 AND ?
+SELECT DISTINCT a.src, a.dst, a.kind, a.share, u.d FROM around a
+LEFT JOIN value_use u ON u.value = a.dst
+WHERE a.kind NOT IN ('address', 'phone', 'email', 'ip', 'device') OR u.d BETWEEN 2 AND ?
 """
 
 
@@ -80,33 +86,55 @@ def _strength(kind: str, share: float | None, shared_by: int | None, s: Proximit
     )
 
 
-def proximity_graph(con: duckdb.DuckDBPyConnection, settings: ProximitySettings) -> nx.Graph:
-    """The graph with ``cost`` = -ln(strength) and ``kind`` on each edge (strongest kept)."""
+def proximity_graph(
+    con: duckdb.DuckDBPyConnection, settings: ProximitySettings, sources: list[str]
+) -> nx.Graph:
+    """The part of the graph within reach of ``sources``: every node whose strongest path from
+    one of them has risk at least ``least_risk``, with all its edges; ``cost`` = -ln(strength)
+    and ``kind`` on each edge (the strongest kept).
+
+    Grown ring by ring from the sources (the edges of newly reached nodes are read from the
+    graph's tables each time), so a graph of millions of payments is never loaded whole; the
+    distances within reach are exact, since a path within reach only passes nodes within reach.
+    """
     graph = nx.Graph()
-    for src, dst, kind, share, shared_by in con.execute(_EDGES, [settings.most_shared]).fetchall():
-        strength = _strength(kind, share, shared_by, settings)
-        if strength <= 0:
-            continue
-        cost = -math.log(min(strength, 1.0))
-        if graph.has_edge(src, dst) and graph[src][dst]["cost"] <= cost:
-            continue
-        graph.add_edge(src, dst, cost=cost, kind=kind, strength=strength)
+    graph.add_nodes_from(sources)
+    cutoff = -math.log(settings.least_risk)
+    expanded: set[str] = set()
+    frontier = list(sources)
+    while frontier:
+        expanded.update(frontier)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE frontier AS SELECT unnest(?::VARCHAR[]) AS node_id",
+            [frontier],
+        )
+        for src, dst, kind, share, shared_by in con.execute(
+            _EDGES, [settings.most_shared]
+        ).fetchall():
+            strength = _strength(kind, share, shared_by, settings)
+            if strength <= 0:
+                continue
+            cost = -math.log(min(strength, 1.0))
+            if graph.has_edge(src, dst) and graph[src][dst]["cost"] <= cost:
+                continue
+            graph.add_edge(src, dst, cost=cost, kind=kind, strength=strength)
+        reached = nx.multi_source_dijkstra_path_length(graph, sources, cutoff=cutoff, weight="cost")
+        frontier = sorted(set(reached) - expanded)
     return graph
 
 
 def nearest_listed(con: duckdb.DuckDBPyConnection, settings: ProximitySettings) -> list[Proximity]:
     """Every person or company whose strongest path to a listed entity has risk at least
     ``least_risk``, riskiest first."""
-    graph = proximity_graph(con, settings)
-    nodes = dict(
-        (n, (k, label))
-        for n, k, label in con.execute("SELECT node_id, kind, label FROM nodes").fetchall()
-    )
-    entities = [n for n, (k, _) in nodes.items() if k == "entity" and n in graph]
+    entities = [
+        n for (n,) in con.execute("SELECT node_id FROM nodes WHERE kind = 'entity'").fetchall()
+    ]
     if not entities:
         return []
+    graph = proximity_graph(con, settings, entities)
     cutoff = -math.log(settings.least_risk)
     cost, paths = nx.multi_source_dijkstra(graph, entities, cutoff=cutoff, weight="cost")
+    nodes = node_names(con, list(cost))
     found = []
     for node, distance in cost.items():
         kind, label = nodes.get(node, ("party", node))
@@ -119,6 +147,17 @@ def nearest_listed(con: duckdb.DuckDBPyConnection, settings: ProximitySettings) 
             )
         )
     return sorted(found, key=lambda p: (-p.risk, p.node_id))
+
+
+def node_names(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Kind and label of each of ``ids`` that the graph holds."""
+    return {
+        n: (k, label)
+        for n, k, label in con.execute(
+            "SELECT node_id, kind, label FROM nodes WHERE node_id IN (SELECT unnest(?::VARCHAR[]))",
+            [ids],
+        ).fetchall()
+    }
 
 
 def path_words(graph: nx.Graph, nodes: dict[str, tuple[str, str]], path: tuple[str, ...]) -> tuple:

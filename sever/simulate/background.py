@@ -244,19 +244,28 @@ INTRAGROUP_PURPOSES = ("dividend", "management fee", "intercompany loan", "cost 
 
 def _intragroup(rng: np.random.Generator, world: World, n: int) -> Draw:
     """Payments between a group company and its parent, often across borders and to offshore
-    holdings: dividends and fees up, loans down.
+    holdings: dividends and fees up, loans down; and invoices between related companies
+    (subsidiaries of one parent, companies of one owner, tenants of one office), in circles.
 
-    Imitates ``ownership_50pct`` and ``front_company`` (money moving along an ownership chain)."""
-    pairs = world.groups.get("child", np.zeros(0, dtype=np.int64))
-    if not len(pairs):
+    Imitates ``ownership_50pct`` and ``front_company`` (money moving along an ownership chain
+    and round companies that share officers and addresses)."""
+    empty = np.zeros(0, dtype=np.int64)
+    first = np.concatenate([world.groups.get("child", empty), world.groups.get("peer_src", empty)])
+    second = np.concatenate(
+        [world.groups.get("parent", empty), world.groups.get("peer_dst", empty)]
+    )
+    if not len(first):
         return _supplier(rng, world, n)
-    pick = rng.integers(0, len(pairs), n)
-    child, parent = world.groups["child"][pick], world.groups["parent"][pick]
+    pick = rng.integers(0, len(first), n)
+    child, parent = first[pick], second[pick]
     purpose = np.asarray(INTRAGROUP_PURPOSES, dtype=object)[
         rng.integers(0, len(INTRAGROUP_PURPOSES), n)
     ]
     down = purpose == "intercompany loan"
     src, dst = np.where(down, parent, child), np.where(down, child, parent)
+    peer = pick >= len(world.groups.get("child", empty))
+    src[peer], dst[peer] = child[peer], parent[peer]
+    purpose[peer] = _invoice(rng, int(peer.sum())) + ": " + _goods(rng, world, dst[peer])
     return src, dst, _pareto(rng, 15_000.0, 1.2, n), purpose
 
 

@@ -202,7 +202,10 @@ class ChainBook:
 class World:
     """The legitimate cast, plus sampling populations for activity and for planted schemes.
 
-    ``groups`` pairs each group company's account with its parent's (``child``, ``parent``);
+    ``groups`` pairs the accounts of related companies that pay each other: a group company and
+    its parent (``child``, ``parent``) and companies that trade with a related company
+    (``peer_src``, ``peer_dst``: group subsidiaries in a ring, the companies of one owner in a
+    ring, tenants of one shared office);
     ``payroll_funding`` lists which client funds which payroll agency and its share (``agency``,
     ``client``, ``share``); ``lookalikes`` names the accounts of each legitimate look-alike kind
     (see ``LOOKALIKES``).
@@ -313,10 +316,46 @@ def _primary(accounts: Accounts) -> np.ndarray:
 
 
 def _group_accounts(parties: dict[str, np.ndarray], accounts: Accounts) -> dict[str, np.ndarray]:
-    """The accounts of group companies and of their parents (dividends, fees and loans)."""
+    """The accounts of group companies and of their parents (dividends, fees and loans), and of
+    related companies that invoice each other (``peer_src`` pays ``peer_dst``)."""
     primary = _primary(accounts)
     child = np.flatnonzero(parties["group_parent"] >= 0)
-    return {"child": primary[child], "parent": primary[parties["group_parent"][child]]}
+    src, dst = _peer_pairs(parties)
+    return {
+        "child": primary[child],
+        "parent": primary[parties["group_parent"][child]],
+        "peer_src": primary[src],
+        "peer_dst": primary[dst],
+    }
+
+
+def _rings(members: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each member pays the next member of the same key, the last the first (a circle)."""
+    order = np.lexsort((members, keys))
+    members, keys = members[order], keys[order]
+    src, dst = [], []
+    for key in np.unique(keys):
+        ring = members[keys == key]
+        if len(ring) >= 2:
+            src.append(ring)
+            dst.append(np.roll(ring, -1))
+    empty = np.zeros(0, dtype=np.int64)
+    return np.concatenate(src or [empty]), np.concatenate(dst or [empty])
+
+
+def _peer_pairs(parties: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Related companies that invoice each other, in circles: the subsidiaries of one parent,
+    the companies of one owner (``family``) and some tenants of one shared office
+    (``tenant_ring``).
+
+    Imitates ``front_company``: money going round companies tied by officers and addresses."""
+    parent, family, ring = parties["group_parent"], parties["family"], parties["tenant_ring"]
+    parts = [
+        _rings(np.flatnonzero(parent >= 0), parent[parent >= 0]),
+        _rings(np.flatnonzero(family >= 0), family[family >= 0]),
+        _rings(np.flatnonzero(ring >= 0), ring[ring >= 0]),
+    ]
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 AGENCY_CLIENTS = (2, 12)
@@ -353,6 +392,7 @@ LOOKALIKES = {
     "marketplace": "gather_scatter",
     "cash_retailer": "structuring",
     "company_group": "ownership_50pct",
+    "family_group": "front_company",
     "shared_office": "front_company",
     "travelling_remote_worker": "laptop_farm",
     "corporate_vpn_user": "laptop_farm",
@@ -379,6 +419,7 @@ def _lookalikes(world: World) -> dict[str, np.ndarray]:
         if "cash_retail" in world.pops
         else np.zeros(0, dtype=np.int64),
         "company_group": np.flatnonzero(group[holder_of]),
+        "family_group": np.flatnonzero(parties["family"][holder_of] >= 0),
         "shared_office": np.flatnonzero(parties["office"][holder_of] >= 0),
         "travelling_remote_worker": staff["person_account"][staff["travels"]],
         "corporate_vpn_user": staff["person_account"][staff["vpn_ip"] != None],  # noqa: E711
@@ -487,7 +528,7 @@ def _parties(
 
     start = day_number(params.start)
     birth = start - rng.integers(19 * 365, 80 * 365, n)
-    incorporated = start - (365 * (1 + rng.pareto(0.8, n))).astype(np.int64).clip(30, 365 * 60)
+    incorporated = start - (365 * rng.pareto(0.8, n)).astype(np.int64).clip(30, 365 * 60)
     ids = hex_ids("P", params.seed, "party", np.arange(n))
     address = names.addresses(rng, country)
     phone = names.phones(rng, country)
@@ -500,6 +541,9 @@ def _parties(
     directors, owners = _governance(rng, ids, country, n_persons, n, secretary)
     parent = _groups(rng, ids, country, party_type, industry, directors, owners)
     _group_offices(params, parent, address, phone)
+    family = _families(params, ids, party_type, parent, office, directors, owners, address, phone)
+    incorporated = _formed_together(params, family, incorporated)
+    tenant_ring = _tenant_rings(params, office)
     ip = np.where(is_person, ips(rng, country), None)
     device = np.where(is_person, hex_ids("D", params.seed, "device", np.arange(n)), None)
     household = _households(params, country[:n_persons], address, ip, device)
@@ -512,7 +556,7 @@ def _parties(
         "country": country,
         "address": address,
         "phone": phone,
-        "email": names.emails(rng, name),
+        "email": _shared_emails(params, parent, family, names.emails(rng, name)),
         "registration_number": np.where(
             is_person, None, hex_ids("", params.seed, "registration", np.arange(n))
         ),
@@ -525,6 +569,8 @@ def _parties(
         "industry": industry,
         "office": office,
         "group_parent": parent,
+        "family": family,
+        "tenant_ring": tenant_ring,
         "household": household,
     }
 
@@ -729,6 +775,132 @@ def _group_offices(
     address[at_head] = address[parent[at_head]]
     same_phone = child[rng.random(len(child)) < GROUP_PHONE_SHARE]
     phone[same_phone] = phone[parent[same_phone]]
+
+
+FAMILY_SHARE = 0.06
+"""Share of ordinary companies outside corporate groups that belong to an owner-managed family
+of companies: one person owns and directs two to four companies (an operating company, a
+property company, a trading arm), often at one address, which invoice each other."""
+FAMILY_SIZE = (2, 4)
+FAMILY_ADDRESS_SHARE = 0.7
+"""Share of a family's other companies registered at its first company's address."""
+FAMILY_PHONE_SHARE = 0.3
+"""Share of a family's other companies that give its first company's phone number."""
+FAMILY_BATCH_SHARE = 0.4
+"""Share of families whose companies were formed within weeks of each other (set up together)."""
+
+
+def _families(
+    params: SimulationParams,
+    ids: np.ndarray,
+    party_type: np.ndarray,
+    parent: np.ndarray,
+    office: np.ndarray,
+    directors: np.ndarray,
+    owners: np.ndarray,
+    address: np.ndarray,
+    phone: np.ndarray,
+) -> np.ndarray:
+    """Owner-managed families of companies, in place: the first company's main owner becomes
+    owner (wholly or by a majority) and director of the others, which often share its address and
+    phone. Returns each party's family number (-1: none).
+
+    Imitates ``front_company``: companies tied by one person and one address that pay each other;
+    groups of companies owned by a person and not through a holding company."""
+    rng = rng_for(params.seed, "families")
+    n = len(ids)
+    family = np.full(n, -1, dtype=np.int64)
+    ordinary = np.isin(party_type, ("company", "employer", "merchant"))
+    free = np.flatnonzero(ordinary & (parent < 0) & ~np.isin(np.arange(n), parent) & (office < 0))
+    chosen = rng.permutation(free[rng.random(len(free)) < FAMILY_SHARE])
+    sizes = rng.integers(FAMILY_SIZE[0], FAMILY_SIZE[1] + 1, len(chosen))
+    cursor = 0
+    for number, size in enumerate(sizes):
+        members = chosen[cursor : cursor + int(size)]
+        cursor += int(size)
+        if len(members) < 2:
+            break
+        family[members] = number
+        head = int(members[0])
+        person = json.loads(owners[head])[0]["owner_id"]
+        for member in members[1:]:
+            share = 1.0 if rng.random() < 0.6 else float(rng.uniform(0.51, 0.9))
+            others = [o["owner_id"] for o in json.loads(owners[member]) if o["owner_id"] != person]
+            holders = [person] + ([] if share >= 1.0 else others[:1])
+            owners[member] = json.dumps(
+                _holders(holders, np.array([share, 1.0 - share][: len(holders)]))
+            )
+            directors[member] = json.dumps(
+                list(dict.fromkeys([person, *json.loads(directors[member])]))[:2]
+            )
+            if rng.random() < FAMILY_ADDRESS_SHARE:
+                address[member] = address[head]
+            if rng.random() < FAMILY_PHONE_SHARE:
+                phone[member] = phone[head]
+    return family
+
+
+def _formed_together(
+    params: SimulationParams, family: np.ndarray, incorporated: np.ndarray
+) -> np.ndarray:
+    """Some families' companies formed within weeks of the first (set up in one go)."""
+    rng = rng_for(params.seed, "family-formation")
+    out = incorporated.copy()
+    for number in np.unique(family[family >= 0]):
+        if rng.random() >= FAMILY_BATCH_SHARE:
+            continue
+        members = np.flatnonzero(family == number)
+        out[members] = out[members[0]] - rng.integers(0, 60, len(members))
+    return out
+
+
+GROUP_EMAIL_SHARE = 0.15
+"""Share of group subsidiaries that give their parent's e-mail address (a group mailbox)."""
+FAMILY_EMAIL_SHARE = 0.25
+"""Share of a family's companies that give one mailbox of the family."""
+
+
+def _shared_emails(
+    params: SimulationParams, parent: np.ndarray, family: np.ndarray, email: np.ndarray
+) -> np.ndarray:
+    """E-mail addresses with group and family mailboxes shared, in place.
+
+    Imitates ``front_company``: companies that give each other's e-mail address."""
+    rng = rng_for(params.seed, "shared-mailboxes")
+    child = np.flatnonzero(parent >= 0)
+    mailbox = child[rng.random(len(child)) < GROUP_EMAIL_SHARE]
+    email[mailbox] = email[parent[mailbox]]
+    members = np.flatnonzero(family >= 0)
+    first = {}
+    for index in members:
+        first.setdefault(int(family[index]), int(index))
+    for index in members[rng.random(len(members)) < FAMILY_EMAIL_SHARE]:
+        email[index] = email[first[int(family[index])]]
+    return email
+
+
+TENANT_TRADE_SHARE = 0.15
+"""Share of the companies at a shared office (a co-working space, a registered agent) that
+invoice other tenants of the same office, in small circles of two to four."""
+
+
+def _tenant_rings(params: SimulationParams, office: np.ndarray) -> np.ndarray:
+    """Which tenants trade with each other: a ring number per company (-1: none).
+
+    Imitates ``front_company``: companies at one address paying each other."""
+    rng = rng_for(params.seed, "tenant-trade")
+    ring = np.full(len(office), -1, dtype=np.int64)
+    number = 0
+    for place in np.unique(office[office >= 0]):
+        here = np.flatnonzero(office == place)
+        trading = rng.permutation(here[rng.random(len(here)) < TENANT_TRADE_SHARE])
+        cursor = 0
+        while len(trading) - cursor >= 2:
+            size = min(int(rng.integers(2, 5)), len(trading) - cursor)
+            ring[trading[cursor : cursor + size]] = number
+            number += 1
+            cursor += size
+    return ring
 
 
 NEW_ACCOUNT_SHARE = 0.08

@@ -444,3 +444,49 @@ def _rows_of(path: str | Path | None, column: str, value: object) -> list[int]:
         return []
     mask = pc.equal(pc.utf8_trim_whitespace(found.cast("string")), str(value).strip())
     return [int(i) + 1 for i in pc.indices_nonzero(mask).to_pylist()[:5]]
+
+
+# -- registries, HR records and log-ins (read by `sever network build`) ------------------------
+
+REGISTRY = Contract(
+    "registry",
+    key="company_id",
+    columns=(
+        Column("company_id", "text", True, "the company's id in the registry"),
+        Column("name", "text", True),
+        Column("jurisdiction", "text", help="ISO 3166 alpha-2 country of incorporation"),
+        Column("incorporation_date", "date", help="the day it was formed"),
+        Column("address", "text"),
+        Column("phone", "text"),
+        Column("email", "text"),
+        Column("directors", "text", help="JSON list of party ids (or of {id, name})"),
+        Column("owners", "text", help="JSON list of {owner_id, share 0-1, name?, schema?}"),
+    ),
+)
+"""A company registry, one company per row (FtM JSON lines are read by
+:mod:`sever.tables.registry` too)."""
+EMPLOYMENT = Contract(
+    "employment",
+    key="employee_id",
+    columns=(
+        Column("employee_id", "text", True, "one HR record"),
+        Column("employer_id", "text", True, "the employing company"),
+        Column("party_id", "text", help="the person the record is for"),
+        Column("name", "text"),
+        Column("start_date", "date"),
+        Column("pay_account", "text", help="the account the salary goes to"),
+        Column("laptop_ship_address", "text", help="where the company laptop was shipped"),
+    ),
+)
+LOGINS = Contract(
+    "logins",
+    key=None,
+    columns=(
+        Column("employee_id", "text", True, "the HR record that logged in"),
+        Column("ip", "text"),
+        Column("ip_country", "text", help="ISO 3166 alpha-2 country of the IP address"),
+        Column("device_id", "text"),
+        Column("session_hours", "number", help="length of the session", low=0.0, high=24.0 * 366),
+        Column("remote_tool", "text", help="remote-access tool seen (anydesk, rdp…), or empty"),
+    ),
+)

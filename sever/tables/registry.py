@@ -31,14 +31,14 @@ from followthemoney.exc import InvalidData
 
 from sever.errors import InputError
 from sever.network.ownership import Stake
+from sever.tables.contracts import REGISTRY
 from sever.tables.csv_input import CsvReader
 from sever.tables.text_input import read_text
 
 FORMATS = ("registry", "ftm")
 PARTY_SCHEMATA = ("Company", "Organization", "LegalEntity", "Person")
 LINK_SCHEMATA = ("Ownership", "Directorship")
-REGISTRY_REQUIRED = ("company_id", "name")
-REGISTRY_OPTIONAL = ("jurisdiction", "incorporation_date", "address", "phone", "email")
+REGISTRY_REQUIRED = REGISTRY.required
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%?\s*$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 

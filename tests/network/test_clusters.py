@@ -38,7 +38,21 @@ def test_the_front_cluster_is_raised_with_its_ties_in_words(con) -> None:
     assert "share phone +85220000001 (shared by 2 companies)" in alert.explanation
     assert "screened as list entry ofac-9999" in alert.explanation
     signs = [r.observed for r in alert.reasons if r.label == "sign of a front"]
-    assert any("payments between members" in s for s in signs)
+    assert "3 of 3 companies formed together recently" in signs
+    assert not any("payments between members" in s for s in signs), (
+        "one nominee owns all three: their payments are within one control, like a family's"
+    )
+
+
+def test_payments_count_only_between_members_not_under_one_control(con) -> None:
+    front = next(c for c in find_clusters(con, ClusterSettings()) if "F1" in c.companies)
+    assert front.internal_payments == 0
+    con.execute(
+        "CREATE TEMP TABLE edges AS SELECT * REPLACE (CASE WHEN src = 'N1' AND dst = 'F2' "
+        "THEN 'N2' ELSE src END AS src) FROM main.edges"
+    )
+    split = next(c for c in find_clusters(con, ClusterSettings()) if "F1" in c.companies)
+    assert split.internal_payments > 0, "F2 owned apart from F1 and F3: their payments count"
 
 
 def test_registered_agent_clients_and_a_corporate_group_are_not_raised(con) -> None:
@@ -49,12 +63,12 @@ def test_registered_agent_clients_and_a_corporate_group_are_not_raised(con) -> N
     assert not raised & set(tiny_network.GROUP)
 
 
-def test_a_group_at_its_head_office_is_clustered_but_its_own_payments_raise_nothing(con) -> None:
+def test_a_declared_group_at_its_head_office_is_not_clustered(con) -> None:
     clusters = find_clusters(con, ClusterSettings())
-    group = [c for c in clusters if set(c.companies) == set(tiny_network.GROUP)]
-    assert group, "subsidiaries giving the parent's phone are tied"
-    assert group[0].internal_payments == 0, "a parent funding its subsidiaries is expected"
-    assert not cluster_alerts(group)
+    clustered = {c for cluster in clusters for c in cluster.companies}
+    assert not clustered & set(tiny_network.GROUP), (
+        "subsidiaries giving the parent's phone are a declared group, not a hidden tie"
+    )
 
 
 def test_a_stricter_pair_weight_drops_weak_ties(con) -> None:

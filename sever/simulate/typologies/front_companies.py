@@ -29,13 +29,71 @@ def _front(plant: Plant, role: str, party_role: str, **where: str) -> AccountRef
     return plant.recruit(role, "company", party_role=party_role, **where)
 
 
+MONEY_PATTERNS = {"circle": 0.35, "pairs": 0.15, "through_outsider": 0.25, "end_user_only": 0.25}
+"""How a front cluster's money moves, and how often: round all members in a circle; between a
+few members; from member to an outside intermediary and on to the next member (no member pays
+another directly); or from each member to the end user only."""
+CONTACT_SHARE = 0.7
+"""Share of clusters whose members copy contact details from each other (the rest share only a
+nominee director)."""
+NOMINEE_OWNER_SHARE = 0.5
+"""Share of clusters where the nominee also takes over the shares (else the owners stay)."""
+BATCH_SHARE = 0.5
+"""Share of clusters formed together shortly before the period (the rest are older companies
+taken over)."""
+
+
+def _money_pattern(plant: Plant) -> str:
+    names_ = list(MONEY_PATTERNS)
+    weights = [MONEY_PATTERNS[name] for name in names_]
+    return names_[int(plant.rng.choice(len(names_), p=weights))]
+
+
+def _formed_in_batch(plant: Plant, companies: list[AccountRef]) -> list[int]:
+    """Incorporation days of companies formed together: within six weeks of a day up to two
+    years before the period."""
+    batch = plant.world.first_day - int(plant.rng.integers(30, 730))
+    return [batch - int(plant.rng.integers(0, 45)) for _ in companies]
+
+
+def _move_money(
+    plant: Plant, pattern: str, companies: list[AccountRef], end_user: AccountRef
+) -> None:
+    """The cluster's payments in ``pattern``, then some members pay the end user."""
+    when = plant.start_second(30)
+    amount = plant.amount(plant.scheme.flow_usd)
+    count = len(companies)
+    hops: list[tuple[AccountRef, AccountRef]] = []
+    if pattern == "circle":
+        hops = list(zip(companies, [*companies[1:], companies[0]], strict=True))
+    elif pattern == "pairs":
+        for _ in range(max(1, count - 1)):
+            a, b = plant.rng.choice(count, 2, replace=False)
+            hops.append((companies[int(a)], companies[int(b)]))
+    elif pattern == "through_outsider":
+        outsider = _front(plant, "intermediary_account", "intermediary", near=companies[0].country)
+        for src, dst in zip(companies, [*companies[1:], companies[0]], strict=True):
+            hops += [(src, outsider), (outsider, dst)]
+    for src, dst in hops:
+        when = plant.pay(src, dst, amount, "layering", earliest=plant.later(when, 6, 72))
+        amount *= plant.rng.uniform(0.96, 0.995)
+    payers = [c for c in companies if plant.rng.random() < 0.8] or companies[:1]
+    for src in payers:
+        when = plant.pay(
+            src, end_user, amount / count, "payment_to_end_user", earliest=plant.later(when, 2, 48)
+        )
+
+
 @typology("front_company", "front_companies", expected_tx=14)
 def front_company(plant: Plant) -> None:
-    """Companies tied by nominee directors and shared addresses, phones or e-mails pay in circles.
+    """Companies tied by nominee directors and often shared addresses, phones or e-mails.
 
-    The structure varies: one or two nominees; each company copies one to three contact details
-    from an earlier member (a chain, a star or a tree), so a detail is often shared more than
-    once and two members may share several."""
+    The structure varies: one or two nominees, who may take over the shares too; most clusters
+    copy one to three contact details from an earlier member (a chain, a star or a tree), the
+    rest share only a nominee; about half were formed together shortly before the period, the
+    rest are older companies taken over; money goes round in a circle, between a few members,
+    through an outside intermediary or only out to the end user. At ``easy`` difficulty every
+    cluster has the textbook shape: shared contacts, formed together, money in a circle."""
     count = max(2, plant.count(plant.scheme.front_companies))
     nominees = [
         plant.recruit(
@@ -51,14 +109,20 @@ def front_company(plant: Plant) -> None:
         _front(plant, "front_company_account", "front_company", near=first.country)
         for _ in range(count - 1)
     ]
+    textbook = plant.world.params.difficulty == "easy"  # the blatant shape: all signs at once
+    contacts = textbook or plant.rng.random() < CONTACT_SHARE
+    takes_shares = textbook or plant.rng.random() < NOMINEE_OWNER_SHARE
+    batch = textbook or plant.rng.random() < BATCH_SHARE
+    formed = _formed_in_batch(plant, companies) if batch else []
     shared: list[str] = []
     for index, company in enumerate(companies):
         nominee = nominees[int(plant.rng.integers(0, len(nominees)))]
-        changes: dict[str, object] = {
-            "directors": [nominee.holder_id],
-            "owners": [{"owner_id": nominee.holder_id, "share": 1.0}],
-        }
-        if index:
+        changes: dict[str, object] = {"directors": [nominee.holder_id]}
+        if takes_shares:
+            changes["owners"] = [{"owner_id": nominee.holder_id, "share": 1.0}]
+        if formed:
+            changes["incorporation_date"] = formed[index]
+        if index and contacts:
             source = companies[int(plant.rng.integers(0, index))]
             picked = plant.rng.permutation(len(CONTACTS))[: int(plant.rng.integers(1, 4))]
             for trait in sorted(CONTACTS[int(i)] for i in picked):
@@ -66,19 +130,15 @@ def front_company(plant: Plant) -> None:
                 shared.append(trait)
         plant.update_party(company, **changes)
     end_user = _front(plant, "end_user_account", "dprk_end_user", country="CN")
-    when = plant.start_second(30)
-    amount = plant.amount(plant.scheme.flow_usd)
-    for src, dst in zip(companies, [*companies[1:], companies[0]], strict=True):
-        when = plant.pay(src, dst, amount, "layering", earliest=plant.later(when, 6, 72))
-        amount *= plant.rng.uniform(0.96, 0.995)
-    for src in companies:
-        when = plant.pay(
-            src, end_user, amount / count, "payment_to_end_user", earliest=plant.later(when, 2, 48)
-        )
+    pattern = "circle" if textbook else _money_pattern(plant)
+    _move_money(plant, pattern, companies, end_user)
     plant.params.update(
         companies=count,
         nominee_directors=[nominee.holder_id for nominee in nominees],
         shared=sorted(set(shared)),
+        money=pattern,
+        formed_together=batch,
+        nominee_owns=takes_shares,
     )
 
 
