@@ -17,7 +17,6 @@ from sever.network.clusters import ClusterSettings, cluster_alerts, find_cluster
 from sever.network.farms import FarmSettings, farm_alerts, find_farms
 from sever.network.graph import GraphSources, build_graph, open_graph, world_files
 from sever.screen import ScreenOptions, load_index
-from sever.tables.registry import read_registry
 
 NETWORK_TYPOLOGIES = ("front_company", "laptop_farm", "ownership_50pct")
 """The typologies only the network stage can find (monitoring sees payments, not structure)."""
@@ -38,10 +37,9 @@ def find_networks(home: Home, world: Path, hits: Path, alerts: Path) -> tuple[di
             for account in alert.accounts
         }
         farms = farm_alerts(find_farms(con, FarmSettings()), FarmSettings(), flagged)
+        blocked = find_blocked(con, load_index(home), ScreenOptions(scope="default")).alerts()
     finally:
         con.close()
-    registry = read_registry(world / "registry.parquet", "registry")
-    blocked = find_blocked(registry, load_index(home), ScreenOptions(scope="default")).alerts()
     findings = [*fronts, *farms, *blocked]
     write_findings(findings, world / "network.parquet")
     console.print(

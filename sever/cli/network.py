@@ -21,12 +21,13 @@ app = typer.Typer(
 @app.command("blocked")
 def blocked_command(
     registry: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--registry",
-            help="Company registry: the registry table (CSV/Parquet) or FtM JSON lines.",
+            help="Company registry: the registry table (CSV/Parquet) or FtM JSON lines, read "
+            "into a graph of its own (default: the home's graph from `sever network build`).",
         ),
-    ],
+    ] = None,
     fmt: Annotated[
         str | None,
         typer.Option(
@@ -49,6 +50,9 @@ def blocked_command(
         Path | None,
         typer.Option("--alerts", help="Write ownership_50pct findings (.csv, .parquet, .jsonl)."),
     ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Cores that screen the owners' names (1-256).")
+    ] = 1,
     home: Annotated[
         Path | None,
         typer.Option("--home", help="sever home directory (default: $SEVER_HOME or ~/.sever)."),
@@ -59,10 +63,16 @@ def blocked_command(
 ) -> None:
     """Entities blocked by OFAC's 50 % rule: owners matched to the lists, shares summed.
 
+    Reads the ownership stakes of the home's graph (`sever network build`), or of --registry.
+
     \b
+      sever network blocked --alerts findings.jsonl --workers 2
       sever network blocked --registry registry.ftm.jsonl --format ftm
       sever network blocked --registry registry.csv --alerts findings.jsonl --json
     """
+    import tempfile
+
+    import duckdb
     import pyarrow as pa
 
     from sever.alerts import write_findings
@@ -71,10 +81,10 @@ def blocked_command(
     from sever.home import Home
     from sever.lists import ensure_loaded
     from sever.network.blocked import find_blocked
+    from sever.network.graph import GRAPH_FILE, GraphSources, open_graph, write_graph
     from sever.screen import ScreenOptions, load_index
     from sever.tables.atomic import check_output_path
     from sever.tables.io import RECORD_SUFFIXES, write_records
-    from sever.tables.registry import read_registry
 
     with user_errors():
         resolved = Home.resolve(home)
@@ -85,19 +95,32 @@ def blocked_command(
                         path, "unknown output type; use .parquet, .csv or .jsonl", field=option
                     )
                 check_output_path(path)
-        suffixes = "".join(registry.suffixes).lower()
-        chosen = fmt or ("ftm" if suffixes.endswith((".jsonl", ".ndjson", ".ftm")) else "registry")
-        parsed = read_registry(registry, chosen)
-        ensure_loaded(resolved)
-        index = load_index(resolved)
-        known = ["default", "dprk", *index.datasets]
-        if dataset not in known:
-            raise InputError(
-                None,
-                f"{dataset!r} is not loaded; use one of: {', '.join(known)}",
-                field="--dataset",
-            )
-        report = find_blocked(parsed, index, ScreenOptions(scope=dataset))
+        if not 1 <= workers <= 256:
+            raise InputError(None, f"must be between 1 and 256, not {workers}", field="--workers")
+        with tempfile.TemporaryDirectory(prefix="sever-blocked-") as scratch:
+            if registry is None:
+                con = open_graph(resolved)
+            else:
+                graph = Path(scratch) / "graph.duckdb"
+                write_graph(graph, GraphSources({"registry": registry}, registry_format=fmt))
+                con = duckdb.connect(str(graph), read_only=True)
+            with con:
+                ensure_loaded(resolved)
+                index = load_index(resolved)
+                known = ["default", "dprk", *index.datasets]
+                if dataset not in known:
+                    raise InputError(
+                        None,
+                        f"{dataset!r} is not loaded; use one of: {', '.join(known)}",
+                        field="--dataset",
+                    )
+                report = find_blocked(
+                    con,
+                    index,
+                    ScreenOptions(scope=dataset),
+                    source=registry or resolved.root / GRAPH_FILE,
+                    workers=workers,
+                )
         if out is not None:
             columns = [("entity", pa.string()), ("label", pa.string()), ("status", pa.string())]
             columns += [("share", pa.float64()), ("round", pa.int64()), ("arithmetic", pa.string())]

@@ -1,7 +1,9 @@
 """``sever network blocked``: a registry's companies blocked by OFAC's 50 % rule.
 
-The registry's parties are linked to list entities by the screening matcher
-(:mod:`sever.network.resolve`); the linked parties are the blocked persons the rule starts from
+The rule reads the ownership stakes and the parties' names from the network graph
+(``sever network build``, :mod:`sever.network.graph`), so a registry is read one way only. The
+owners are linked to list entities by the screening matcher (:mod:`sever.network.resolve`),
+each distinct name once; the linked owners are the blocked persons the rule starts from
 (:mod:`sever.network.ownership`). Each entity found blocked, or left for review because a blocked
 owner's share is not stated, becomes a finding of typology ``ownership_50pct`` whose explanation
 walks the chain back to the listed owners, in words.
@@ -9,15 +11,24 @@ walks the chain back to the listed owners, in words.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from sever.alerts import Alert, Reason, Subject, alert_id
-from sever.network.ownership import THRESHOLD, Outcome, Verdict, apply_50_percent_rule, percent
-from sever.network.resolve import ListLink, link_to_lists
+from sever.errors import SeverError
+from sever.network.ownership import (
+    THRESHOLD,
+    Outcome,
+    Stake,
+    Verdict,
+    apply_50_percent_rule,
+    percent,
+)
+from sever.network.resolve import ListLink, Named, link_to_lists
 from sever.screen import ScreeningIndex, ScreenOptions
-from sever.tables.registry import Registry
 
 RULE_ID = "ofac_50pct"
 TYPOLOGY = "ownership_50pct"
@@ -27,16 +38,20 @@ TYPOLOGY = "ownership_50pct"
 class BlockedReport:
     """The rule's outcome on one registry, with the list links it started from."""
 
-    registry: Registry
+    source: Path | None
+    """What was read: the registry file, or the graph."""
     links: dict[str, list[ListLink]]
     outcome: Outcome
     listed: dict[str, str] = field(default_factory=dict)
+    parties: int = 0
+    """Parties named by a stake, as owner or asset."""
+    stakes: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "registry": str(self.registry.path),
-            "parties": len(self.registry.parties),
-            "stakes": len(self.registry.stakes),
+            "source": str(self.source) if self.source else None,
+            "parties": self.parties,
+            "stakes": self.stakes,
             "listed_owners": [link.to_dict() for links in self.links.values() for link in links],
             **self.outcome.to_dict(),
         }
@@ -120,14 +135,44 @@ class BlockedReport:
         )
 
 
+_SCHEMA = {"person": "Person", "company": "Company"}
+"""The FtM schema a node of the graph is screened as (any other kind: ``LegalEntity``)."""
+
+
 def find_blocked(
-    registry: Registry, index: ScreeningIndex, options: ScreenOptions
+    con: duckdb.DuckDBPyConnection,
+    index: ScreeningIndex,
+    options: ScreenOptions,
+    *,
+    source: Path | None = None,
+    workers: int = 1,
 ) -> BlockedReport:
-    """Link the registry's parties to the lists, then apply the 50 % rule from the linked ones."""
-    owners = {stake.owner for stake in registry.stakes}
-    parties = [registry.parties[party_id] for party_id in sorted(owners)]
-    links = link_to_lists(index, parties, options)
-    listed = {party_id: registry.label(party_id) for party_id in links}
-    labels: Mapping[str, str] = {pid: registry.label(pid) for pid in registry.parties}
-    outcome = apply_50_percent_rule(registry.stakes, listed, labels)
-    return BlockedReport(registry, links, outcome, listed)
+    """Link the graph's owners to the lists, then apply the 50 % rule from the linked ones."""
+    tables = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
+    if "stakes" not in tables:
+        raise SeverError("the network graph has no ownership stakes; run `sever network build`")
+    stakes = [
+        Stake(owner, asset, share, start, end, stated or "")
+        for owner, asset, share, start, end, stated in con.execute(
+            'SELECT owner, asset, share, "start", "end", source FROM stakes ORDER BY asset, owner'
+        ).fetchall()
+    ]
+    described = con.execute(
+        """
+        WITH named AS (SELECT owner AS id, true AS owns FROM stakes
+                       UNION ALL SELECT asset, false FROM stakes)
+        SELECT n.node_id, n.kind, n.label, n.country, bool_or(m.owns)
+        FROM nodes n JOIN named m ON m.id = n.node_id
+        GROUP BY ALL
+        """
+    ).fetchall()
+    labels = {node: label or node for node, _, label, _, _ in described}
+    owners = [
+        Named(node, label, _SCHEMA.get(kind, "LegalEntity"), country)
+        for node, kind, label, country, owns in described
+        if owns and label and label != node
+    ]
+    links = link_to_lists(index, owners, options, workers)
+    listed = {party: labels[party] for party in links}
+    outcome = apply_50_percent_rule(stakes, listed, labels)
+    return BlockedReport(source, links, outcome, listed, len(labels), len(stakes))

@@ -21,6 +21,11 @@ Tables (plain columns, so the same queries run through Ibis on DuckDB or Spark):
   to payee, summed: ``amount`` and ``count``) and ``list_link`` (party to list entity).
 - ``logins(employee_id, logins, remote_tool_logins, foreign_logins, long_sessions,
   login_countries, residence)``: one row per employee who logged in.
+- ``stakes(owner, asset, share, start, end, source)``: every ownership stake as the registry
+  states it, before the ``ownership`` edges fold repeats together: the dates a stake starts and
+  ends (FtM ``Ownership``) and where it was read, for OFAC's 50 % rule (``sever network
+  blocked``). An owner the registry names only inside ``owners`` (``{"owner_id", "name",
+  "schema"}``) is a node labelled with that name (``person`` when its schema is ``Person``).
 
 A shared value is a node of its own, so an address shared by 500 companies is 500 edges, not
 125,000 pairs; analyses weigh each shared value by how many use it.
@@ -40,7 +45,9 @@ import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sever.errors import InputError
 from sever.home import Home
+from sever.network.registry_cells import check_registry_cells
 from sever.tables.contracts import (
     ACCOUNTS,
     EMPLOYMENT,
@@ -90,6 +97,9 @@ class GraphSources:
     """The files a graph is built from; any may be missing."""
 
     files: dict[str, Path] = field(default_factory=dict)
+    registry_format: str | None = None
+    """``ftm`` or ``registry``; by default FtM JSON lines when the registry's name ends in one
+    of :data:`FTM_SUFFIXES`."""
 
     def __post_init__(self) -> None:
         unknown = set(self.files) - set(CONTRACTS)
@@ -135,26 +145,54 @@ def build_graph(
 ) -> GraphSummary:
     """Build the graph from ``sources`` and put it in place atomically; ``step`` is told the
     name of each stage as it starts (for a progress bar)."""
-    target = graph_path(home)
+    return write_graph(graph_path(home), sources, step)
+
+
+def write_graph(
+    target: Path, sources: GraphSources, step: Callable[[str], None] | None = None
+) -> GraphSummary:
+    """Build the graph from ``sources`` into the file ``target``, atomically."""
     temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     temp.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix=".ftm-", dir=target.parent) as scratch:
-        files = _ftm_registry_as_tables(dict(sources.files), Path(scratch))
+        files = _ftm_registry_as_tables(dict(sources.files), Path(scratch), sources.registry_format)
         return _build(target, temp, files, step)
 
 
-def _ftm_registry_as_tables(files: dict[str, Path], scratch: Path) -> dict[str, Path]:
-    """An FtM registry (read by :func:`sever.tables.registry.read_registry`) as a registry table
+def _ftm_registry_as_tables(
+    files: dict[str, Path], scratch: Path, fmt: str | None
+) -> dict[str, Path]:
+    """An FtM registry (read by :func:`sever.tables.registry.read_ftm`) as a registry table
     of its organisations and, unless parties are given, a parties table of its people."""
-    registry = files.get("registry")
-    if registry is None or not registry.name.lower().endswith(FTM_SUFFIXES):
-        return files
-    from sever.tables.registry import read_registry
+    from sever.tables.registry import FORMATS, read_ftm
 
-    parsed = read_registry(registry, "ftm")
+    registry = files.get("registry")
+    if registry is None:
+        return files
+    chosen = fmt or ("ftm" if registry.name.lower().endswith(FTM_SUFFIXES) else "registry")
+    if chosen not in FORMATS:
+        raise InputError(
+            None,
+            f"{chosen!r} is not a registry format; use one of: {', '.join(FORMATS)}",
+            field="--format",
+        )
+    if chosen == "registry":
+        return files
+    parsed = read_ftm(registry)
     owners: dict[str, list[dict[str, object]]] = {}
     for stake in parsed.stakes:
-        owners.setdefault(stake.asset, []).append({"owner_id": stake.owner, "share": stake.share})
+        owner = parsed.parties[stake.owner]
+        owners.setdefault(stake.asset, []).append(
+            {
+                "owner_id": stake.owner,
+                "share": stake.share,
+                "name": owner.caption if owner.has("name") else None,
+                "schema": owner.schema.name,
+                "start": stake.start.isoformat() if stake.start else None,
+                "end": stake.end.isoformat() if stake.end else None,
+                "source": stake.source,
+            }
+        )
     directors: dict[str, list[str]] = {}
     for link in parsed.directorships:
         directors.setdefault(link.organization, []).append(link.director)
@@ -207,6 +245,8 @@ def _build(
             (step or _quiet)(f"reading {name}")
             _load(engine, name, contract, files.get(name))
         raw = con.con
+        if "registry" in files:
+            check_registry_cells(raw, files["registry"])
         for stage, sql in _STAGES:
             (step or _quiet)(stage)
             raw.execute(sql)
@@ -248,7 +288,10 @@ def _load(engine: Engine, name: str, contract: Contract, path: Path | None) -> N
 _SQL = {"text": "VARCHAR", "number": "DOUBLE", "time": "TIMESTAMPTZ", "date": "DATE"}
 _SQL["flag"] = "BOOLEAN"
 
-_OWNERS = '\'[{"owner_id": "VARCHAR", "share": "DOUBLE"}]\''
+_OWNERS = (
+    '\'[{"owner_id": "VARCHAR", "id": "VARCHAR", "share": "DOUBLE", "name": "VARCHAR", '
+    '"schema": "VARCHAR", "start": "VARCHAR", "end": "VARCHAR", "source": "VARCHAR"}]\''
+)
 
 _STAGES: tuple[tuple[str, str], ...] = (
     (
@@ -256,20 +299,37 @@ _STAGES: tuple[tuple[str, str], ...] = (
         f"""
         CREATE TABLE holders AS
         SELECT company_id AS node_id, directors, owners, address, phone, email,
-               CAST(NULL AS VARCHAR) AS ip, CAST(NULL AS VARCHAR) AS device_id
+               CAST(NULL AS VARCHAR) AS ip, CAST(NULL AS VARCHAR) AS device_id, true AS registered
         FROM in_registry
         UNION ALL
-        SELECT party_id, directors, owners, address, phone, email, ip, device_id FROM in_parties;
+        SELECT party_id, directors, owners, address, phone, email, ip, device_id, false
+        FROM in_parties;
+
+        CREATE TABLE stated_owners AS
+        SELECT coalesce(o.owner_id, o.id) AS owner, h.node_id AS asset, o.share AS share,
+               try_cast(o."start" AS DATE) AS "start", try_cast(o."end" AS DATE) AS "end",
+               o.source AS source, o.name AS name, o.schema AS schema
+        FROM holders h, unnest(from_json(h.owners, {_OWNERS})) AS t(o)
+        WHERE json_valid(h.owners) AND coalesce(o.owner_id, o.id) IS NOT NULL
+          -- a company both in the registry and among the parties: the registry's stakes
+          AND (h.registered OR h.node_id NOT IN (SELECT company_id FROM in_registry));
+
+        CREATE TABLE stakes AS
+        SELECT owner, asset, share, "start", "end", source FROM stated_owners;
 
         CREATE TABLE officer_edges AS
-        SELECT DISTINCT o.owner_id AS src, h.node_id AS dst, 'ownership' AS kind,
-               'registry' AS via, o.share AS share
-        FROM holders h, unnest(from_json(h.owners, {_OWNERS})) AS t(o)
-        WHERE json_valid(h.owners) AND o.owner_id IS NOT NULL
+        SELECT DISTINCT owner AS src, asset AS dst, 'ownership' AS kind,
+               'registry' AS via, share FROM stakes
         UNION ALL
-        SELECT DISTINCT d AS src, h.node_id AS dst, 'directorship', 'registry', NULL
-        FROM holders h, unnest(from_json(h.directors, '["VARCHAR"]')) AS t(d)
-        WHERE json_valid(h.directors) AND d IS NOT NULL;
+        SELECT DISTINCT src, dst, 'directorship', 'registry', NULL
+        FROM (
+            SELECT h.node_id AS dst,
+                   CASE WHEN json_type(d) = 'OBJECT'
+                        THEN coalesce(d ->> 'id', d ->> 'director_id') ELSE d ->> '$' END AS src
+            FROM holders h, unnest(from_json(h.directors, '["JSON"]')) AS t(d)
+            WHERE json_valid(h.directors)
+        )
+        WHERE src IS NOT NULL;
         """,
     ),
     (
@@ -345,6 +405,9 @@ _STAGES: tuple[tuple[str, str], ...] = (
             UNION ALL
             SELECT DISTINCT entity_id, 'entity', entity_id, NULL, NULL, 0 FROM in_hits
             WHERE "match"
+            UNION ALL
+            SELECT owner, CASE WHEN schema = 'Person' THEN 'person' ELSE 'party' END, name,
+                   NULL, NULL, 3 FROM stated_owners WHERE name IS NOT NULL
         ),
         best AS (
             SELECT node_id, arg_min(kind, rank) AS kind, arg_min(label, rank) AS label,
@@ -364,6 +427,7 @@ _STAGES: tuple[tuple[str, str], ...] = (
                     ELSE n.node_id END,
                NULL, NULL
         FROM named n ANTI JOIN best b ON b.node_id = n.node_id;
+        DROP TABLE stated_owners;
         """,
     ),
     (

@@ -7,12 +7,14 @@ import json
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from sever.errors import InputError
-from sever.tables.registry import read_registry
+from sever.network.graph import GraphSources, write_graph
+from sever.tables.registry import read_ftm
 
 
 def ftm(tmp_path: Path, *lines: object) -> Path:
@@ -47,7 +49,7 @@ def test_ftm_parties_stakes_and_directors(tmp_path: Path) -> None:
             "properties": {"director": ["p"], "organization": ["a"]},
         },
     )
-    registry = read_registry(path, "ftm")
+    registry = read_ftm(path)
     assert registry.label("a") == "Amber Ltd"
     first, second = registry.stakes
     assert (first.owner, first.asset, first.share) == ("p", "a", 0.125)
@@ -78,7 +80,7 @@ def test_ftm_faults_name_file_row_and_field(
 ) -> None:
     path = ftm(tmp_path, company("a", "Amber Ltd"), line)
     with pytest.raises(InputError) as caught:
-        read_registry(path, "ftm")
+        read_ftm(path)
     error = caught.value
     assert (error.path, error.row, error.field) == (str(path), row, field)
     assert words in error.message
@@ -105,53 +107,77 @@ ROWS = [
 ]
 
 
+def graph_of(path: Path, fmt: str | None = None) -> duckdb.DuckDBPyConnection:
+    """The graph built from one registry file, in memory."""
+    target = path.with_name("graph.duckdb")
+    write_graph(target, GraphSources({"registry": path}, registry_format=fmt))
+    return duckdb.connect(str(target), read_only=True)
+
+
 def test_the_registry_table_with_owners_and_directors(tmp_path: Path) -> None:
     path = tmp_path / "registry.csv"
     with open(path, "w", newline="", encoding="utf-8") as handle:
         handle.write(HEADER + "\n")
-        csv.writer(handle).writerows(ROWS)
-    registry = read_registry(path)
-    assert registry.label("p9") == "Korea Mining Development Trading Corp."
-    assert registry.parties["p9"].schema.name == "LegalEntity"
-    assert registry.parties["c1"].get("jurisdiction") == ["hk"]
-    assert [(s.owner, s.asset, s.share) for s in registry.stakes] == [
-        ("p9", "c1", 0.3),
-        ("c2", "c1", None),
-    ]
-    assert [(d.director, d.organization) for d in registry.directorships] == [("p1", "c1")]
-    assert registry.parties["p1"].schema.name == "Person"
+        csv.writer(handle, lineterminator="\n").writerows(ROWS)
+    con = graph_of(path)
+    found = con.execute("SELECT node_id, kind, label FROM nodes").fetchall()
+    nodes = {node: (kind, label) for node, kind, label in found}
+    assert nodes["p9"] == ("party", "Korea Mining Development Trading Corp.")
+    assert nodes["c1"] == ("company", "Amber Harbour Ltd")
+    stakes = con.execute("SELECT owner, asset, share FROM stakes ORDER BY owner").fetchall()
+    assert stakes == [("c2", "c1", None), ("p9", "c1", 0.3)]
+    directors = con.execute("SELECT src, dst FROM edges WHERE kind = 'directorship'").fetchall()
+    assert directors == [("p1", "c1")]
 
 
-def test_the_registry_table_from_parquet(tmp_path: Path) -> None:
+def test_the_registry_table_from_parquet_with_director_objects(tmp_path: Path) -> None:
     path = tmp_path / "registry.parquet"
     owners = json.dumps([{"owner_id": "c2", "share": 0.6}])
+    directors = json.dumps([{"id": "p1", "name": "Kim Chol"}, "p2"])
     pq.write_table(
-        pa.table({"company_id": ["c1", "c2"], "name": ["A", "B"], "owners": [owners, None]}), path
+        pa.table(
+            {
+                "company_id": ["c1", "c2"],
+                "name": ["A", "B"],
+                "owners": [owners, None],
+                "directors": [directors, None],
+            }
+        ),
+        path,
     )
-    registry = read_registry(path)
-    assert [(s.owner, s.asset, s.share) for s in registry.stakes] == [("c2", "c1", 0.6)]
+    con = graph_of(path)
+    assert con.execute("SELECT owner, asset, share FROM stakes").fetchall() == [("c2", "c1", 0.6)]
+    directors_found = con.execute(
+        "SELECT src FROM edges WHERE kind = 'directorship' ORDER BY src"
+    ).fetchall()
+    assert directors_found == [("p1",), ("p2",)]
 
 
 @pytest.mark.parametrize(
-    ("owners", "words"),
+    ("column", "cell", "words"),
     [
-        ("[{", "not JSON"),
-        ('{"owner_id": "x"}', "JSON list"),
-        ('[{"share": 0.5}]', "without an id"),
-        ('[{"owner_id": "x", "share": "half"}]', "fraction"),
-        ('[{"owner_id": "x", "share": -0.1}]', "fraction"),
-        ('[{"owner_id": "x", "share": true}]', "fraction"),
-        ('[{"owner_id": "x", "schema": "Vessel"}]', "Vessel"),
+        ("owners", "[{", "not JSON"),
+        ("owners", '{"owner_id": "x"}', "JSON list"),
+        ("owners", '["x"]', "must be an object"),
+        ("owners", '[{"share": 0.5}]', "without an id"),
+        ("owners", '[{"owner_id": "x", "share": "half"}]', "fraction"),
+        ("owners", '[{"owner_id": "x", "share": -0.1}]', "fraction"),
+        ("owners", '[{"owner_id": "x", "share": true}]', "fraction"),
+        ("owners", '[{"owner_id": "x", "schema": "Vessel"}]', "Vessel"),
+        ("directors", "[1]", "an id or an object"),
+        ("directors", '[{"name": "Kim"}]', "without an id"),
     ],
 )
 def test_registry_table_faults_name_the_row_and_field(
-    tmp_path: Path, owners: str, words: str
+    tmp_path: Path, column: str, cell: str, words: str
 ) -> None:
     path = tmp_path / "registry.parquet"
-    pq.write_table(pa.table({"company_id": ["c1"], "name": ["A"], "owners": [owners]}), path)
+    pq.write_table(
+        pa.table({"company_id": ["c0", "c1"], "name": ["Z", "A"], column: ["[]", cell]}), path
+    )
     with pytest.raises(InputError) as caught:
-        read_registry(path)
-    assert (caught.value.row, caught.value.field) == (1, "owners")
+        graph_of(path)
+    assert (caught.value.row, caught.value.field) == (2, column)
     assert words in caught.value.message
 
 
@@ -159,15 +185,33 @@ def test_registry_table_requires_ids_and_names_once(tmp_path: Path) -> None:
     path = tmp_path / "registry.csv"
     path.write_text("company_id,name\nc1,A\nc1,B\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        read_registry(path)
-    assert (caught.value.row, caught.value.field) == (3, "company_id")
+        graph_of(path)
+    assert (caught.value.row, caught.value.field) == (2, "company_id")
     path.write_text("company_id\nc1\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        read_registry(path)
+        graph_of(path)
     assert "name" in str(caught.value)
 
 
 def test_an_unknown_format_names_the_option(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("company_id,name\nc1,A\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        read_registry(tmp_path / "x.csv", "excel")
+        graph_of(path, "excel")
     assert str(caught.value).startswith("--format:")
+
+
+def test_a_company_in_the_registry_and_among_the_parties_has_its_stakes_once(
+    tmp_path: Path,
+) -> None:
+    owners = json.dumps([{"owner_id": "p9", "share": 0.3}])
+    registry, parties = tmp_path / "registry.parquet", tmp_path / "parties.parquet"
+    pq.write_table(pa.table({"company_id": ["c1"], "name": ["A"], "owners": [owners]}), registry)
+    pq.write_table(
+        pa.table({"party_id": ["c1"], "schema": ["Company"], "name": ["A"], "owners": [owners]}),
+        parties,
+    )
+    target = tmp_path / "graph.duckdb"
+    write_graph(target, GraphSources({"registry": registry, "parties": parties}))
+    con = duckdb.connect(str(target), read_only=True)
+    assert con.execute("SELECT owner, asset, share FROM stakes").fetchall() == [("p9", "c1", 0.3)]

@@ -188,3 +188,78 @@ def test_registry_table_against_one_list_with_verdicts_written(loaded_home, tmp_
     result = CliRunner().invoke(app, [*args, "--dataset", "nope"])
     assert result.exit_code == 2
     assert "--dataset: 'nope' is not loaded" in result.output
+
+
+def test_blocked_reads_the_graph_that_network_build_wrote(loaded_home, tmp_path):  # type: ignore[no-untyped-def]
+    registry = write_registry(tmp_path / "registry.ftm.jsonl")
+    home = ["--home", str(loaded_home.root)]
+    built = CliRunner().invoke(app, ["network", "build", "--registry", str(registry), *home])
+    assert built.exit_code == 0, built.output
+    result = CliRunner().invoke(app, ["network", "blocked", *home, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["source"].endswith("graph.duckdb")
+    assert (report["parties"], report["stakes"]) == (7, 7)
+    verdicts = {v["entity"]: v["status"] for v in report["verdicts"]}
+    assert verdicts == {
+        "a": "blocked",
+        "b": "blocked",
+        "c": "not blocked",
+        "d": "blocked",
+        "e": "not blocked",
+    }
+    assert verdicts_of(report)["d"] == f"Blue Lantern Shipping Ltd 25 % + {L1} 25 % = 50 % ≥ 50 %"
+
+
+def verdicts_of(report: dict) -> dict[str, str]:
+    return {v["entity"]: v["arithmetic"] for v in report["verdicts"]}
+
+
+def test_blocked_without_a_graph_or_registry_says_to_build(home):  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(app, ["network", "blocked", "--home", str(home.root)])
+    assert result.exit_code == 2
+    assert "run `sever network build` first" in result.output.replace("\n", " ")
+
+
+def test_a_stake_that_ended_is_reported_through_the_graph(loaded_home, tmp_path):  # type: ignore[no-untyped-def]
+    lines = [
+        {"id": "l1", "schema": "Company", "properties": {"name": [L1]}},
+        {"id": "a", "schema": "Company", "properties": {"name": ["Amber Harbour Trading Ltd"]}},
+        {
+            "id": "o1",
+            "schema": "Ownership",
+            "properties": {
+                "owner": ["l1"],
+                "asset": ["a"],
+                "percentage": ["90"],
+                "endDate": ["2019-06"],
+            },
+        },
+    ]
+    registry = tmp_path / "ended.jsonl"
+    registry.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    args = ["network", "blocked", "--registry", str(registry), "--home", str(loaded_home.root)]
+    result = CliRunner().invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["verdicts"] == []
+    [problem] = report["problems"]
+    assert problem["kind"] == "ended"
+    assert "ended 2019-06-30 (ended.jsonl row 3)" in problem["message"]
+
+
+def test_owners_of_one_name_under_several_ids_are_each_linked(loaded_home, tmp_path):  # type: ignore[no-untyped-def]
+    registry = tmp_path / "registry.csv"
+    owners = json.dumps(
+        [
+            {"owner_id": "p9", "share": 0.25, "name": L2},
+            {"owner_id": "p10", "share": 0.25, "name": L2},
+        ]
+    ).replace('"', '""')
+    registry.write_text(f'company_id,name,owners\nc1,Amber Harbour Ltd,"{owners}"\n')
+    args = ["network", "blocked", "--registry", str(registry), "--home", str(loaded_home.root)]
+    result = CliRunner().invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {link["party"] for link in report["listed_owners"]} == {"p9", "p10"}
+    assert verdicts_of(report)["c1"] == f"{L2} 25 % + {L2} 25 % = 50 % ≥ 50 %"
