@@ -19,13 +19,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import heapq
-import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from followthemoney import EntityProxy, model
 
 from sever.entities import Snapshot, Store
@@ -114,7 +114,7 @@ class Record:
     def data(self) -> dict[str, Any]:
         """The entity as an FtM dict: ``id``, ``schema``, ``properties``."""
         if self._data is None:
-            self._data = json.loads(self.raw)
+            self._data = orjson.loads(self.raw)
         return self._data
 
     def proxy(self) -> EntityProxy:
@@ -239,11 +239,13 @@ class ScreeningIndex:
     def _coverage(self, keys: set[str], query_weight: float, entry: Entry) -> float:
         """How much of the entry's best-covered name the query shares (Dice over key weights)."""
         best = 0.0
+        weight_of = self.key_weights.__getitem__
         for name_keys, name_weight in entry.names:
             shared = keys & name_keys
             if shared:
-                cover = 2 * sum(map(self.key_weights.__getitem__, shared))
-                best = max(best, cover / (query_weight + name_weight))
+                cover = 2 * sum(map(weight_of, shared)) / (query_weight + name_weight)
+                if cover > best:
+                    best = cover
         return best
 
     def adjacent(self, entity_id: str) -> Iterator[Record]:

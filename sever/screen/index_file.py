@@ -84,14 +84,15 @@ class Packed(Generic[T]):
         return hash(self.get())
 
 
-def _public_fields(cls: type) -> list[dataclasses.Field]:
+@cache
+def _public_fields(cls: type) -> tuple[dataclasses.Field, ...]:
     """The fields written to disk: the ones passed to ``__init__`` that are not caches. Cache
     fields must come last, since the others are passed by position."""
     fields = [f for f in dataclasses.fields(cls) if f.init]
     public = [f for f in fields if not f.name.startswith("_")]
     if fields[: len(public)] != public:
         raise TypeError(f"{cls.__name__}: cache fields (_name) must come after the others")
-    return public
+    return tuple(public)
 
 
 def _encode_default(value: Any) -> Any:

@@ -156,6 +156,7 @@ def word_weight(token: str, legal: frozenset[str]) -> float:
     return 1.0
 
 
+@lru_cache(maxsize=1 << 17)
 def korean_spellings(token: str) -> frozenset[str]:
     """The readings of a word of a company name as Korean syllables, written out (jin-yong), from
     the index's table of listed words when the word is there."""

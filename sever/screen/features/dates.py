@@ -10,6 +10,7 @@ against, and a line of its own says so.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sever.screen.features import Observation
@@ -49,7 +50,21 @@ def implausible(value: str, today: date | None = None) -> str | None:
 
 def _usable(dates: tuple[str, ...]) -> tuple[str, ...]:
     """The dates of birth that may be someone's."""
+    if not dates or _all_plausible(dates):
+        return dates
     return tuple(d for d in dates if implausible(d) is None)
+
+
+_STARTED = date.today().isoformat()
+"""The day this process started: a date no later than it is no later than today either."""
+
+
+@lru_cache(maxsize=1 << 14)
+def _all_plausible(dates: tuple[str, ...]) -> bool:
+    """Every date is someone's: none before EARLIEST_BIRTH_YEAR, none after the day this process
+    started (so none in the future today). A pair's features ask this of the same dates a dozen
+    times; remembered, it spares asking the clock each time."""
+    return all(d <= _STARTED[: len(d)] and int(d[:4]) >= EARLIEST_BIRTH_YEAR for d in dates)
 
 
 def birth_date_ignored(query: Prepared, candidate: Prepared) -> Observation | None:

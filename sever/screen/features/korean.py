@@ -208,20 +208,40 @@ def key_text(key: SyllableKey) -> str:
     return "".join(key)
 
 
+def _by_first_letter(
+    spellings: tuple[tuple[str, str], ...],
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """For each first letter, the spellings that may start with it, in their order; under '' the
+    empty spellings alone (for any other letter and the end of a word). The syllable reader
+    tries only these: trying every spelling at every letter was most of the index build."""
+    letters = {written[:1] for written, _ in spellings} | {""}
+    return {letter: tuple(s for s in spellings if s[0][:1] in ("", letter)) for letter in letters}
+
+
+_INITIALS_AT = _by_first_letter(_LATIN_INITIALS)
+_VOWELS_AT = _by_first_letter(_LATIN_VOWELS)
+_FINALS_AT = _by_first_letter(_LATIN_FINALS)
+
+
+def _at(table: dict[str, tuple[tuple[str, str], ...]], text: str, start: int) -> tuple:
+    """The spellings of ``table`` that may start at ``start`` of ``text``."""
+    return table.get(text[start : start + 1], table[""])
+
+
 def _latin_syllables(text: str, start: int) -> list[tuple[SyllableKey, int]]:
     """Every Korean syllable that can be read at ``start`` of a romanised word, with its end."""
     found: list[tuple[SyllableKey, int]] = []
-    for spelling, initial in _LATIN_INITIALS:
+    for spelling, initial in _at(_INITIALS_AT, text, start):
         if not text.startswith(spelling, start):
             continue
         after_initial = start + len(spelling)
-        for vowel_spelling, vowel in _LATIN_VOWELS:
+        for vowel_spelling, vowel in _at(_VOWELS_AT, text, after_initial):
             if not text.startswith(vowel_spelling, after_initial):
                 continue
             after_vowel = after_initial + len(vowel_spelling)
             key_initial = _initial_rule(initial, vowel)
             found.append(((key_initial, vowel, ""), after_vowel))
-            for final_spelling, final in _LATIN_FINALS:
+            for final_spelling, final in _at(_FINALS_AT, text, after_vowel):
                 if text.startswith(final_spelling, after_vowel):
                     found.append(((key_initial, vowel, final), after_vowel + len(final_spelling)))
     return found
@@ -385,6 +405,7 @@ def syllable_similarity(a: SyllableKey, b: SyllableKey) -> float:
     return 0.0
 
 
+@lru_cache(maxsize=1 << 16)
 def strip_marks(text: str) -> str:
     """Lower-case ASCII letters of a romanised word: breves, apostrophes and hyphens removed."""
     decomposed = unicodedata.normalize("NFKD", text.lower())

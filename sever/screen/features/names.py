@@ -253,6 +253,7 @@ a word's hyphenated parts) one after the other: enough to find the first MAX_REA
 readings of any real name, and the same bound however many words a name has."""
 
 
+@lru_cache(maxsize=1 << 16)
 def _word_readings(word: str) -> tuple[tuple[SyllableKey, ...], ...]:
     """Korean readings of one romanised word, its hyphenated parts read one by one."""
     parts = [korean.strip_marks(p) for p in word.split("-") if korean.strip_marks(p)]
@@ -672,10 +673,13 @@ def chinese_names(query: tuple[str, ...], candidate: tuple[str, ...]) -> bool:
     """Both names are Chinese names in Latin letters: two or three words each, every word made of
     Mandarin syllables (Zhang Wenfei, CHANG Wen-Fu). There a syllable more, less or misspelled
     is another name."""
-    return all(
-        2 <= len(name) <= 3 and all(spelling.is_chinese_syllables(t) for t in name)
-        for name in (query, candidate)
-    )
+    return _chinese_name(query) and _chinese_name(candidate)
+
+
+@lru_cache(maxsize=1 << 16)
+def _chinese_name(name: tuple[str, ...]) -> bool:
+    """Two or three words, every one made of Mandarin syllables (see :func:`chinese_names`)."""
+    return 2 <= len(name) <= 3 and all(spelling.is_chinese_syllables(t) for t in name)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -691,18 +695,28 @@ def aligned_words(query: tuple[str, ...], candidate: tuple[str, ...]) -> Alignme
     return align_tokens(query, candidate, weight=_word_weight)
 
 
-def _fuzzy_pair_value(q: PreparedName, c: PreparedName, alignment: Alignment) -> float:
+def _fuzzy_pair_value(q: PreparedName, c: PreparedName) -> float:
     """The fuzzy value of one pair of names, capped at INITIALS_ONLY_CAP when either is one word
     and initials."""
-    value = alignment.score if chinese_names(q.tokens, c.tokens) else fuzzy_value(alignment)
-    if spelling.number_difference(q.tokens, c.tokens, alignment.pairs):
-        value = min(value, DIFFERENCE_CAP)
-    if extra_given_name(q.tokens, c.tokens, alignment) or own_name_missing(
-        q.tokens, c.tokens, alignment
-    ):
-        value = min(value, EXTRA_GIVEN_CAP)
+    value = _fuzzy_words_value(q.tokens, c.tokens)
     if q.initials_only or c.initials_only:
         return min(value, INITIALS_ONLY_CAP)
+    return value
+
+
+@lru_cache(maxsize=1 << 16)
+def _fuzzy_words_value(query: tuple[str, ...], candidate: tuple[str, ...]) -> float:
+    """The fuzzy value of the words of two names (see :func:`aligned_words`), capped where a
+    number differs or a given name is extra; kept, as the alignment is, for the next feature or
+    party that compares the same words."""
+    alignment = aligned_words(query, candidate)
+    value = alignment.score if chinese_names(query, candidate) else fuzzy_value(alignment)
+    if spelling.number_difference(query, candidate, alignment.pairs):
+        value = min(value, DIFFERENCE_CAP)
+    if extra_given_name(query, candidate, alignment) or own_name_missing(
+        query, candidate, alignment
+    ):
+        value = min(value, EXTRA_GIVEN_CAP)
     return value
 
 
@@ -717,10 +731,9 @@ def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
     for q, c in _pairs(query, candidate):
         if not q.marks & c.marks or not fuzzy_comparable(q, c):
             continue
-        alignment = aligned_words(q.tokens, c.tokens)
-        value = _fuzzy_pair_value(q, c, alignment)
+        value = _fuzzy_pair_value(q, c)
         if best is None or value > best[0]:
-            best = (value, q, c, alignment)
+            best = (value, q, c, aligned_words(q.tokens, c.tokens))
     if best is None or best[0] <= 0:
         return None
     value, q, c, alignment = best
@@ -754,7 +767,7 @@ def _agreement(q: PreparedName, c: PreparedName) -> float:
         return m.score if m is not None else 0.0
     if not fuzzy_comparable(q, c):
         return 0.0
-    return _fuzzy_pair_value(q, c, aligned_words(q.tokens, c.tokens))
+    return _fuzzy_pair_value(q, c)
 
 
 def name_commonness(query: Prepared, candidate: Prepared) -> Observation | None:

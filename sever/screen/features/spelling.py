@@ -250,10 +250,10 @@ def work_out_sound_key(word: str) -> str | None:
     if word[0] in "yw":  # a leading y or w is a consonant (Yusuf, Walid)
         text = word[0] + text[1:]
     text = squeeze(text)
-    consonants = squeeze("".join(ch for ch in text if ch not in _VOWELS))
+    consonants = squeeze(text.translate(_NO_VOWELS))
     if len(consonants) < 3:
         return None
-    groups = [m.group(0)[0] for m in _VOWEL_GROUP.finditer(text)]
+    groups = [g[0] for g in _VOWEL_GROUP.findall(text)]
     classes = "" if abjad else "".join("o" if g in "ou" else "a" for g in groups[:-1] or groups)
     return f"{classes}:{consonants}:{text[-1] in _VOWELS}"
 
@@ -372,7 +372,7 @@ def _join_keys(word: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-@lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=1 << 16)
 def _join_keys_of(tokens: tuple[str, ...]) -> frozenset[str]:
     """The join keys of every word of a name (a query's, asked for once per candidate)."""
     return frozenset(key for token in tokens for key in _join_keys(token))
@@ -390,18 +390,28 @@ def joined_runs(tokens: tuple[str, ...]) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=1 << 16)
+def _run_keys(tokens: tuple[str, ...]) -> frozenset[str]:
+    """The join keys of every run of words of a name that :func:`joined_as` may try joined."""
+    return frozenset(key for run in joined_runs(tokens) for key in _join_keys(run))
+
+
 def joined_as(tokens: tuple[str, ...], other_tokens: tuple[str, ...]) -> tuple[str, ...]:
     """Runs of two or three adjacent words joined where the joined word is a word of the other
     name (in Pinyin or Wade-Giles for Mandarin syllables)."""
     if len(tokens) < 2:
         return tokens
     other = _join_keys_of(other_tokens)
+    if _run_keys(tokens).isdisjoint(other):
+        return tokens  # no run of words joins into a word of the other name (most pairs)
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for size in JOINED_RUN:
+        for size in JOINED_RUN if tokens[i] not in other else ():
+            if i + size > len(tokens):
+                continue
             joined = "".join(tokens[i : i + size])
-            if i + size <= len(tokens) and tokens[i] not in other and _join_keys(joined) & other:
+            if _join_keys(joined) & other:
                 out.append(joined)
                 i += size
                 break

@@ -44,6 +44,8 @@ SURNAME_ENDINGS = ("ova", "eva", "ov", "ev", "ina", "in")
 def patronymic_against_surname(a: str, b: str) -> bool:
     """One word is a patronymic and the other the surname made from the same first name
     (Nikolaevna against Nikolaeva): different name parts, however alike they look."""
+    if len(a) <= 6 and len(b) <= 6:  # neither can be a patronymic
+        return False
     for one, other in ((a, b), (b, a)):
         if is_patronymic(one) and not is_patronymic(other) and other.endswith(SURNAME_ENDINGS):
             return True
@@ -71,9 +73,10 @@ def token_similarity(a: str, b: str) -> float:
     if patronymic_against_surname(a, b) or a.isdigit() or b.isdigit():
         return 0.0
     longest = max(len(a), len(b))
-    if spelling.squeeze(a) == spelling.squeeze(b):
+    facts_a, facts_b = _spelling_facts(a), _spelling_facts(b)
+    if facts_a[0] == facts_b[0]:
         return 1.0 - TYPO_COST / longest
-    if spelling.sound_alike(a, b) or spelling.same_mandarin(a, b) or spelling.vowels_left_out(a, b):
+    if _spelled_alike(a, b, facts_a, facts_b):
         return SPELLING_CREDIT
     allowed = 0 if longest < 4 else (1 if longest < 9 else 2)
     distance = OSA.distance(a, b, score_cutoff=allowed) if allowed else 1
@@ -82,6 +85,37 @@ def token_similarity(a: str, b: str) -> float:
     if longest < 4 and len(a) == len(b) and sorted(a) == sorted(b) and a[0] == b[0]:
         return 1.0 - TYPO_COST / longest  # two letters swapped in a short word (Ail, Ali)
     return 0.0
+
+
+_NO_VOWELS = str.maketrans("", "", "aeiou")
+
+
+@lru_cache(maxsize=1 << 17)
+def _spelling_facts(word: str) -> tuple[str, str | None, str | None, str, str]:
+    """What :func:`token_similarity` asks of each word of a pair, worked out once per word: the
+    word squeezed, the consonants of its sound key, its Mandarin syllables, its letters without
+    vowels, and those of its squeezed form as :func:`spelling.vowels_left_out` reads the longer
+    word. Most pairs of words differ in all of these, and are then told apart without the
+    spelling checks themselves (a query meets thousands of listed words it has never met)."""
+    long_form = spelling.squeeze(word.replace("ou", "u"))
+    return (
+        spelling.squeeze(word),
+        spelling.consonants_of(word),
+        spelling.mandarin_key(word),
+        word.translate(_NO_VOWELS),
+        long_form.translate(_NO_VOWELS),
+    )
+
+
+def _spelled_alike(a: str, b: str, facts_a: tuple, facts_b: tuple) -> bool:
+    """``spelling.sound_alike``, ``same_mandarin`` or ``vowels_left_out``, each asked only when
+    the words' facts allow it (each needs its key equal on both sides)."""
+    if facts_a[1] is not None and facts_a[1] == facts_b[1] and spelling.sound_alike(a, b):
+        return True
+    if facts_a[2] is not None and facts_a[2] == facts_b[2] and spelling.same_mandarin(a, b):
+        return True
+    short, long = (facts_a, facts_b) if len(a) < len(b) else (facts_b, facts_a)
+    return short[3] == long[4] and spelling.vowels_left_out(a, b)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -114,6 +148,8 @@ def align_tokens(
     pairs.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
+    weights_q = list(map(weight, query))
+    weights_c = list(map(weight, candidate))
     matched_q = matched_c = 0.0
     aligned: list[tuple[str, str, float]] = []
     for sim, i, j in pairs:
@@ -121,11 +157,11 @@ def align_tokens(
             continue
         used_q.add(i)
         used_c.add(j)
-        matched_q += sim * weight(query[i])
-        matched_c += sim * weight(candidate[j])
+        matched_q += sim * weights_q[i]
+        matched_c += sim * weights_c[j]
         aligned.append((query[i], candidate[j], sim))
-    total_q = sum(map(weight, query))
-    total_c = sum(map(weight, candidate))
+    total_q = sum(weights_q)
+    total_c = sum(weights_c)
     if not total_q or not total_c:
         return Alignment(0.0, 0.0, 0.0, aligned)
     dice = (matched_q + matched_c) / (total_q + total_c)
