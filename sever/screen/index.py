@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import heapq
+import math
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -195,7 +196,7 @@ class ScreeningIndex:
         pool = self._by_name_keys(keys, keep, exclude={e.id for e in chosen})
         if len(pool) <= min(at_least, limit - len(chosen)):
             return chosen + pool  # all of them are scored: no need to rank
-        query_weight = sum(map(self.weight, keys))
+        query_weight = math.fsum(map(self.weight, keys))
         scored = [(self._coverage(keys, query_weight, entry), entry) for entry in pool]
         scored.sort(key=lambda item: -item[0])
         for rank, (cover, entry) in enumerate(scored):
@@ -215,7 +216,9 @@ class ScreeningIndex:
         """Up to ``PRE_RANK`` entries kept by the filter, with the most key weight first."""
         weights: dict[int, float] = {}
         common: list[list[int]] = []
-        for key in keys:
+        # Keys in sorted order and exactly rounded sums: the ranking, its ties included, must not
+        # depend on the process's string-hash seed (a set's order does).
+        for key in sorted(keys):
             rows = self.postings.get(key)
             if not rows:
                 continue
@@ -243,7 +246,7 @@ class ScreeningIndex:
         for name_keys, name_weight in entry.names:
             shared = keys & name_keys
             if shared:
-                cover = 2 * sum(map(weight_of, shared)) / (query_weight + name_weight)
+                cover = 2 * math.fsum(map(weight_of, shared)) / (query_weight + name_weight)
                 if cover > best:
                     best = cover
         return best
