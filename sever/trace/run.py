@@ -38,7 +38,7 @@ from sever.trace.tags import ABSORBING, Tags
 from sever.trace.taint import DEFAULT_METHOD, METHODS, describe
 from sever.trace.taint.ledger import build_ledger
 from sever.trace.taint.propagate import Plan, propagate
-from sever.trace.transfers import Transfers
+from sever.trace.transfers import COLUMNS, Transfers
 
 DIRECTIONS = ("forward", "backward")
 
@@ -331,22 +331,7 @@ def _with_text(engine: Engine, table: ir.Table, frame: pd.DataFrame) -> pd.DataF
     return rows[list(FLOW_COLUMNS)]
 
 
-FLOW_COLUMNS = (
-    "row_id",
-    "tx_hash",
-    "seconds",
-    "block",
-    "log_index",
-    "src",
-    "dst",
-    "value",
-    "asset",
-    "src_key",
-    "dst_key",
-    "src_hops",
-    "src_begin",
-    "dst_stop",
-)
+FLOW_COLUMNS = (*COLUMNS, "src_hops", "src_begin", "dst_stop")
 """The columns of a carried transfer in :attr:`TraceResult.flows`, before what it carried."""
 
 
