@@ -14,7 +14,7 @@ from sever.cli.output import console
 from sever.home import Home
 from sever.network.blocked import find_blocked
 from sever.network.clusters import ClusterSettings, cluster_alerts, find_clusters
-from sever.network.farms import FarmSettings, farm_alerts, find_farms
+from sever.network.farms import FarmSettings, farm_alerts, find_farms, payroll_flagged
 from sever.network.graph import GraphSources, build_graph, open_graph, world_files
 from sever.screen import ScreenOptions, load_index
 
@@ -30,12 +30,7 @@ def find_networks(home: Home, world: Path, hits: Path, alerts: Path) -> tuple[di
     con = open_graph(home)
     try:
         fronts = cluster_alerts(find_clusters(con, ClusterSettings()))
-        flagged = {
-            account
-            for alert in read_findings(alerts)
-            if alert.typology == "it_worker_payroll"
-            for account in alert.accounts
-        }
+        flagged = payroll_flagged(read_findings(alerts))
         farms = farm_alerts(find_farms(con, FarmSettings()), FarmSettings(), flagged)
         blocked = find_blocked(con, load_index(home), ScreenOptions(scope="default")).alerts()
     finally:

@@ -308,7 +308,7 @@ def farms_command(
     from sever.alerts import read_findings, write_findings
     from sever.cli.output import console, emit, user_errors
     from sever.home import Home
-    from sever.network.farms import FarmSettings, farm_alerts, find_farms
+    from sever.network.farms import FarmSettings, farm_alerts, find_farms, payroll_flagged
     from sever.network.graph import open_graph
 
     with user_errors():
@@ -316,12 +316,7 @@ def farms_command(
             least_employees=int(_positive(least_employees, "--least-employees"))
         )
         con = open_graph(Home.resolve(home))
-        flagged = {
-            account
-            for alert in (read_findings(monitor_alerts) if monitor_alerts else [])
-            if alert.typology == "it_worker_payroll"
-            for account in alert.accounts
-        }
+        flagged = payroll_flagged(read_findings(monitor_alerts) if monitor_alerts else [])
         alerts = farm_alerts(find_farms(con, settings), settings, flagged)
         if out is not None:
             write_findings(alerts, out, raw=raw)

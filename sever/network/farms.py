@@ -10,6 +10,7 @@ tools, log-in countries that contradict the stated residence, sessions left open
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import duckdb
@@ -169,6 +170,17 @@ def is_suspect(farm: Farm, settings: FarmSettings) -> bool:
         len(farm.employees) >= settings.least_employees
         or farm.remote_share >= settings.remote_share
     )
+
+
+def payroll_flagged(alerts: Iterable[Alert]) -> set[str]:
+    """The pay accounts that ``monitor`` raised ``it_worker_payroll`` alerts on (payroll
+    forwarding): what :func:`farm_alerts` takes as ``flagged``."""
+    return {
+        account
+        for alert in alerts
+        if alert.typology == "it_worker_payroll"
+        for account in alert.accounts
+    }
 
 
 def farm_alerts(

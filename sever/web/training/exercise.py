@@ -189,19 +189,14 @@ def _network(world: Path, alerts: Sequence[Alert]) -> list[Alert]:
     """Front-company clusters and laptop farms, from a graph built in the world's own home (the
     instance's graph is left alone)."""
     from sever.network.clusters import ClusterSettings, cluster_alerts, find_clusters
-    from sever.network.farms import FarmSettings, farm_alerts, find_farms
+    from sever.network.farms import FarmSettings, farm_alerts, find_farms, payroll_flagged
     from sever.network.graph import GraphSources, build_graph, open_graph, world_files
 
     own = Home.resolve(world / "home")
     build_graph(own, GraphSources(world_files(world)))
     con = open_graph(own)
     try:
-        flagged = {
-            account
-            for alert in alerts
-            if alert.typology == "it_worker_payroll"
-            for account in alert.accounts
-        }
+        flagged = payroll_flagged(alerts)
         return [
             *cluster_alerts(find_clusters(con, ClusterSettings())),
             *farm_alerts(find_farms(con, FarmSettings()), FarmSettings(), flagged),
