@@ -63,6 +63,7 @@ ACCESS: dict[str, str] = {
     # -- web app: training mode (instructors are reviewers)
     "GET /ui/training": "viewer",
     "POST /ui/training/exercises": "reviewer",
+    "POST /ui/training/{exercise_id}/prepare": "reviewer",
     "GET /ui/training/{exercise_id}": "viewer",
     "POST /ui/training/{exercise_id}/start": "viewer",
     "GET /ui/training/{exercise_id}/findings/{finding}": "viewer",

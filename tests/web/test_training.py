@@ -3,7 +3,11 @@ labels, a score against the ground truth, and the instructor's class table."""
 
 from __future__ import annotations
 
+import html
 import re
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -20,8 +24,9 @@ from sever.cases.store import CaseStore
 from sever.serve.app import create_app
 from sever.simulate import SimulationParams, simulate
 from sever.web.training import ExerciseSettings, create_exercise, load_exercise
-from sever.web.training.exercise import Truth
+from sever.web.training.exercise import INTERRUPTED, Truth
 from sever.web.training.models import Attempt
+from sever.web.training.models import Exercise as TrainingExercise
 from sever.web.training.red_flags import red_flags
 from tests.cases.findings import account_alert
 from tests.web.conftest import WebHome, make_home
@@ -208,6 +213,45 @@ def test_an_instructor_creates_an_exercise_that_gets_ready(
     csrf = log_in(client, exercise.web.keys["analyst"])
     bad = client.post("/ui/training/exercises", data=form | {"csrf": csrf})
     assert bad.status_code == 403
+
+
+def test_an_exercise_orphaned_by_a_server_stop_fails_and_can_be_prepared_again(
+    client: TestClient, exercise: Exercise
+) -> None:
+    """A server stopped half-way through preparing leaves the exercise ``preparing``, named for a
+    process that no longer runs: the list shows it failed as interrupted, and the instructor
+    prepares it again from its settings."""
+    store = CaseStore.open(exercise.web.home)
+    try:
+        settings = ExerciseSettings("Stopped mid-way", size=5_000, typologies=("fan_out",))
+        orphan = create_exercise(store, INSTRUCTOR, settings)
+        dead = subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        with store.write(INSTRUCTOR) as writer:
+            row = writer.session.get(TrainingExercise, orphan)
+            row.message = f"preparing in process {dead.stdout.strip()} on {socket.gethostname()}"
+    finally:
+        store.close()
+    csrf = log_in(client, exercise.web.keys["viewer"])
+    assert "interrupted" not in client.get("/ui/training").text  # a trainee's visit changes nothing
+    csrf = log_in(client, exercise.web.keys["reviewer"])
+    page = client.get("/ui/training").text
+    assert re.search(r"<td>Stopped mid-way</td><td class=\"status\">failed", page), page
+    assert INTERRUPTED in html.unescape(page)
+    again = f"/ui/training/{orphan}/prepare"
+    assert client.post(again, data={"csrf": csrf}).status_code == 303
+    for _ in range(600):
+        page = client.get("/ui/training").text
+        row = re.search(r"<td>Stopped mid-way</td><td class=\"status\">(\w+)", page)
+        if row and row.group(1) != "preparing":
+            break
+        time.sleep(0.2)
+    assert row and row.group(1) == "ready", page
+    assert client.post(again, data={"csrf": csrf}).status_code == 409  # ready: nothing to redo
 
 
 def test_a_finding_belongs_to_the_scheme_of_its_payments_before_that_of_its_accounts() -> None:

@@ -170,6 +170,7 @@ def test_the_list_changes_show_the_diff_and_the_rescreening_it_caused(
         ingest_hits(store, Actor("ada", "admin"), [hit], "delta-hits.csv")
     finally:
         store.close()
+    assert 'href="/ui/lists/changes"' in client.get("/ui/lists").text
     overview = client.get("/ui/lists/changes").text
     assert 'href="/ui/lists/changes?dataset=watchlist"' in overview
     page = client.get("/ui/lists/changes?dataset=watchlist").text

@@ -10,6 +10,9 @@ planted schemes and, for each finding, the schemes it touches. Trainees see the 
 from __future__ import annotations
 
 import json
+import os
+import re
+import socket
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
@@ -109,9 +112,22 @@ def create_exercise(
         return exercise.id
 
 
+INTERRUPTED = (
+    "interrupted: the server stopped while this world was being prepared; prepare it again"
+)
+_PREPARER = re.compile(r"preparing in process (\d+) on (\S+)$")
+
+
 def prepare_in_background(store: CaseStore, actor: Actor, exercise_id: int) -> threading.Thread:
     """Simulate and detect in a thread; the exercise turns ``ready`` or ``failed`` (with the
-    reason) when it is done."""
+    reason) when it is done. The exercise names the process preparing it, so that a server that
+    stops half-way leaves an exercise :func:`mark_interrupted` can tell is orphaned."""
+    with store.write(actor) as writer:
+        exercise = writer.session.get(Exercise, exercise_id)
+        if exercise is None:
+            raise TrainingError(f"exercise {exercise_id}: no such exercise", 404)
+        exercise.status = "preparing"
+        exercise.message = f"preparing in process {os.getpid()} on {socket.gethostname()}"
     thread = threading.Thread(
         target=prepare,
         args=(store, actor, exercise_id),
@@ -139,6 +155,55 @@ def prepare(store: CaseStore, actor: Actor, exercise_id: int) -> None:
             if failed is not None:
                 failed.status = "failed"
                 failed.message = f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def prepare_again(store: CaseStore, actor: Actor, exercise_id: int) -> threading.Thread:
+    """Prepare a failed exercise once more, from its recorded settings (the seed makes the same
+    world); an exercise that is ready or still preparing is refused."""
+    actor.require("reviewer", "preparing a training exercise")
+    with store.read() as session:
+        exercise = session.get(Exercise, exercise_id)
+        if exercise is None:
+            raise TrainingError(f"exercise {exercise_id}: no such exercise", 404)
+        if exercise.status != "failed":
+            raise TrainingError(f"exercise {exercise_id} is {exercise.status}, not failed")
+    with store.write(actor) as writer:
+        writer.audit("training.prepare_again", f"exercise:{exercise_id}", {})
+    return prepare_in_background(store, actor, exercise_id)
+
+
+def mark_interrupted(store: CaseStore, actor: Actor) -> list[int]:
+    """Turn ``failed`` every exercise left ``preparing`` by a process of this host that no longer
+    runs (the server was stopped or crashed half-way); returns their ids. Exercises prepared on
+    another host (a shared PostgreSQL store) are left alone: their process cannot be checked."""
+    host = socket.gethostname()
+    orphans = []
+    with store.read() as session:
+        for exercise in session.scalars(select(Exercise).where(Exercise.status == "preparing")):
+            found = _PREPARER.search(exercise.message or "")
+            if found and found.group(2) == host and not _running(int(found.group(1))):
+                orphans.append(exercise.id)
+    if not orphans:
+        return []
+    with store.write(actor) as writer:
+        for exercise_id in orphans:
+            exercise = writer.session.get(Exercise, exercise_id)
+            if exercise is not None and exercise.status == "preparing":
+                exercise.status = "failed"
+                exercise.message = INTERRUPTED
+                writer.audit("training.interrupted", f"exercise:{exercise_id}", {})
+    return orphans
+
+
+def _running(pid: int) -> bool:
+    """Whether a process of that id runs on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it runs, as another user
+        return True
+    return True
 
 
 def simulate_and_detect(home: Home, settings: ExerciseSettings, world: Path) -> list[Path]:

@@ -32,6 +32,8 @@ from sever.web.training.exercise import (
     TrainingError,
     create_exercise,
     exercises,
+    mark_interrupted,
+    prepare_again,
     prepare_in_background,
 )
 from sever.web.training.models import Exercise, TrainingFinding
@@ -82,6 +84,8 @@ def training_home(request: Request) -> HTMLResponse:
     """The exercises, each with the visitor's own state; instructors also get the create form."""
     visitor = page_visitor(request)
     store = _store(request)
+    if visitor.can(INSTRUCTOR):
+        mark_interrupted(store, visitor.actor)
     rows = []
     with store.read() as session:
         for exercise in exercises(store):
@@ -133,6 +137,16 @@ async def training_create(request: Request) -> Response:
         _answer, lambda: create_exercise(store, visitor.actor, settings)
     )
     prepare_in_background(store, visitor.actor, exercise_id)
+    return RedirectResponse(f"{PREFIX}/training", status_code=303)
+
+
+@router.post("/training/{exercise_id}/prepare")
+async def training_prepare_again(request: Request, exercise_id: int) -> Response:
+    """Prepare a failed exercise again (for one interrupted by a server stop, say)."""
+    form = await request.form()
+    visitor = form_visitor(request, form.get("csrf"), INSTRUCTOR)
+    store = _store(request)
+    await run_in_threadpool(_answer, lambda: prepare_again(store, visitor.actor, exercise_id))
     return RedirectResponse(f"{PREFIX}/training", status_code=303)
 
 
