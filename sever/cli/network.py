@@ -82,6 +82,7 @@ def blocked_command(
     from sever.lists import ensure_loaded
     from sever.network.blocked import find_blocked
     from sever.network.graph import GRAPH_FILE, GraphSources, open_graph, write_graph
+    from sever.network.merge_store import MergeStore
     from sever.screen import ScreenOptions, load_index
     from sever.tables.atomic import check_output_path
     from sever.tables.io import RECORD_SUFFIXES, write_records
@@ -104,7 +105,7 @@ def blocked_command(
                 graph = Path(scratch) / "graph.duckdb"
                 write_graph(graph, GraphSources({"registry": registry}, registry_format=fmt))
                 con = duckdb.connect(str(graph), read_only=True)
-            with con:
+            with con, MergeStore.of(resolved) as store:
                 ensure_loaded(resolved)
                 index = load_index(resolved)
                 known = ["default", "dprk", *index.datasets]
@@ -120,6 +121,7 @@ def blocked_command(
                     ScreenOptions(scope=dataset),
                     source=registry or resolved.root / GRAPH_FILE,
                     workers=workers,
+                    store=store,
                 )
         if out is not None:
             columns = [("entity", pa.string()), ("label", pa.string()), ("status", pa.string())]
@@ -191,10 +193,19 @@ def build_command(
         Path | None,
         typer.Option(help="A `sever simulate` folder: every input above it holds, unless given."),
     ] = None,
+    no_resolve: Annotated[
+        bool,
+        typer.Option(
+            "--no-resolve",
+            help="Skip entity resolution (no new automatic merge decisions; the decisions "
+            "already stored are still applied).",
+        ),
+    ] = False,
     home: _HomeOpt = None,
     as_json: _JsonOpt = False,
 ) -> None:
-    """Build the network graph into the home (replacing the last one atomically).
+    """Build the network graph into the home (replacing the last one atomically), resolving
+    records of one person or company into identities (`sever network resolve` reviews them).
 
     \b
       sever network build --world sim/
@@ -237,7 +248,10 @@ def build_command(
         ) as progress:
             task = progress.add_task("network build", total=None)
             summary = build_graph(
-                resolved, GraphSources(files), lambda s: progress.update(task, description=s)
+                resolved,
+                GraphSources(files),
+                lambda s: progress.update(task, description=s),
+                resolve=not no_resolve,
             )
 
         def render() -> None:
@@ -247,6 +261,16 @@ def build_command(
                 [("nodes", k, f"{v:,}") for k, v in summary.nodes.items()]
                 + [("edges", k, f"{v:,}") for k, v in summary.edges.items()],
             )
+            if summary.identities is not None:
+                found = summary.identities
+                new = found["new_decisions"] or {}
+                decided = ", ".join(f"{n:,} {judgement}" for judgement, n in sorted(new.items()))
+                console.print(
+                    f"entity resolution: {found['candidate_pairs']:,} candidate pairs among "
+                    f"{found['records']:,} records; new automatic decisions: {decided or 'none'} "
+                    "(review: sever network resolve candidates)",
+                    highlight=False,
+                )
 
         emit(summary.to_dict(), as_json, render)
 
@@ -256,14 +280,14 @@ def clusters_command(
     out: _FindingsOut = None,
     pair_weight: Annotated[
         float, typer.Option(help="Least summed tie weight (1/ln of how many share a value).")
-    ] = 1.0,
+    ] = 1.4,
     home: _HomeOpt = None,
     as_json: _JsonOpt = False,
     raw: _RawOpt = False,
 ) -> None:
-    """Front-company clusters: companies tied by rare shared details and officers, raised on a
-    sign of a front (money between members not under one control, members formed together
-    recently, one payee gathering from several members, a listed party).
+    """Front-company clusters: companies tied by rare shared details and officers, raised on the
+    signs of a front: a DPRK link (members dealing with one party screened as listed) and two of
+    money passed through, money between members not under one control, members formed together.
 
     \b
       sever network clusters --out fronts.jsonl
@@ -464,3 +488,220 @@ def _show_findings(alerts: list, as_json: bool, console: object, emit: object) -
                 console.print(f"  {step}", highlight=False)
 
     emit([a.to_dict() for a in alerts], as_json, render)
+
+
+# -- resolve: review, decide and undo the merge decisions of entity resolution ---------------
+
+resolve_app = typer.Typer(
+    help="Entity resolution: list the merge decisions, decide a pair, undo a decision. Build "
+    "proposes them; each decision is stored with who, when and why, and can be undone.",
+    no_args_is_help=True,
+)
+app.add_typer(resolve_app, name="resolve")
+
+_Relation = Annotated[
+    str,
+    typer.Option(
+        "--relation",
+        help="same_as (two records of the graph) or list_link (a record and a list entity).",
+    ),
+]
+
+
+@resolve_app.command("candidates")
+def resolve_candidates_command(
+    judgement: Annotated[
+        str,
+        typer.Option(
+            "--judgement",
+            help="Which decisions in force: unsure (the queue), positive, negative or all.",
+        ),
+    ] = "unsure",
+    relation: Annotated[str, typer.Option("--relation", help="same_as, list_link or all.")] = "all",
+    limit: Annotated[int, typer.Option("--limit", help="Show at most this many.")] = 50,
+    home: _HomeOpt = None,
+    as_json: _JsonOpt = False,
+) -> None:
+    """The decisions in force, newest first: by default the unsure pairs waiting for an analyst,
+    each with its score and its reasons.
+
+    \b
+      sever network resolve candidates
+      sever network resolve candidates --judgement positive --json
+    """
+    from sever.cli.output import console, emit, user_errors
+    from sever.errors import InputError
+    from sever.home import Home
+    from sever.network.identities import settled
+    from sever.network.merge_store import JUDGEMENTS, RELATIONS, MergeStore
+
+    with user_errors():
+        if judgement not in (*JUDGEMENTS, "all"):
+            raise InputError(
+                None,
+                f"use one of: {', '.join(JUDGEMENTS)}, all; not {judgement!r}",
+                field="--judgement",
+            )
+        if relation not in (*RELATIONS, "all"):
+            raise InputError(
+                None,
+                f"use one of: {', '.join(RELATIONS)}, all; not {relation!r}",
+                field="--relation",
+            )
+        with MergeStore.of(Home.resolve(home), read_only=True) as store:
+            found = store.live(
+                None if relation == "all" else relation,
+                None if judgement == "all" else judgement,
+            )
+            if judgement == "unsure":  # pairs made one identity by other decisions need no one
+                done = settled(store, [(d.left_id, d.right_id) for d in found])
+                found = [d for d in found if (d.left_id, d.right_id) not in done]
+        found = found[: max(limit, 0)]
+        rows = [d.to_dict() for d in found]
+
+        def render() -> None:
+            console.print(f"{len(found)} decisions ({judgement})", highlight=False)
+            for d in found:
+                console.print(
+                    f"[bold]#{d.decision_id}[/] {d.relation} {d.left_id} ~ {d.right_id}: "
+                    f"{d.words()}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+
+        emit(rows, as_json, render)
+
+
+@resolve_app.command("decide")
+def resolve_decide_command(
+    left: Annotated[str, typer.Argument(help="A record id (node of the graph).")],
+    right: Annotated[str, typer.Argument(help="Another record id, or a list entity id.")],
+    judgement: Annotated[
+        str, typer.Option("--judgement", help="positive (the same), negative or unsure.")
+    ],
+    why: Annotated[str, typer.Option("--why", help="The reason, in words (kept with it).")],
+    user: Annotated[
+        str | None, typer.Option("--user", help="Who decides (default: the login name).")
+    ] = None,
+    relation: _Relation = "same_as",
+    home: _HomeOpt = None,
+    as_json: _JsonOpt = False,
+) -> None:
+    """Judge a pair: it replaces the decision in force (kept, and back again on undo), and the
+    home's graph is updated at once, so the next analysis sees it.
+
+    \b
+      sever network resolve decide P123 E456 --judgement positive --why "same passport"
+      sever network resolve decide P123 ofac-9345 --relation list_link --judgement negative \
+        --why "born 1990, the listed man 1951"
+    """
+    from sever.cli.output import console, emit, user_errors
+    from sever.errors import InputError
+    from sever.home import Home
+    from sever.network.graph import GRAPH_FILE, open_graph, reapply_identities
+    from sever.network.merge_store import MergeStore
+
+    with user_errors():
+        resolved = Home.resolve(home)
+        if relation == "same_as" and (resolved.root / GRAPH_FILE).exists():
+            with open_graph(resolved) as con:
+                known = {
+                    node
+                    for (node,) in con.execute(
+                        "SELECT node_id FROM nodes WHERE node_id IN (?, ?)", [left, right]
+                    ).fetchall()
+                }
+            for value, name in ((left, "LEFT"), (right, "RIGHT")):
+                if value not in known:
+                    raise InputError(None, f"no record {value!r} in the network graph", field=name)
+        with MergeStore.of(resolved) as store:
+            decision = store.decide(left, right, judgement, why=why, user=user, relation=relation)
+            identities = reapply_identities(resolved, store)
+        payload = {"decision": decision.to_dict(), "graph_identities": identities}
+        emit(
+            payload,
+            as_json,
+            lambda: console.print(
+                f"#{decision.decision_id} {decision.relation} {decision.left_id} ~ "
+                f"{decision.right_id}: {decision.words()}",
+                highlight=False,
+                soft_wrap=True,
+            ),
+        )
+
+
+@resolve_app.command("undo")
+def resolve_undo_command(
+    decision_id: Annotated[int, typer.Argument(help="The decision's number (#N in the lists).")],
+    user: Annotated[
+        str | None, typer.Option("--user", help="Who undoes it (default: the login name).")
+    ] = None,
+    home: _HomeOpt = None,
+    as_json: _JsonOpt = False,
+) -> None:
+    """Undo a decision in force: the decision it replaced comes back (or the pair is undecided
+    again), and the home's graph is updated at once. The undone decision is kept, marked undone.
+
+    \b
+      sever network resolve undo 42
+    """
+    from sever.cli.output import console, emit, user_errors
+    from sever.home import Home
+    from sever.network.graph import reapply_identities
+    from sever.network.merge_store import MergeStore
+
+    with user_errors():
+        resolved = Home.resolve(home)
+        with MergeStore.of(resolved) as store:
+            restored = store.undo(decision_id, user=user)
+            identities = reapply_identities(resolved, store)
+        payload = {
+            "undone": decision_id,
+            "restored": restored.to_dict() if restored else None,
+            "graph_identities": identities,
+        }
+
+        def render() -> None:
+            console.print(f"undid #{decision_id}", highlight=False)
+            if restored is not None:
+                console.print(
+                    f"in force again: #{restored.decision_id} {restored.words()}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+            else:
+                console.print("the pair is undecided again", highlight=False)
+
+        emit(payload, as_json, render)
+
+
+@resolve_app.command("history")
+def resolve_history_command(
+    record_id: Annotated[str, typer.Argument(help="A record id or list entity id.")],
+    home: _HomeOpt = None,
+    as_json: _JsonOpt = False,
+) -> None:
+    """Every decision that names a record, in force or not, oldest first.
+
+    \b
+      sever network resolve history P123
+    """
+    from sever.cli.output import console, emit, user_errors
+    from sever.home import Home
+    from sever.network.merge_store import MergeStore
+
+    with user_errors():
+        with MergeStore.of(Home.resolve(home), read_only=True) as store:
+            found = store.history(record_id)
+
+        def render() -> None:
+            for d in found:
+                state = "in force" if d.live else f"{d.retired_how} by {d.retired_by}"
+                console.print(
+                    f"#{d.decision_id} {d.relation} {d.left_id} ~ {d.right_id} ({state}): "
+                    f"{d.words()}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+
+        emit([d.to_dict() for d in found], as_json, render)

@@ -18,7 +18,12 @@ Tables (plain columns, so the same queries run through Ibis on DuckDB or Spark):
   ``registry``, ``laptop`` for a laptop's shipping address, ``login``), ``employment`` (employee
   record to employer, the person to their record, ``via`` ``identity``, and the record to the
   account its pay goes to, ``via`` ``pay``), ``payment`` (payer
-  to payee, summed: ``amount`` and ``count``) and ``list_link`` (party to list entity).
+  to payee, summed: ``amount`` and ``count``), ``list_link`` (party to list entity) and
+  ``same_as`` (two records judged one identity by entity resolution, ``via`` ``automatic`` or
+  ``analyst``, ``share`` the decision's score; :mod:`sever.network.identities`).
+- ``identities(node_id, identity_id, decision_ids)``: every node merged with another, the
+  identity it belongs to (one of its records' ids) and the decisions that merged it; analyses
+  that count per person or company (the 50 % rule) read through it.
 - ``logins(employee_id, logins, remote_tool_logins, foreign_logins, long_sessions,
   login_countries, residence)``: one row per employee who logged in.
 - ``stakes(owner, asset, share, start, end, source)``: every ownership stake as the registry
@@ -47,6 +52,8 @@ import pyarrow.parquet as pq
 
 from sever.errors import InputError
 from sever.home import Home
+from sever.network.identities import ResolveSettings, apply_identities, resolve_records
+from sever.network.merge_store import MergeStore
 from sever.network.registry_cells import check_registry_cells
 from sever.tables.contracts import (
     ACCOUNTS,
@@ -79,7 +86,17 @@ LONG_SESSION_HOURS = 12.0
 """A session this long or longer is counted as long (a remote desktop left open)."""
 
 _OPTIONAL = {
-    "parties": ("address", "phone", "email", "ip", "device_id", "directors", "owners"),
+    "parties": (
+        "address",
+        "phone",
+        "email",
+        "ip",
+        "device_id",
+        "directors",
+        "owners",
+        "birth_date",
+        "registration_number",
+    ),
 }
 _USED = {
     "parties": ("party_id", "schema", "name", "country", "incorporation_date"),
@@ -114,9 +131,14 @@ class GraphSummary:
     path: Path
     nodes: dict[str, int]
     edges: dict[str, int]
+    identities: dict[str, object] | None = None
+    """What entity resolution found (:meth:`ResolveSummary.to_dict`), when it ran."""
 
     def to_dict(self) -> dict[str, object]:
-        return {"path": str(self.path), "nodes": self.nodes, "edges": self.edges}
+        out: dict[str, object] = {"path": str(self.path), "nodes": self.nodes, "edges": self.edges}
+        if self.identities is not None:
+            out["identities"] = self.identities
+        return out
 
 
 def graph_path(home: Home) -> Path:
@@ -141,22 +163,38 @@ FTM_SUFFIXES = (".jsonl", ".ndjson", ".ftm")
 
 
 def build_graph(
-    home: Home, sources: GraphSources, step: Callable[[str], None] | None = None
+    home: Home,
+    sources: GraphSources,
+    step: Callable[[str], None] | None = None,
+    *,
+    resolve: bool = True,
 ) -> GraphSummary:
     """Build the graph from ``sources`` and put it in place atomically; ``step`` is told the
-    name of each stage as it starts (for a progress bar)."""
-    return write_graph(graph_path(home), sources, step)
+    name of each stage as it starts (for a progress bar).
+
+    Unless ``resolve`` is False, the records are resolved into identities
+    (:mod:`sever.network.identities`) and new automatic decisions go to the home's decision
+    store; either way, every positive decision in force becomes a ``same_as`` edge."""
+    settings = ResolveSettings() if resolve else None
+    with MergeStore.of(home) as store:
+        return write_graph(graph_path(home), sources, step, store=store, resolve=settings)
 
 
 def write_graph(
-    target: Path, sources: GraphSources, step: Callable[[str], None] | None = None
+    target: Path,
+    sources: GraphSources,
+    step: Callable[[str], None] | None = None,
+    *,
+    store: MergeStore | None = None,
+    resolve: ResolveSettings | None = None,
 ) -> GraphSummary:
-    """Build the graph from ``sources`` into the file ``target``, atomically."""
+    """Build the graph from ``sources`` into the file ``target``, atomically. The decisions of
+    ``store`` are applied, and with ``resolve`` settings the records are resolved first."""
     temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     temp.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix=".ftm-", dir=target.parent) as scratch:
         files = _ftm_registry_as_tables(dict(sources.files), Path(scratch), sources.registry_format)
-        return _build(target, temp, files, step)
+        return _build(target, temp, files, step, store, resolve)
 
 
 def _ftm_registry_as_tables(
@@ -204,7 +242,12 @@ def _ftm_registry_as_tables(
                     "party_id": party_id,
                     "schema": "Person",
                     "name": proxy.caption,
-                    "country": proxy.first("country"),
+                    "country": proxy.first("country") or proxy.first("nationality"),
+                    "birth_date": (proxy.first("birthDate") or "")[:10] or None,
+                    "registration_number": proxy.first("idNumber"),
+                    "address": proxy.first("address"),
+                    "phone": proxy.first("phone"),
+                    "email": proxy.first("email"),
                 }
             )
             continue
@@ -234,7 +277,12 @@ _REGISTRY_SCHEMA = pa.schema([(c.name, pa.string()) for c in REGISTRY.columns])
 
 
 def _build(
-    target: Path, temp: Path, files: dict[str, Path], step: Callable[[str], None] | None
+    target: Path,
+    temp: Path,
+    files: dict[str, Path],
+    step: Callable[[str], None] | None,
+    store: MergeStore | None,
+    resolve: ResolveSettings | None,
 ) -> GraphSummary:
     try:
         con = ibis.duckdb.connect(str(temp))
@@ -250,6 +298,11 @@ def _build(
         for stage, sql in _STAGES:
             (step or _quiet)(stage)
             raw.execute(sql)
+        resolved = None
+        if store is not None and resolve is not None:
+            (step or _quiet)("identities")
+            resolved = resolve_records(raw, store, resolve)
+        apply_identities(raw, store)
         for name in CONTRACTS:
             raw.execute(f"DROP TABLE in_{name}")
         nodes = dict(raw.execute(_COUNT_NODES).fetchall())
@@ -260,7 +313,7 @@ def _build(
     finally:
         temp.unlink(missing_ok=True)
         Path(f"{temp}.wal").unlink(missing_ok=True)
-    return GraphSummary(target, nodes, edges)
+    return GraphSummary(target, nodes, edges, resolved.to_dict() if resolved else None)
 
 
 def _quiet(_: str) -> None:
@@ -462,3 +515,14 @@ def open_graph(home: Home) -> duckdb.DuckDBPyConnection:
     if not path.exists():
         raise SeverError(f"{path}: no network graph yet; run `sever network build` first")
     return duckdb.connect(str(path), read_only=True)
+
+
+def reapply_identities(home: Home, store: MergeStore) -> int | None:
+    """Write the store's decisions into the home's graph now, in one transaction (after an
+    analyst's decision or undo), so the next analysis sees them without a rebuild. Returns the
+    number of merged identities; None when no graph has been built."""
+    path = home.root / GRAPH_FILE
+    if not path.exists():
+        return None
+    with duckdb.connect(str(path)) as con:
+        return apply_identities(con, store)

@@ -75,7 +75,7 @@ WHERE a.kind NOT IN ('address', 'phone', 'email', 'ip', 'device') OR u.d BETWEEN
 
 
 def _strength(kind: str, share: float | None, shared_by: int | None, s: ProximitySettings) -> float:
-    if kind == "list_link":
+    if kind in ("list_link", "same_as"):  # same_as: two records of one identity, by score
         return float(share or 0.0)
     if kind == "ownership":
         return float(share) if share else s.ownership_default
