@@ -13,6 +13,13 @@ with the unchanged pair:
 
 The issue's bar: F1 changes by at most 10 % of the unchanged F1.
 
+An account counts as flagged when it is an alert's subject (see `monitor_eval.py`). One rule keeps
+a line fixed by law rather than read off the data: structuring looks for payments just under the
+reporting threshold, 10,000 USD (31 CFR 1010.311), in the data's own currency converted to USD.
+A file in cents written as dollars moves every payment a hundred times past that line, and no
+calibration may move a legal line; the fix for such a file is to say its unit. So the table also
+gives the F1 of every other rule ("without legal line"), which is what calibration can answer for.
+
 Usage:
   python bench/monitor_robustness.py [--size medium] [--difficulty realistic]
                                      [--tune-seed 101] [--test-seed 202]
@@ -42,6 +49,8 @@ from monitor_eval import (
 
 from sever.tables.engine import connect
 
+LEGAL_LINES = ("structuring",)
+"""Rules whose threshold is set by law, not read off the data (reported apart)."""
 TOLERANCE = 0.10
 """The largest relative change of account-level F1 that still holds."""
 
@@ -87,6 +96,8 @@ def account_f1(tune: Path, test: Path) -> dict[str, Any]:
     settings = calibrated_settings(engine, tune_world)
     alerts = run_rules(engine, test_world, settings)
     figures = measure(alerted(alerts), test_world)
+    calibrable = [a for a in alerts if a.rule_id not in LEGAL_LINES]
+    without_legal = measure(alerted(calibrable), test_world)["account"]["f1"]
     thresholds = {
         rule: {name: value for name, value in params.items()}
         for rule, params in settings.to_dict()["thresholds"].items()
@@ -94,6 +105,7 @@ def account_f1(tune: Path, test: Path) -> dict[str, Any]:
     return {
         "account": {k: figures["account"][k] for k in ("precision", "recall", "f1", "flagged")},
         "transaction_f1": figures["transaction"]["f1"],
+        "account_f1_without_legal_line": without_legal,
         "alerts_per_rule": dict(sorted(Counter(a.rule_id for a in alerts).items())),
         "thresholds": thresholds,
     }
@@ -108,10 +120,11 @@ def robustness(tune: Path, test: Path, scratch: Path) -> dict[str, Any]:
         slug = name.replace(" ", "").replace(".", "")
         pair = [transform(w, scratch / f"{w.name}-{slug}", **change) for w in (tune, test)]
         found = account_f1(*pair)
-        reference = base["account"]["f1"]
-        change_share = abs(found["account"]["f1"] - reference) / reference if reference else None
-        found["f1_change"] = round(change_share, 4) if change_share is not None else None
+        change_share = _change(found["account"]["f1"], base["account"]["f1"])
+        found["f1_change"] = change_share
         found["holds"] = change_share is not None and change_share <= TOLERANCE
+        key = "account_f1_without_legal_line"
+        found["f1_change_without_legal_line"] = _change(found[key], base[key])
         rows[name] = found
         print(f"  {name}: account F1 {found['account']['f1']}", file=sys.stderr)
         for path in pair:
@@ -120,8 +133,16 @@ def robustness(tune: Path, test: Path, scratch: Path) -> dict[str, Any]:
             "holds": all(r.get("holds", True) for r in rows.values()), "changes": rows}  # fmt: skip
 
 
+def _change(found: float, reference: float) -> float | None:
+    """The relative change of an F1 from its reference (None when the reference is 0)."""
+    return round(abs(found - reference) / reference, 4) if reference else None
+
+
 def table(name: str, report: dict[str, Any]) -> str:
-    head = f"  {'change':<16} {'acc P':>6} {'acc R':>6} {'acc F1':>6} {'change':>8}  holds"
+    head = (
+        f"  {'change':<16} {'acc P':>6} {'acc R':>6} {'acc F1':>6} {'change':>8}  holds"
+        f"   {'F1 without legal line':>22} {'change':>8}"
+    )
     lines = [
         f"{name}: calibrated on {report['tune_world']}, tested on {report['test_world']}",
         head,
@@ -130,9 +151,12 @@ def table(name: str, report: dict[str, Any]) -> str:
         a = row["account"]
         moved = f"{row['f1_change']:.1%}" if row.get("f1_change") is not None else ""
         holds = "" if change == "unchanged" else ("yes" if row["holds"] else "NO")
+        apart = row.get("f1_change_without_legal_line")
+        apart_moved = f"{apart:.1%}" if apart is not None else ""
         lines.append(
             f"  {change:<16} {a['precision']:>6.3f} {a['recall']:>6.3f} {a['f1']:>6.3f} "
-            f"{moved:>8}  {holds}"
+            f"{moved:>8}  {holds:<5} {row['account_f1_without_legal_line']:>22.3f} "
+            f"{apart_moved:>8}"
         )
     return "\n".join(lines)
 

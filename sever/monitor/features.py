@@ -48,6 +48,8 @@ SIDE_FEATURES = (
 )
 """The account features each payment carries for its sender and its receiver."""
 SCALE_BOUND = ("usd_in", "usd_out", "max_in", "max_out")
+RULE_SUMMARY = ("rules_as_subject", "rule_margin", "named_in_alerts", "rules_naming")
+"""Account features drawn from every rule's alerts at once (beside one ``rule_X`` per rule)."""
 """Amounts in USD: shown in reasons, never read by a model (it reads their peer ranks instead)."""
 
 
@@ -214,20 +216,62 @@ def _compact(frame: pd.DataFrame) -> pd.DataFrame:
 def rule_features(
     alerts: Iterable[Alert], rule_ids: Sequence[str], tx: pd.DataFrame, accounts: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rule hits as features: per payment, which rules named it; per account, how many alerts."""
-    tx_hits = {rule: set() for rule in rule_ids}
-    account_hits = {rule: {} for rule in rule_ids}
+    """Rule hits as features.
+
+    Per payment: which rules named it. Per account: how many alerts of each rule are about it
+    (it is their subject, the ``focus`` the rule measured), how many distinct rules had it as
+    subject, how far past the line its strongest alert went (:func:`alert_margin`), and how
+    often it was only named as a counterparty in someone else's alert. A counterparty is
+    evidence, not a subject: a bank files on the subject and lists the counterparties.
+    """
+    tx_hits: dict[str, set[str]] = {rule: set() for rule in rule_ids}
+    subject: dict[str, dict[str, int]] = {rule: {} for rule in rule_ids}
+    named: dict[str, int] = {}
+    named_rules: dict[str, set[str]] = {}
+    margin: dict[str, float] = {}
     for alert in alerts:
         tx_hits[alert.rule_id].update(alert.tx_ids)
-        counts = account_hits[alert.rule_id]
+        focus = alert_subject(alert)
+        counts = subject[alert.rule_id]
+        counts[focus] = counts.get(focus, 0) + 1
+        margin[focus] = max(margin.get(focus, 0.0), alert_margin(alert))
         for account in alert.accounts:
-            counts[account] = counts.get(account, 0) + 1
+            if account != focus:
+                named[account] = named.get(account, 0) + 1
+                named_rules.setdefault(account, set()).add(alert.rule_id)
     tx_cols = {f"rule_{r}": tx.tx_id.isin(tx_hits[r]).astype(np.int8) for r in rule_ids}
-    acc_cols = {
-        f"rule_{r}": accounts.account_id.map(account_hits[r]).fillna(0).astype(np.int16)
-        for r in rule_ids
-    }
+    ids = accounts.account_id
+    acc_cols = {f"rule_{r}": ids.map(subject[r]).fillna(0).astype(np.int16) for r in rule_ids}
+    hit = pd.DataFrame(acc_cols, index=accounts.index)
+    summary = (
+        (hit > 0).sum(axis=1).astype(np.int16),
+        ids.map(margin).fillna(0.0).astype(np.float32),
+        ids.map(named).fillna(0).astype(np.int32),
+        ids.map({a: len(r) for a, r in named_rules.items()}).fillna(0).astype(np.int16),
+    )
+    acc_cols.update(zip(RULE_SUMMARY, summary, strict=True))
     return pd.DataFrame(tx_cols, index=tx.index), pd.DataFrame(acc_cols, index=accounts.index)
+
+
+def alert_subject(alert: Alert) -> str:
+    """The account an alert is about: the rule's ``focus`` (its first subject)."""
+    return alert.all_subjects[0].id if alert.all_subjects else ""
+
+
+def alert_margin(alert: Alert) -> float:
+    """How far past the line an alert went: the smallest ratio of observed value to threshold
+    over its conditions (1 = just at the line, 2 = twice the threshold), on a log scale so that
+    a rule with a threshold of 3 and one of 10,000 weigh alike. 0 when nothing can be compared."""
+    ratios = []
+    for reason in alert.reasons:
+        observed, threshold = reason.observed, reason.threshold
+        if not isinstance(observed, (int, float)) or not isinstance(threshold, (int, float)):
+            continue
+        if reason.op in (">=", ">") and threshold > 0 and observed > 0:
+            ratios.append(observed / threshold)
+        elif reason.op in ("<=", "<") and observed > 0 and threshold > 0:
+            ratios.append(threshold / observed)
+    return float(np.log2(min(ratios)) + 1.0) if ratios else 0.0
 
 
 def to_matrix(frame: pd.DataFrame, drop: Sequence[str]) -> pd.DataFrame:
@@ -271,6 +315,10 @@ FEATURE_WORDS = {
     "reciprocity": "share of counterparties paid both ways",
     "counterparty_degree": "how connected its counterparties are (log of their counterparties)",
     "first_contact_share": "share of money sent on first contact with the receiver",
+    "rules_as_subject": "distinct rules that alerted on this account",
+    "rule_margin": "how far past the line its strongest alert went (1: at the line, 2: twice it)",
+    "named_in_alerts": "alerts about other accounts that name it as a counterparty",
+    "rules_naming": "distinct rules whose alerts about other accounts name it",
 }
 """Each feature in the analyst's words; ``pct_X`` is X's percentile among peers."""
 
@@ -284,6 +332,6 @@ def describe_feature(name: str) -> str:
         base = name.removeprefix("pct_")
         words = FEATURE_WORDS.get(base, base.replace("_", " "))
         return f"rank among peers (same holder type and country) for {words}"
-    if name.startswith("rule_"):
-        return f"alerts from rule {name.removeprefix('rule_')}"
+    if name.startswith("rule_") and name != "rule_margin":
+        return f"alerts from rule {name.removeprefix('rule_')} about this account"
     return FEATURE_WORDS.get(name, name.replace("_", " "))

@@ -55,6 +55,8 @@ FOREST_SAMPLE = 4_096
 ALERT_SHARE = 0.005
 """Without labels, the share of rows that become alerts: one in two hundred, an alert budget."""
 TOP_FEATURES = 5
+CROSS_FOLDS = 4
+"""Folds when a model is fitted on all of a labelled set and calibrated on out-of-fold scores."""
 
 
 @dataclass
@@ -191,34 +193,80 @@ def fit_supervised(
     *,
     level: str,
     rounds: int = ROUNDS,
+    target: float = TARGET_PRECISION,
 ) -> Scorer:
     """LightGBM on the fit rows, isotonic calibration and threshold on the calibration rows.
 
     ``fit`` and ``calibration`` are model matrices (:func:`~sever.monitor.features.to_matrix`).
     """
-    import lightgbm as lgb
-    from sklearn.isotonic import IsotonicRegression
-
     if fit_y.sum() == 0 or calibration_y.sum() == 0:
         raise InputError(
             None, "too few labelled positives before the test period to train and calibrate"
         )
-    rows = _sample(fit_y)
-    booster = lgb.train(
-        MODEL_PARAMS, lgb.Dataset(fit.iloc[rows], label=fit_y[rows]), num_boost_round=rounds
+    scorer = Scorer(
+        level, "lightgbm", list(fit.columns), categories_of(fit), [0.0, 1.0], [0.0, 1.0], 0.5
     )
-    columns = list(fit.columns)
-    scorer = Scorer(level, "lightgbm", columns, categories_of(fit), [0.0, 1.0], [0.0, 1.0], 0.5)
-    scorer.model = booster
-    raw = scorer.raw(calibration)
+    scorer.model = _boost(fit, fit_y, rounds)
+    _calibrate(scorer, scorer.raw(calibration), calibration_y, target)
+    return scorer
+
+
+def fit_cross(
+    matrix: pd.DataFrame,
+    y: np.ndarray,
+    groups: np.ndarray,
+    *,
+    level: str,
+    folds: int = CROSS_FOLDS,
+    rounds: int = ROUNDS,
+    target: float = TARGET_PRECISION,
+) -> Scorer:
+    """LightGBM fitted on every labelled row, calibrated on out-of-fold scores.
+
+    For a labelled set that is all for fitting (a tuning world; the test is elsewhere): each
+    row is scored by a model that did not see its ``group`` (its scheme: the accounts of one
+    scheme never sit on both sides of a fold), those scores set the calibration and the
+    threshold, and the model kept is fitted on all rows. More positives reach the model than in
+    a time split, and its features cover the same span as the data it will score.
+    """
+    from sklearn.model_selection import GroupKFold
+
+    if y.sum() < folds:
+        raise InputError(None, f"too few labelled positives to cross-fit ({int(y.sum())})")
+    scorer = Scorer(
+        level, "lightgbm", list(matrix.columns), categories_of(matrix), [0.0, 1.0], [0.0, 1.0], 0.5
+    )
+    held_out = np.zeros(len(y))
+    for train, test in GroupKFold(n_splits=folds).split(matrix, y, groups):
+        scorer.model = _boost(matrix.iloc[train], y[train], rounds)
+        held_out[test] = scorer.raw(matrix.iloc[test])
+    scorer.model = _boost(matrix, y, rounds)
+    _calibrate(scorer, held_out, y, target)
+    return scorer
+
+
+def _boost(matrix: pd.DataFrame, y: np.ndarray, rounds: int) -> Any:
+    """LightGBM on every positive and a fixed sample of the negatives."""
+    import lightgbm as lgb
+
+    rows = _sample(y)
+    return lgb.train(
+        MODEL_PARAMS, lgb.Dataset(matrix.iloc[rows], label=y[rows]), num_boost_round=rounds
+    )
+
+
+def _calibrate(scorer: Scorer, raw: np.ndarray, y: np.ndarray, target: float) -> None:
+    """Isotonic calibration of raw scores against labels, the alert threshold for ``target``
+    precision, and the features the model leans on."""
+    from sklearn.isotonic import IsotonicRegression
+
     iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
-    iso.fit(raw, calibration_y)
+    iso.fit(raw, y)
     scorer.calibration_x = [float(v) for v in iso.X_thresholds_]
     scorer.calibration_y = [float(v) for v in iso.y_thresholds_]
     calibrated = np.interp(raw, scorer.calibration_x, scorer.calibration_y)
-    scorer.threshold = threshold_for_precision(calibrated, calibration_y, TARGET_PRECISION)
-    scorer.importance = top_shares(columns, booster.feature_importance("gain"))
-    return scorer
+    scorer.threshold = threshold_for_precision(calibrated, y, target)
+    scorer.importance = top_shares(scorer.columns, scorer.model.feature_importance("gain"))
 
 
 def fit_anomaly(

@@ -25,6 +25,7 @@ import pandas as pd
 from sever.alerts import Alert
 from sever.errors import InputError
 from sever.monitor.features import (
+    RULE_SUMMARY,
     SCALE_BOUND,
     account_features,
     rule_features,
@@ -33,7 +34,14 @@ from sever.monitor.features import (
 )
 from sever.monitor.pack import DPRK_PACK
 from sever.monitor.rule import Inputs
-from sever.monitor.scorer import ALERT_SHARE, Scorer, fit_anomaly, fit_supervised
+from sever.monitor.scorer import (
+    ALERT_SHARE,
+    TARGET_PRECISION,
+    Scorer,
+    fit_anomaly,
+    fit_cross,
+    fit_supervised,
+)
 from sever.monitor.split import Cuts, Labels, slice_labels, time_cuts
 from sever.tables.engine import Engine
 
@@ -138,7 +146,11 @@ def model_columns(frame: pd.DataFrame, level: str, *, with_rules: bool) -> list[
     ranks instead), rule hits only when asked."""
     ids = ACCOUNT_IDS if level == "account" else TX_IDS
     skip = {*ids, "label", *SCALE_BOUND}
-    return [c for c in frame.columns if c not in skip and (with_rules or not c.startswith("rule_"))]
+    return [
+        c
+        for c in frame.columns
+        if c not in skip and (with_rules or not (c.startswith("rule_") or c in RULE_SUMMARY))
+    ]
 
 
 def fit_level(
@@ -166,6 +178,36 @@ def fit_level(
             level=level,
         )
     tested = test.copy()
+    tested["score"] = scorer.score(tested)
+    tested["flagged"] = tested["score"] >= scorer.threshold
+    return scorer, tested
+
+
+def fit_across(
+    tune: Slice,
+    test: Slice,
+    level: str,
+    groups: dict[str, str],
+    *,
+    with_rules: bool,
+    target: float = TARGET_PRECISION,
+) -> tuple[Scorer, pd.DataFrame]:
+    """Train one scorer on all of a labelled tuning set (calibrated out of fold, see
+    :func:`~sever.monitor.scorer.fit_cross`) and score another set with it; returns the scorer
+    and ``test`` scored (``score``, ``flagged``). ``groups`` maps a labelled id to its scheme so
+    that one scheme's rows never sit on both sides of a fold (other rows are their own group)."""
+    fit, scored = _frames([tune, test], level)
+    key = ACCOUNT_IDS[0] if level == "account" else TX_IDS[0]
+    ids = fit[key].astype(str)
+    chosen = model_columns(fit, level, with_rules=with_rules)
+    scorer = fit_cross(
+        to_matrix(fit[chosen], []),
+        fit["label"].astype(int).to_numpy(),
+        ids.map(groups).fillna(ids).to_numpy(),
+        level=level,
+        target=target,
+    )
+    tested = scored.copy()
     tested["score"] = scorer.score(tested)
     tested["flagged"] = tested["score"] >= scorer.threshold
     return scorer, tested
