@@ -20,7 +20,7 @@ runs on the same two cores as the server and would be counted as the server's la
 client costs a fraction of that. It still shares the machine: the load average is recorded.
 
     .venv/bin/python bench/serve_load.py [--home /tmp/sever-serve-load/home] [--findings 100000]
-        [--workers 2] [--concurrency 8,16,32] [--seconds 10] [--only match|inbox|healthz]
+        [--workers N] [--concurrency 8,16,32] [--seconds 10] [--only match|inbox|healthz]
 
 The home is seeded once (minutes: 100,000 findings through the real ingest) and reused.
 """
@@ -153,13 +153,15 @@ def free_port() -> int:
 
 
 def start_server(
-    home: Path, port: int, api_key: str, workers: int, log: Path
+    home: Path, port: int, api_key: str, workers: int | None, log: Path
 ) -> subprocess.Popen[bytes]:
-    """``sever serve`` as the README starts it, and wait until it answers."""
+    """``sever serve`` as the README starts it (its default number of workers unless
+    ``workers`` is given), and wait until it answers."""
     sever = Path(sys.executable).with_name("sever")
     command = [str(sever)] if sever.exists() else [sys.executable, "-m", "sever.cli"]
     command += ["serve", "--home", str(home), "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", str(workers)]
+    if workers is not None:
+        command += ["--workers", str(workers)]
     env = {**os.environ, "SEVER_API_KEYS": f"{api_key}:viewer"}
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -196,6 +198,31 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
+    server_cpu_s: float = 0.0
+    client_cpu_s: float = 0.0
+    load_average: float = 0.0
+
+
+def process_tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user and system) used so far by process ``pid`` and its live children (the
+    server's forked workers), read from /proc; 0 where there is no /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for process in (pid, *_children(pid)):
+        try:
+            stat = Path(f"/proc/{process}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rpartition(")")[2].split()
+        total += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15
+    return total / tick
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 async def _exchange(
@@ -239,15 +266,32 @@ async def _client(
 
 
 async def _load(
-    port: int, requests: Iterator[bytes], clients: int, seconds: float, warm: float
+    port: int,
+    requests: Iterator[bytes],
+    clients: int,
+    seconds: float,
+    warm: float,
+    server_pid: int,
 ) -> Tally:
     tally = Tally()
     now = time.perf_counter()
     window = (now + warm, now + warm + seconds)
     await asyncio.gather(
-        *(_client(port, requests, tally, window, window[1]) for _ in range(clients))
+        _meter(tally, window, server_pid),
+        *(_client(port, requests, tally, window, window[1]) for _ in range(clients)),
     )
     return tally
+
+
+async def _meter(tally: Tally, window: tuple[float, float], server_pid: int) -> None:
+    """The CPU the server and this client used in the measured window, and the load average
+    at its end."""
+    await asyncio.sleep(window[0] - time.perf_counter())
+    server, client = process_tree_cpu_s(server_pid), time.process_time()
+    await asyncio.sleep(window[1] - time.perf_counter())
+    tally.server_cpu_s = process_tree_cpu_s(server_pid) - server
+    tally.client_cpu_s = time.process_time() - client
+    tally.load_average = os.getloadavg()[0]
 
 
 def match_requests(port: int, key: str) -> Iterator[bytes]:
@@ -292,6 +336,9 @@ def healthz_requests(port: int) -> Iterator[bytes]:
 
 
 def summary(tally: Tally, seconds: float) -> dict[str, Any]:
+    """Throughput, latency and errors of a run, with the CPU each request cost the server (all
+    its processes; a figure the machine's other load hardly moves, unlike requests/s) and
+    this client, and the load average (1 minute) at the end of the run."""
     done = sorted(tally.latencies)
     if not done:
         return {"requests": 0, "errors": tally.errors}
@@ -304,6 +351,9 @@ def summary(tally: Tally, seconds: float) -> dict[str, Any]:
         "max_ms": round(done[-1] * 1000, 1),
         "errors": tally.errors,
         "statuses": tally.statuses,
+        "server_cpu_ms_per_request": round(tally.server_cpu_s * 1000 / len(done), 3),
+        "client_cpu_ms_per_request": round(tally.client_cpu_s * 1000 / len(done), 3),
+        "load_average": round(tally.load_average, 2),
     }
 
 
@@ -315,10 +365,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warm", type=float, default=2.0, help="Seconds not measured, first.")
     parser.add_argument("--only", choices=("match", "inbox", "healthz"))
-    parser.add_argument("--workers", type=int, default=2, help="sever serve --workers")
+    parser.add_argument(
+        "--workers", type=int, help="sever serve --workers (default: as the README, not given)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
-    console = Console()
+    console = Console(width=max(Console().width, 120))  # the whole table, also in a log file
     levels = [int(c) for c in args.concurrency.split(",")]
     args.home.parent.mkdir(parents=True, exist_ok=True)
     seeded = seed_home(args.home, args.findings, console)
@@ -326,6 +378,8 @@ def main() -> None:
     api_key = secrets.token_urlsafe(24)
     server_log = args.home.parent / "serve-load.log"
     server = start_server(args.home, port, api_key, args.workers, server_log)
+    server_processes = len(_children(server.pid)) or 1
+    started_as = "sever serve" + (f" --workers {args.workers}" if args.workers else "")
     load_at_start = os.getloadavg()
     runs: list[dict[str, Any]] = []
     try:
@@ -339,7 +393,9 @@ def main() -> None:
             if args.only and name != args.only:
                 continue
             for clients in levels:
-                tally = asyncio.run(_load(port, make(), clients, args.seconds, args.warm))
+                tally = asyncio.run(
+                    _load(port, make(), clients, args.seconds, args.warm, server.pid)
+                )
                 runs.append(
                     {"endpoint": name, "concurrency": clients} | summary(tally, args.seconds)
                 )
@@ -355,7 +411,8 @@ def main() -> None:
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             "uptime": _uptime(),
         },
-        "server_workers": args.workers,
+        "server_started_as": started_as,
+        "server_processes": server_processes,
         "findings": args.findings,
         "seed_s": seeded.get("seed_s"),
         "seconds_per_run": args.seconds,
@@ -363,10 +420,10 @@ def main() -> None:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
-    table = Table(
-        title=f"sever serve --workers {args.workers} over loopback ({args.findings:,} findings)"
-    )
-    for column in ("endpoint", "clients", "req/s", "p50 ms", "p99 ms", "max ms", "errors"):
+    table = Table(title=f"{started_as} over loopback ({args.findings:,} findings)")
+    columns = ("endpoint", "clients", "req/s", "p50 ms", "p99 ms", "max ms", "errors")
+    columns += ("server CPU ms/req", "client CPU ms/req", "load avg")
+    for column in columns:
         table.add_column(column, justify="left" if column == "endpoint" else "right")
     for run in runs:
         table.add_row(
@@ -377,6 +434,9 @@ def main() -> None:
             str(run.get("p99_ms", "")),
             str(run.get("max_ms", "")),
             str(run["errors"]),
+            str(run.get("server_cpu_ms_per_request", "")),
+            str(run.get("client_cpu_ms_per_request", "")),
+            str(run.get("load_average", "")),
         )
     console.print(table)
     console.print(f"uptime: {result['machine']['uptime']}; written to {args.out}")

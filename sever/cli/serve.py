@@ -26,33 +26,36 @@ def serve_command(
         typer.Option("--home", help="sever home directory (default: $SEVER_HOME or ~/.sever)."),
     ] = None,
     workers: Annotated[
-        int,
+        int | None,
         typer.Option(
             help=f"Server processes (1 to {MAX_WORKERS}), forked after the screening index is "
-            "built; one process uses one core. Give it the cores the server may have.",
+            "built; one process uses one core (default: one per core this machine gives it).",
+            show_default=False,
         ),
-    ] = 1,
+    ] = None,
 ) -> None:
     """Serve the HTTP API. API keys come from SEVER_API_KEYS="key1:admin,key2:analyst"; without
     them access is open (a warning says so) and /updatez works only on 127.0.0.1. OpenAPI docs
     at /docs and /openapi.json.
 
     Request lines are not logged: /search URLs carry the names being screened."""
+    from sever.screen.workers import available_cores
     from sever.serve.app import create_app
     from sever.serve.server import listen, parse_port, serve
     from sever.serve.settings import ServeSettings
 
     with user_errors():
         number = parse_port(port)
-        if not 1 <= workers <= MAX_WORKERS:
+        if workers is not None and not 1 <= workers <= MAX_WORKERS:
             raise SeverError(f"--workers: {workers} is not between 1 and {MAX_WORKERS}")
+        processes = workers or min(available_cores(), MAX_WORKERS)
         settings = ServeSettings.from_env(bind_host=host)
-        sock = listen(host, number)
+        sock = listen(host, number, shared=processes > 1)
         app = create_app(Home.resolve(home), settings)
         app.state.index.reload()
     shown = f"[{host}]" if ":" in host else host
     err_console.print(f"serving on http://{shown}:{number} (docs at /docs)", highlight=False)
-    status = serve(app, sock, header_timeout_s=settings.client_timeout_s, workers=workers)
+    status = serve(app, sock, header_timeout_s=settings.client_timeout_s, workers=processes)
     if status:
         raise typer.Exit(status)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, select, tuple_
 
 from sever.cases.models import Case, Finding
 from sever.cases.store import CaseStore, utc
@@ -104,12 +104,9 @@ def query(filters: Filters, cursor: str | None = None, size: int = PAGE) -> Sele
         statement = statement.where(Finding.occurred_at < _day(filters.until, "until"))
     if cursor:
         when, finding_id = decode_cursor(cursor)
-        statement = statement.where(
-            or_(
-                Finding.occurred_at < when,
-                and_(Finding.occurred_at == when, Finding.id < finding_id),
-            )
-        )
+        # A row-value comparison, which the index seeks to; the same test spelt with OR made
+        # SQLite walk the index from the newest finding down to the cursor (70 ms 25,000 deep).
+        statement = statement.where(tuple_(Finding.occurred_at, Finding.id) < (when, finding_id))
     return statement.order_by(Finding.occurred_at.desc(), Finding.id.desc()).limit(size + 1)
 
 

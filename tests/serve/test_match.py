@@ -7,6 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from sever.screen.index import ScreeningIndex
+from sever.serve.routers.screen import INLINE_QUERIES
 
 
 def _imo_and_wallet(index: ScreeningIndex) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -123,3 +124,18 @@ def test_every_endpoint_is_documented(client: TestClient) -> None:
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
             assert operation.get("description"), f"{method.upper()} {path} has no description"
+
+
+def test_a_large_batch_answers_each_query_as_it_is_answered_alone(client: TestClient) -> None:
+    """Small requests are screened on the event loop, larger batches in a worker thread: the
+    answers are the same either way."""
+    names = ["Kim Jong Un", "Pak Chol Su", "Ri Song Chol", "Choe Ryong Hae", "Kim Yo Jong"]
+    queries = {
+        f"q{i}": {"schema": "Person", "properties": {"name": [n]}} for i, n in enumerate(names * 2)
+    }
+    assert len(queries) > INLINE_QUERIES
+    batch = client.post("/match/default", json={"queries": queries})
+    assert batch.status_code == 200, batch.text
+    for name, query in queries.items():
+        alone = client.post("/match/default", json={"queries": {name: query}})
+        assert alone.json()["responses"][name] == batch.json()["responses"][name]

@@ -95,6 +95,25 @@ def test_a_worker_dying_stops_the_server_with_status_1(watchlist_home: Home) -> 
             process.kill()
 
 
+@PROC
+def test_a_second_server_on_the_port_of_a_multi_worker_one_is_refused(
+    watchlist_home: Home,
+) -> None:
+    """The workers bind the port side by side (SO_REUSEPORT); another server may not join."""
+    process, url = _start(watchlist_home)
+    try:
+        port = url.rsplit(":", 1)[1]
+        command = [sys.executable, "-m", "sever.cli", "serve", "--home", str(watchlist_home.root),
+                   "--port", port, "--workers", "2"]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 2
+        assert done.stderr.strip().startswith(f"error: cannot listen on 127.0.0.1:{port}")
+        assert httpx.get(f"{url}/healthz").status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
 def test_workers_out_of_range_is_one_error_line(watchlist_home: Home) -> None:
     command = [sys.executable, "-m", "sever.cli", "serve", "--home", str(watchlist_home.root),
                "--port", str(_free_port()), "--workers", "0"]  # fmt: skip

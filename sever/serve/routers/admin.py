@@ -27,7 +27,7 @@ router = APIRouter(tags=["System information"])
 
 
 @router.get("/healthz", summary="Health check", response_model=StatusResponse)
-def healthz() -> StatusResponse:
+async def healthz() -> StatusResponse:
     """No-op health check for load balancers and cluster managers; needs no API key."""
     return StatusResponse(status="ok")
 
