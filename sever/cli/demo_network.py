@@ -13,7 +13,12 @@ from sever.alerts import Alert, read_findings, write_findings
 from sever.cli.output import console
 from sever.home import Home
 from sever.network.blocked import find_blocked
-from sever.network.clusters import ClusterSettings, cluster_alerts, find_clusters
+from sever.network.clusters import (
+    ClusterSettings,
+    cluster_alerts,
+    find_clusters,
+    linked_by_rule,
+)
 from sever.network.farms import FarmSettings, farm_alerts, find_farms, payroll_flagged
 from sever.network.graph import GraphSources, build_graph, open_graph, world_files
 from sever.screen import ScreenOptions, load_index
@@ -29,10 +34,11 @@ def find_networks(home: Home, world: Path, hits: Path, alerts: Path) -> tuple[di
     summary = build_graph(home, GraphSources({**world_files(world), "hits": hits}))
     con = open_graph(home)
     try:
-        fronts = cluster_alerts(find_clusters(con, ClusterSettings()))
+        ruled = find_blocked(con, load_index(home), ScreenOptions(scope="default"))
+        blocked = ruled.alerts()
+        fronts = cluster_alerts(find_clusters(con, ClusterSettings(), linked_by_rule(ruled)))
         flagged = payroll_flagged(read_findings(alerts))
         farms = farm_alerts(find_farms(con, FarmSettings()), FarmSettings(), flagged)
-        blocked = find_blocked(con, load_index(home), ScreenOptions(scope="default")).alerts()
     finally:
         con.close()
     findings = [*fronts, *farms, *blocked]

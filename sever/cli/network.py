@@ -81,8 +81,10 @@ def blocked_command(
     from sever.home import Home
     from sever.lists import ensure_loaded
     from sever.network.blocked import find_blocked
+    from sever.network.clusters import linked_by_rule
     from sever.network.graph import GRAPH_FILE, GraphSources, open_graph, write_graph
     from sever.network.merge_store import MergeStore
+    from sever.network.rule_links import save_rule_links
     from sever.screen import ScreenOptions, load_index
     from sever.tables.atomic import check_output_path
     from sever.tables.io import RECORD_SUFFIXES, write_records
@@ -123,6 +125,8 @@ def blocked_command(
                     workers=workers,
                     store=store,
                 )
+        if registry is None:  # the home's graph: its links serve `sever network clusters`
+            save_rule_links(resolved, linked_by_rule(report))
         if out is not None:
             columns = [("entity", pa.string()), ("label", pa.string()), ("status", pa.string())]
             columns += [("share", pa.float64()), ("round", pa.int64()), ("arithmetic", pa.string())]
@@ -286,22 +290,32 @@ def clusters_command(
     raw: _RawOpt = False,
 ) -> None:
     """Front-company clusters: companies tied by rare shared details and officers, raised on the
-    signs of a front: a DPRK link (members dealing with one party screened as listed) and two of
-    money passed through, money between members not under one control, members formed together.
+    signs of a front: a DPRK link (members dealing with a party screened as listed, or found
+    blocked by `sever network blocked` on this graph) and money passed through, money between
+    members not under one control, members formed together.
 
     \b
-      sever network clusters --out fronts.jsonl
+      sever network blocked && sever network clusters --out fronts.jsonl
     """
     from sever.alerts import write_findings
-    from sever.cli.output import console, emit, user_errors
+    from sever.cli.output import console, emit, err_console, user_errors
     from sever.home import Home
     from sever.network.clusters import ClusterSettings, cluster_alerts, find_clusters
     from sever.network.graph import open_graph
+    from sever.network.rule_links import load_rule_links
 
     with user_errors():
         settings = ClusterSettings(pair_weight=_positive(pair_weight, "--pair-weight"))
-        con = open_graph(Home.resolve(home))
-        alerts = cluster_alerts(find_clusters(con, settings))
+        resolved = Home.resolve(home)
+        con = open_graph(resolved)
+        linked = load_rule_links(resolved)
+        if linked is None:
+            err_console.print(
+                "note: no 50 % rule verdicts for this graph; DPRK links come from screening hits "
+                "only (run `sever network blocked` first to count blocked companies too)",
+                highlight=False,
+            )
+        alerts = cluster_alerts(find_clusters(con, settings, linked))
         if out is not None:
             write_findings(alerts, out, raw=raw)
         _show_findings(alerts, as_json, console, emit)

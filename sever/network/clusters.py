@@ -8,34 +8,46 @@ companies 0.56 and a registered agent's address shared by 500 companies 0.16. Va
 more than :attr:`ClusterSettings.most_shared` companies are not paired at all (their weight is
 below 0.26 and pairing them is quadratic).
 
-Pairs whose ties weigh at least :attr:`ClusterSettings.pair_weight` and include a shared contact
-detail (officers alone tie every corporate group) are joined into clusters; a parent and its
-subsidiary, or two subsidiaries of one parent company, are a declared group and are not paired.
-A cluster is raised when it shows a sign of a front (TYPOLOGIES.md section B, red flags 1 and 4):
+Pairs whose ties weigh at least :attr:`ClusterSettings.pair_weight` are joined into clusters; a
+parent and its subsidiary, or two subsidiaries of one parent company, are a declared group and are
+not paired. Most tied companies are innocent (an owner-manager's companies, tenants of one
+office), so a cluster is raised on the signs of a front (TYPOLOGIES.md section B), each worth
+named points (:class:`ClusterSettings`), when they add up to :attr:`ClusterSettings.raise_at`:
 
-- money moves between members that are not under one control: payments between a parent and its
+- **DPRK link** (2, 3 when every member shows it): half the members, and at least two, pay,
+  are paid by or are one party on a sanctions list (a screening hit) or blocked by OFAC's 50 %
+  rule (``linked``, from :mod:`sever.network.blocked`); one customer of a blocked supplier is
+  ordinary trade;
+- **pass-through** (1): a member, or an outside party, passes on to one member 80 % or more of
+  what it received from another (TYPOLOGIES.md A, red flag 2; B, red flag 4: U-turns);
+- **money between members not under one control** (1): payments between a parent and its
   subsidiaries, between companies of one group or of one majority owner, are expected and not
   counted;
-- members were formed together, recently: two or more incorporated within
-  :attr:`ClusterSettings.batch_days` of each other, within :attr:`ClusterSettings.young_years` of
-  the newest company of the graph;
-- two or more members pay one outside party now and then (at most
-  :attr:`ClusterSettings.occasional_payments` payments each): money gathered at one payee;
-- a member pays, is paid by or is a party on a sanctions list.
+- **formed together** (1): two or more members incorporated within
+  :attr:`ClusterSettings.batch_days` of each other, within :attr:`ClusterSettings.young_years`
+  of the newest company of the graph.
 
-The more signs, the higher the severity and the score; companies that trade with almost nobody
-else are reported too.
+A cluster is raised on a DPRK link and two other signs, or one when every member deals with the
+linked party (:attr:`ClusterSettings.raise_at`).
+Every raised cluster says which signs it shows, in words; young companies, little trade and one
+outside party gathering payments from several members are reported beside them but score nothing
+(ordinary companies show them as often as fronts do).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import duckdb
 import networkx as nx
 
 from sever.alerts import Alert, Reason, Subject, alert_id
+
+if TYPE_CHECKING:
+    from sever.network.blocked import BlockedReport
 
 CONTACT_KINDS = ("address", "phone", "email")
 
@@ -44,9 +56,9 @@ CONTACT_KINDS = ("address", "phone", "email")
 class ClusterSettings:
     """The thresholds of the front-company analysis (none read off the simulator)."""
 
-    pair_weight: float = 1.0
-    """Least summed tie weight for two companies to be tied: one value shared by two or three
-    companies only (1.44, 0.91 with a second weak tie), or several commoner ones."""
+    pair_weight: float = 1.4
+    """Least summed tie weight for two companies to be tied: one value shared by these two
+    companies only (1.44), or several commoner ones (a phone and an address of three: 1.82)."""
     most_shared: int = 50
     """Values shared by more companies than this are too common to tie anyone."""
     young_years: float = 2.0
@@ -56,10 +68,30 @@ class ClusterSettings:
     """Companies incorporated within this many days of each other were formed together (a
     quarter: company-formation agents register batches)."""
     occasional_payments: int = 3
-    """A member that paid an outside party at most this many times paid it now and then (not a
-    regular supplier)."""
+    """A payment link of at most this many payments is occasional (not a regular supplier)."""
     few_counterparties: int = 3
     """A company paying or paid by at most this many parties outside its cluster trades little."""
+    pass_through_share: float = 0.8
+    """A party that pays on to one member between this share and all of what it received from
+    another member passes the money through (TYPOLOGIES.md A, red flag 2: 80 % or more out)."""
+    linked_share: float = 0.5
+    """Least share of the members (and at least two) that pay, are paid by or are one listed or
+    blocked party for a DPRK link: one customer of a blocked supplier is ordinary trade."""
+    link_points: float = 2.0
+    """Points of a DPRK link: members pay, are paid by or are one listed or blocked party."""
+    every_member_points: float = 1.0
+    """Points added to a DPRK link when every member deals with the listed or blocked party."""
+    pass_through_points: float = 1.0
+    """Points of money passed through, from one member to another."""
+    money_between_points: float = 1.0
+    """Points of payments between members that are not under one control."""
+    formed_together_points: float = 1.0
+    """Points of members formed together recently."""
+    raise_at: float = 4.0
+    """Least points that raise a cluster: a DPRK link and two other signs (one, when every
+    member deals with the linked party). Tied companies that move money oddly with no DPRK
+    link are too often innocent: on the tuning world (seed 3), raising on 3 points found as
+    many fronts at a precision of 0.43 against 0.53."""
 
 
 @dataclass(frozen=True)
@@ -92,62 +124,114 @@ class Cluster:
     labels: dict[str, str]
     ties: tuple[tuple[str, str, Tie], ...]
     internal_payments: int
-    listed_payments: tuple[tuple[str, str, str], ...]
+    linked: tuple[tuple[str, str, str], ...]
+    """``(member, other, why)``: the member pays, is paid by or is (``other == member``) a
+    listed or blocked party, and why that party is linked, in words."""
     young: tuple[str, ...]
     little_trade: tuple[str, ...]
     formed_together: tuple[str, ...] = ()
     """Young members formed within ``batch_days`` of another member."""
     common_payees: tuple[tuple[str, int], ...] = ()
     """Outside parties paid now and then by two or more members, and by how many."""
+    pass_through: tuple[tuple[str, str, str, float, float], ...] = ()
+    """``(member, via, other member, amount in, amount on)``: money passed through ``via``."""
+    scored: tuple[tuple[str, float], ...] = ()
+    """The signs of a front it shows, in words, each with its points."""
+    raise_at: float = ClusterSettings.raise_at
 
     @property
     def weight(self) -> float:
         return sum(t.weight for _, _, t in self.ties)
 
     @property
+    def points(self) -> float:
+        """The points of its signs of a front."""
+        return sum(points for _, points in self.scored)
+
+    @property
+    def raised(self) -> bool:
+        """Whether its signs add up to the points that raise a cluster."""
+        return self.points >= self.raise_at
+
+    @property
     def front_signs(self) -> list[str]:
-        """The signs that raise a cluster: money between members not under one control, members
-        formed together recently, one outside payee gathering from several members, a listed
-        party."""
-        found = []
-        if self.internal_payments:
-            found.append(f"{self.internal_payments} payments between members not under one control")
-        if self.formed_together:
-            found.append(
-                f"{len(self.formed_together)} of {len(self.companies)} companies formed together "
-                "recently"
-            )
-        if self.common_payees:
-            payee, payers = self.common_payees[0]
-            found.append(f"{payers} members pay {payee} now and then")
-        if self.listed_payments:
-            found.append(f"{len(self.listed_payments)} payment links to listed parties")
-        return found
+        """The signs that score: a DPRK link, money passed through, money between members not
+        under one control, members formed together recently."""
+        return [words for words, _ in self.scored]
 
     @property
     def signs(self) -> list[str]:
-        """Every sign of a front: the raising signs, then young companies and little trade."""
+        """Every sign of a front: the scoring signs, then young companies, little trade and one
+        outside payee gathering from several members (reported, not scored)."""
         found = self.front_signs
         if len(self.young) * 2 >= len(self.companies):
             found.append(f"{len(self.young)} of {len(self.companies)} companies young")
         if len(self.little_trade) * 2 >= len(self.companies):
             found.append(f"{len(self.little_trade)} of {len(self.companies)} trade little")
+        if self.common_payees:
+            payee, payers = self.common_payees[0]
+            found.append(f"{payers} members pay {self.labels.get(payee, payee)} now and then")
         return found
 
     def evidence_path(self) -> list[str]:
-        """The ties in words, one sentence each: ``A and B share phone +852… (2 companies)``."""
+        """The ties and the money in words, one sentence each: ``A and B share phone +852… (2
+        companies)``, ``A pays X, blocked by OFAC's 50 % rule…`` (for a listed or blocked party
+        two or more members deal with), ``B passed on to C 97 % of what A paid it``."""
+        name = self.labels.get
         out = []
         for a, b, tie in self.ties:
+            out.append(f"{name(a, a)} and {name(b, b)} share {tie.words(self.labels)}")
+        dealt = Counter(other for _, other, _ in self.linked)
+        for company, other, why in self.linked:
+            if other != company and dealt[other] < 2:
+                continue
+            if other == company:
+                out.append(f"{name(company, company)} is {why}")
+            else:
+                out.append(
+                    f"{name(company, company)} is paid by or pays {name(other, other)}, {why}"
+                )
+        for src, via, dst, got, paid in self.pass_through:
             out.append(
-                f"{self.labels.get(a, a)} and {self.labels.get(b, b)} share "
-                f"{tie.words(self.labels)}"
-            )
-        for company, other, entity in self.listed_payments:
-            out.append(
-                f"{self.labels.get(company, company)} is paid by or pays {other}, "
-                f"screened as list entry {entity}"
+                f"{name(via, via)} passed on to {name(dst, dst)} {paid:,.2f} of the {got:,.2f} "
+                f"{name(src, src)} paid it ({paid / got:.0%})"
             )
         return out
+
+
+def _scored(cluster: Cluster, settings: ClusterSettings) -> tuple[tuple[str, float], ...]:
+    """The signs of a front the cluster shows, in words, each with its points."""
+    size = len(cluster.companies)
+    dealing: dict[str, set[str]] = defaultdict(set)
+    for member, other, _ in cluster.linked:
+        dealing[other].add(member)
+    party, members = max(dealing.items(), key=lambda kv: (len(kv[1]), kv[0]), default=("", set()))
+    passing = sorted({via for _, via, *_ in cluster.pass_through})
+    signs = [
+        (
+            len(members) >= max(2.0, settings.linked_share * size),
+            settings.link_points + settings.every_member_points * (len(members) == size),
+            f"{len(members)} of {size} members deal with {cluster.labels.get(party, party)}, "
+            "a listed or blocked party",
+        ),
+        (
+            cluster.pass_through,
+            settings.pass_through_points,
+            "money passed on from member to member by "
+            + ", ".join(cluster.labels.get(via, via) for via in passing),
+        ),
+        (
+            cluster.internal_payments,
+            settings.money_between_points,
+            f"{cluster.internal_payments} payments between members not under one control",
+        ),
+        (
+            cluster.formed_together,
+            settings.formed_together_points,
+            f"{len(cluster.formed_together)} of {size} companies formed together recently",
+        ),
+    ]
+    return tuple((words, points) for shown, points, words in signs if shown and points > 0)
 
 
 _TIES = """
@@ -179,19 +263,25 @@ ANTI JOIN grouped g ON g.x = a.company AND g.y = b.company
 """
 
 
-def find_clusters(con: duckdb.DuckDBPyConnection, settings: ClusterSettings) -> list[Cluster]:
-    """Every cluster of tied companies (two or more), strongest first, with its signs."""
+def find_clusters(
+    con: duckdb.DuckDBPyConnection,
+    settings: ClusterSettings,
+    linked: Mapping[str, str] | None = None,
+) -> list[Cluster]:
+    """Every cluster of tied companies (two or more), the raised first, with its signs.
+
+    ``linked`` names parties known to be DPRK-linked beyond the graph's screening hits (the
+    parties the 50 % rule found listed or blocked: :func:`linked_by_rule`), each with why."""
     pairs: dict[tuple[str, str], list[Tie]] = defaultdict(list)
     for a, b, kind, tie, d in con.execute(_TIES, [settings.most_shared]).fetchall():
         value = tie.split(":", 1)[1] if kind in CONTACT_KINDS else tie
         pairs[(a, b)].append(Tie(kind, value, int(d)))
     graph = nx.Graph()
     for (a, b), ties in sorted(pairs.items()):
-        weight = sum(t.weight for t in ties)
-        if weight >= settings.pair_weight and any(t.kind in CONTACT_KINDS for t in ties):
+        if sum(t.weight for t in ties) >= settings.pair_weight:
             graph.add_edge(a, b, ties=ties)
     groups = sorted(sorted(c) for c in nx.connected_components(graph))
-    facts = _facts(con, groups, settings)
+    facts = _facts(con, groups, settings, dict(linked or {}))
     clusters = []
     for number, members in enumerate(groups):
         ties = tuple(
@@ -199,50 +289,78 @@ def find_clusters(con: duckdb.DuckDBPyConnection, settings: ClusterSettings) -> 
             for a, b, data in sorted(graph.subgraph(members).edges(data=True))
             for tie in data["ties"]
         )
-        clusters.append(
-            Cluster(
-                companies=tuple(members),
-                labels=facts.labels,
-                ties=ties,
-                internal_payments=facts.internal.get(number, 0),
-                listed_payments=tuple(facts.listed.get(number, ())),
-                young=tuple(m for m in members if m in facts.young),
-                formed_together=tuple(facts.batches.get(number, ())),
-                common_payees=tuple(facts.payees.get(number, ())),
-                little_trade=tuple(
-                    m for m in members if facts.outside.get(m, 0) <= settings.few_counterparties
-                ),
-            )
+        cluster = Cluster(
+            companies=tuple(members),
+            labels=facts.labels,
+            ties=ties,
+            internal_payments=facts.internal.get(number, 0),
+            linked=tuple(facts.linked.get(number, ())),
+            young=tuple(m for m in members if m in facts.young),
+            formed_together=tuple(facts.batches.get(number, ())),
+            common_payees=tuple(facts.payees.get(number, ())),
+            pass_through=tuple(facts.through.get(number, ())),
+            little_trade=tuple(
+                m for m in members if facts.outside.get(m, 0) <= settings.few_counterparties
+            ),
+            raise_at=settings.raise_at,
         )
-    return sorted(clusters, key=lambda c: (-len(c.front_signs), -c.weight, c.companies))
+        clusters.append(replace(cluster, scored=_scored(cluster, settings)))
+    return sorted(clusters, key=lambda c: (-c.points, -c.weight, c.companies))
+
+
+def linked_by_rule(report: BlockedReport) -> dict[str, str]:
+    """The parties the 50 % rule linked to a list or found blocked, each with why in words."""
+    linked = {
+        party: f"listed as {links[0].caption} on {links[0].dataset}"
+        for party, links in report.links.items()
+        if links
+    }
+    for verdict in report.outcome.blocked:
+        linked.setdefault(verdict.entity, f"blocked by OFAC's 50 % rule ({verdict.arithmetic})")
+    return linked
 
 
 @dataclass(frozen=True)
 class _Facts:
     labels: dict[str, str]
     internal: dict[int, int]
-    listed: dict[int, list[tuple[str, str, str]]]
+    linked: dict[int, list[tuple[str, str, str]]]
     young: set[str]
     outside: dict[str, int]
     batches: dict[int, list[str]]
     payees: dict[int, list[tuple[str, int]]]
+    through: dict[int, list[tuple[str, str, str, float, float]]]
 
 
 def _facts(
-    con: duckdb.DuckDBPyConnection, groups: list[list[str]], settings: ClusterSettings
+    con: duckdb.DuckDBPyConnection,
+    groups: list[list[str]],
+    settings: ClusterSettings,
+    linked: dict[str, str],
 ) -> _Facts:
-    """Labels, payments and ages of every cluster's members, in a few queries over all."""
+    """Labels, payments, links and ages of every cluster's members, in a few queries over all."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE members AS SELECT unnest(?::VARCHAR[]) AS node_id, "
         "unnest(?::INTEGER[]) AS cluster",
         [[m for g in groups for m in g], [i for i, g in enumerate(groups) for _ in g]],
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE linked_parties AS
+           SELECT src AS node_id, 'screened as list entry ' || min(dst) AS why FROM edges
+           WHERE kind = 'list_link' GROUP BY src"""
+    )
+    con.execute(
+        "INSERT INTO linked_parties SELECT * FROM (SELECT unnest(?::VARCHAR[]) AS node_id, "
+        "unnest(?::VARCHAR[]) AS why) WHERE node_id NOT IN (SELECT node_id FROM linked_parties)",
+        [list(linked), list(linked.values())],
     )
     labels = dict(
         con.execute(
             """SELECT n.node_id, n.label FROM nodes n
                WHERE n.node_id IN (SELECT node_id FROM members)
                   OR n.node_id IN (SELECT e.src FROM edges e JOIN members m ON m.node_id = e.dst
-                                   WHERE e.kind IN ('directorship', 'ownership'))"""
+                                   WHERE e.kind IN ('directorship', 'ownership'))
+                  OR n.node_id IN (SELECT node_id FROM linked_parties)"""
         ).fetchall()
     )
     con.execute(
@@ -275,16 +393,32 @@ def _facts(
         [settings.occasional_payments],
     ).fetchall():
         payees[int(cluster)].append((payee, int(payers)))
-    listed: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
-    for cluster, member, other, entity in con.execute(
-        """SELECT DISTINCT p.cluster, p.member, p.other, l.dst FROM member_payments p
-           JOIN edges l ON l.kind = 'list_link' AND l.src = p.other
+    found: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for cluster, member, other, why in con.execute(
+        """SELECT DISTINCT p.cluster, p.member, p.other, l.why FROM member_payments p
+           JOIN linked_parties l ON l.node_id = p.other
            UNION
-           SELECT m.cluster, m.node_id, m.node_id, l.dst FROM members m
-           JOIN edges l ON l.kind = 'list_link' AND l.src = m.node_id
+           SELECT m.cluster, m.node_id, m.node_id, l.why FROM members m
+           JOIN linked_parties l ON l.node_id = m.node_id
            ORDER BY ALL"""
     ).fetchall():
-        listed[int(cluster)].append((member, other, entity))
+        found[int(cluster)].append((member, other, why))
+    through: dict[int, list[tuple[str, str, str, float, float]]] = defaultdict(list)
+    for cluster, src, via, dst, got, paid in con.execute(
+        """WITH hop AS (SELECT src, dst, amount FROM edges
+                        WHERE kind = 'payment' AND count <= ? AND amount > 0),
+           paid AS (SELECT m.cluster, h.src, h.dst AS via, h.amount FROM hop h
+                    JOIN members m ON m.node_id = h.src),
+           passed AS (SELECT m.cluster, h.src AS via, h.dst, h.amount FROM hop h
+                      JOIN members m ON m.node_id = h.dst)
+           SELECT i.cluster, i.src, i.via, o.dst, i.amount, o.amount
+           FROM paid i JOIN passed o ON o.cluster = i.cluster AND o.via = i.via
+           WHERE o.dst <> i.src AND o.dst <> i.via
+             AND o.amount BETWEEN ? * i.amount AND i.amount
+           ORDER BY ALL""",
+        [settings.occasional_payments, settings.pass_through_share],
+    ).fetchall():
+        through[int(cluster)].append((src, via, dst, float(got), float(paid)))
     outside = dict(
         con.execute(
             """SELECT m.node_id, count(DISTINCT p.other) FILTER (
@@ -320,7 +454,17 @@ def _facts(
             [last, int(settings.young_years * 365.25), settings.batch_days],
         ).fetchall():
             batches[int(cluster)].append(member)
-    return _Facts(labels, dict(internal), listed, young, outside, batches, payees)
+    vias = {via for hops in through.values() for _, via, *_ in hops}
+    named = sorted(
+        (vias | {payee for found in payees.values() for payee, _ in found[:1]}) - set(labels)
+    )
+    labels.update(
+        con.execute(
+            "SELECT node_id, label FROM nodes WHERE node_id IN (SELECT unnest(?::VARCHAR[]))",
+            [named],
+        ).fetchall()
+    )
+    return _Facts(labels, dict(internal), found, young, outside, batches, payees, through)
 
 
 def _control_groups(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -344,27 +488,28 @@ def _control_groups(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def cluster_alerts(clusters: list[Cluster]) -> list[Alert]:
-    """One ``front_company`` finding per cluster that shows a sign of a front
-    (:attr:`Cluster.front_signs`); more signs, young companies and little trade raise its
-    severity and score."""
+    """One ``front_company`` finding per raised cluster (:attr:`Cluster.raised`): its signs with
+    their points, its ties and its money in words. A DPRK link makes it high severity; the score
+    is its points over twice the points that raise a cluster, plus a twentieth of its tie weight
+    (rarer ties, a stronger cluster), at most 1."""
     alerts = []
     for cluster in clusters:
-        if not cluster.front_signs:
+        if not cluster.raised:
             continue
-        signs = cluster.signs
         reasons = (
             Reason("companies tied by rare shared details", len(cluster.companies), 2, ">="),
             Reason("summed tie weight (1/ln of how many share each value)", cluster.weight),
-            *(Reason("sign of a front", sign) for sign in signs),
+            Reason("points of the signs of a front", cluster.points, cluster.raise_at, ">="),
+            *(Reason("sign of a front", sign) for sign in cluster.signs),
         )
-        score = min(1.0, cluster.weight / 10 + 0.2 * len(signs))
+        score = min(1.0, cluster.points / (2 * cluster.raise_at) + cluster.weight / 20)
         path = cluster.evidence_path()
         alerts.append(
             Alert(
                 alert_id=alert_id("network.front_company", cluster.companies[0], cluster.companies),
                 typology="front_company",
                 rule_id="network.front_company",
-                severity="high" if len(signs) >= 2 else "medium",
+                severity="high" if cluster.linked else "medium",
                 accounts=(),
                 tx_ids=(),
                 amount=0.0,

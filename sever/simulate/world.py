@@ -541,7 +541,9 @@ def _parties(
     directors, owners = _governance(rng, ids, country, n_persons, n, secretary)
     parent = _groups(rng, ids, country, party_type, industry, directors, owners)
     _group_offices(params, parent, address, phone)
-    family = _families(params, ids, party_type, parent, office, directors, owners, address, phone)
+    family = _families(
+        params, ids, country, party_type, parent, office, directors, owners, address, phone
+    )
     incorporated = _formed_together(params, family, incorporated)
     tenant_ring = _tenant_rings(params, office)
     ip = np.where(is_person, ips(rng, country), None)
@@ -786,6 +788,9 @@ FAMILY_ADDRESS_SHARE = 0.7
 """Share of a family's other companies registered at its first company's address."""
 FAMILY_PHONE_SHARE = 0.3
 """Share of a family's other companies that give its first company's phone number."""
+FAMILY_LOCAL_SHARE = 0.9
+"""Share of a family's companies in the country of the others (an owner-manager's businesses
+are mostly local; the share of person-to-person payments that stay in the payer's country)."""
 FAMILY_BATCH_SHARE = 0.4
 """Share of families whose companies were formed within weeks of each other (set up together)."""
 
@@ -793,6 +798,7 @@ FAMILY_BATCH_SHARE = 0.4
 def _families(
     params: SimulationParams,
     ids: np.ndarray,
+    country: np.ndarray,
     party_type: np.ndarray,
     parent: np.ndarray,
     office: np.ndarray,
@@ -803,7 +809,8 @@ def _families(
 ) -> np.ndarray:
     """Owner-managed families of companies, in place: the first company's main owner becomes
     owner (wholly or by a majority) and director of the others, which often share its address and
-    phone. Returns each party's family number (-1: none).
+    phone. A family's companies are in one country, now and then one abroad (as a front
+    cluster's members are). Returns each party's family number (-1: none).
 
     Imitates ``front_company``: companies tied by one person and one address that pay each other;
     groups of companies owned by a person and not through a holding company."""
@@ -813,6 +820,9 @@ def _families(
     ordinary = np.isin(party_type, ("company", "employer", "merchant"))
     free = np.flatnonzero(ordinary & (parent < 0) & ~np.isin(np.arange(n), parent) & (office < 0))
     chosen = rng.permutation(free[rng.random(len(free)) < FAMILY_SHARE])
+    chosen = chosen[np.argsort(country[chosen], kind="stable")]
+    abroad = np.flatnonzero(rng.random(len(chosen)) >= FAMILY_LOCAL_SHARE)
+    chosen[abroad] = chosen[rng.permutation(abroad)]
     sizes = rng.integers(FAMILY_SIZE[0], FAMILY_SIZE[1] + 1, len(chosen))
     cursor = 0
     for number, size in enumerate(sizes):

@@ -3,6 +3,8 @@ and officers alone (a corporate group) do not; money between them raises the clu
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import duckdb
 import pytest
 from typer.testing import CliRunner
@@ -10,8 +12,15 @@ from typer.testing import CliRunner
 from sever.alerts import read_findings
 from sever.cli import app
 from sever.home import Home
-from sever.network.clusters import ClusterSettings, Tie, cluster_alerts, find_clusters
+from sever.network.clusters import (
+    ClusterSettings,
+    Tie,
+    cluster_alerts,
+    find_clusters,
+    linked_by_rule,
+)
 from sever.network.graph import GRAPH_FILE, GraphSources, build_graph
+from sever.network.rule_links import load_rule_links, save_rule_links
 from tests.network import tiny_network
 
 runner = CliRunner()
@@ -39,9 +48,69 @@ def test_the_front_cluster_is_raised_with_its_ties_in_words(con) -> None:
     assert "screened as list entry ofac-9999" in alert.explanation
     signs = [r.observed for r in alert.reasons if r.label == "sign of a front"]
     assert "3 of 3 companies formed together recently" in signs
+    assert "2 of 3 members deal with Korea Listed Trading, a listed or blocked party" in signs
     assert not any("payments between members" in s for s in signs), (
         "one nominee owns all three: their payments are within one control, like a family's"
     )
+    assert (
+        "F2 Trading Ltd passed on to F3 Trading Ltd 88,000.00 of the 90,000.00 F1 Trading Ltd "
+        "paid it (98%)" in alert.explanation
+    )
+    assert "money passed on from member to member by F2 Trading Ltd" in signs
+    points = next(r for r in alert.reasons if r.label == "points of the signs of a front")
+    assert points.observed == 4.0 and points.threshold == ClusterSettings().raise_at
+
+
+def _without(con, table: str, where: str) -> None:
+    """Shadow ``table`` of the graph with a copy that lacks the rows ``where``."""
+    con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM main.{table} WHERE NOT ({where})")
+
+
+def test_one_member_dealing_with_a_listed_party_is_ordinary_trade(con) -> None:
+    _without(con, "edges", "kind = 'payment' AND src = 'F1' AND dst = 'X1'")
+    front = next(c for c in find_clusters(con, ClusterSettings()) if "F1" in c.companies)
+    assert front.linked and not front.raised, "only F3 pays the listed party"
+    assert cluster_alerts([front]) == []
+
+
+def test_every_member_dealing_with_the_listed_party_weighs_more(con) -> None:
+    half = next(c for c in find_clusters(con, ClusterSettings()) if "F1" in c.companies)
+    con.execute(
+        "CREATE TEMP TABLE edges AS SELECT * FROM main.edges UNION ALL "
+        "SELECT 'F2', 'X1', 'payment', 'bank', NULL, 1000.0, 1"
+    )
+    every = next(c for c in find_clusters(con, ClusterSettings()) if "F1" in c.companies)
+    assert every.points == half.points + ClusterSettings().every_member_points
+    assert "3 of 3 members deal with Korea Listed Trading, a listed or blocked party" in every.signs
+
+
+def test_a_party_blocked_by_the_50_percent_rule_links_like_a_list_entry(con) -> None:
+    _without(con, "edges", "kind = 'list_link'")
+    assert not cluster_alerts(find_clusters(con, ClusterSettings()))
+    why = "blocked by OFAC's 50 % rule (KOMID 60 % = 60 % >= 50 %)"
+    alerts = cluster_alerts(find_clusters(con, ClusterSettings(), {"X1": why}))
+    assert [a.severity for a in alerts] == ["high"]
+    assert f"F3 Trading Ltd is paid by or pays Korea Listed Trading, {why}" in alerts[0].explanation
+
+
+def test_without_a_dprk_link_odd_money_alone_is_not_raised(con) -> None:
+    _without(con, "edges", "kind = 'list_link'")
+    front = next(c for c in find_clusters(con, ClusterSettings()) if "F1" in c.companies)
+    assert front.pass_through and front.formed_together and not front.raised
+    looser = ClusterSettings(raise_at=2.0)
+    assert cluster_alerts(find_clusters(con, looser)), "two signs raise it at a lower bar"
+
+
+def test_the_rule_report_names_listed_owners_and_blocked_entities() -> None:
+    link = SimpleNamespace(caption="KOMID", dataset="us_ofac_sdn")
+    verdict = SimpleNamespace(entity="B1", arithmetic="KOMID 60 % = 60 % >= 50 %")
+    report = SimpleNamespace(
+        links={"O1": [link], "O2": []}, outcome=SimpleNamespace(blocked=[verdict])
+    )
+    assert linked_by_rule(report) == {
+        "O1": "listed as KOMID on us_ofac_sdn",
+        "B1": "blocked by OFAC's 50 % rule (KOMID 60 % = 60 % >= 50 %)",
+    }
 
 
 def test_payments_count_only_between_members_not_under_one_control(con) -> None:
@@ -91,3 +160,30 @@ def test_cli_without_a_graph_is_one_error_line(tmp_path) -> None:
     result = runner.invoke(app, ["network", "clusters", "--home", str(tmp_path)])
     assert result.exit_code == 2
     assert "run `sever network build` first" in result.output
+
+
+def test_cli_counts_the_50_percent_rule_links_kept_for_this_graph_only(tmp_path) -> None:
+    """Without screening hits, the fronts' payments to X1 are no DPRK link, until `sever network
+    blocked` has kept X1 as blocked for this graph; a rebuilt graph makes that verdict stale."""
+    files = tiny_network.write(tmp_path / "in")
+    del files["hits"]
+    home = Home.resolve(str(tmp_path / "home"))
+    build_graph(home, GraphSources(files))
+    args = ["network", "clusters", "--home", str(home.root), "--json"]
+
+    before = runner.invoke(app, args)
+    assert before.exit_code == 0, before.output
+    assert "no 50 % rule verdicts for this graph" in before.stderr
+    assert "blocked by OFAC" not in before.stdout
+
+    why = "blocked by OFAC's 50 % rule (KOMID 60 % = 60 % ≥ 50 %)"
+    save_rule_links(home, {tiny_network.LISTED_PARTY: why})
+    after = runner.invoke(app, args)
+    assert after.exit_code == 0, after.output
+    assert "no 50 % rule verdicts" not in after.stderr
+    assert "KOMID 60 %" in after.stdout
+
+    build_graph(home, GraphSources(files))  # a new graph: the kept verdict no longer applies
+    assert load_rule_links(home) is None
+    again = runner.invoke(app, args)
+    assert "no 50 % rule verdicts for this graph" in again.stderr

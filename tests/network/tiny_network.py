@@ -133,6 +133,7 @@ def write(folder: Path) -> dict[str, Path]:
     pay("F1", "F2", 90_000)
     pay("F2", "F3", 88_000)
     pay("F3", LISTED_PARTY, 86_000)
+    pay("F1", LISTED_PARTY, 4_000)  # two of the three fronts pay the listed party
     pay("R01", "R02", 1_200)  # two clients of one agent trade with each other
     for child in GROUP[1:]:
         pay("G0", child, 50_000)  # a group funds its subsidiaries

@@ -41,6 +41,10 @@ NOMINEE_OWNER_SHARE = 0.5
 BATCH_SHARE = 0.5
 """Share of clusters formed together shortly before the period (the rest are older companies
 taken over)."""
+LINKED_SHARE = 0.8
+"""Share of clusters whose end user is visibly tied to the DPRK: a company majority-owned by a
+listed DPRK organization, and so blocked by OFAC's 50 % rule (the Dandong Hongxiang pattern of
+FinCEN's 2017 advisory). The rest pay an end user with no visible tie: a well-disguised front."""
 
 
 def _money_pattern(plant: Plant) -> str:
@@ -57,9 +61,10 @@ def _formed_in_batch(plant: Plant, companies: list[AccountRef]) -> list[int]:
 
 
 def _move_money(
-    plant: Plant, pattern: str, companies: list[AccountRef], end_user: AccountRef
+    plant: Plant, pattern: str, companies: list[AccountRef], end_user: AccountRef, every: bool
 ) -> None:
-    """The cluster's payments in ``pattern``, then some members pay the end user."""
+    """The cluster's payments in ``pattern``, then most members (``every``: all) pay the end
+    user, each a share of the money."""
     when = plant.start_second(30)
     amount = plant.amount(plant.scheme.flow_usd)
     count = len(companies)
@@ -77,11 +82,25 @@ def _move_money(
     for src, dst in hops:
         when = plant.pay(src, dst, amount, "layering", earliest=plant.later(when, 6, 72))
         amount *= plant.rng.uniform(0.96, 0.995)
-    payers = [c for c in companies if plant.rng.random() < 0.8] or companies[:1]
+    payers = [c for c in companies if every or plant.rng.random() < 0.8] or companies[:1]
     for src in payers:
+        share = amount / count * plant.rng.uniform(0.6, 1.4)
         when = plant.pay(
-            src, end_user, amount / count, "payment_to_end_user", earliest=plant.later(when, 2, 48)
+            src, end_user, share, "payment_to_end_user", earliest=plant.later(when, 2, 48)
         )
+
+
+def _link_to_dprk(plant: Plant, end_user: AccountRef) -> dict[str, object]:
+    """Make the end user visibly DPRK-linked: a listed DPRK organization takes a majority of its
+    shares, beside one of its owners."""
+    designated, listed = _designated(plant)
+    share = round(float(plant.rng.uniform(0.51, 1.0)), 2)
+    owners = [{"owner_id": designated, "share": share}]
+    kept = json.loads(plant.party_value(end_user, "owners") or "[]")[:1]
+    if share < 1.0 and kept:
+        owners.append({"owner_id": kept[0]["owner_id"], "share": round(1.0 - share, 2)})
+    plant.update_party(end_user, owners=owners)
+    return {"end_user_owner": designated, "end_user_owner_share": share, **listed}
 
 
 @typology("front_company", "front_companies", expected_tx=14)
@@ -92,8 +111,9 @@ def front_company(plant: Plant) -> None:
     copy one to three contact details from an earlier member (a chain, a star or a tree), the
     rest share only a nominee; about half were formed together shortly before the period, the
     rest are older companies taken over; money goes round in a circle, between a few members,
-    through an outside intermediary or only out to the end user. At ``easy`` difficulty every
-    cluster has the textbook shape: shared contacts, formed together, money in a circle."""
+    through an outside intermediary or only out to the end user, most often a company majority-
+    owned by a listed DPRK organization. At ``easy`` difficulty every cluster has the textbook
+    shape: shared contacts, formed together, money in a circle, a visibly linked end user."""
     count = max(2, plant.count(plant.scheme.front_companies))
     nominees = [
         plant.recruit(
@@ -130,8 +150,10 @@ def front_company(plant: Plant) -> None:
                 shared.append(trait)
         plant.update_party(company, **changes)
     end_user = _front(plant, "end_user_account", "dprk_end_user", country="CN")
+    linked = textbook or plant.rng.random() < LINKED_SHARE
+    link = _link_to_dprk(plant, end_user) if linked else {}
     pattern = "circle" if textbook else _money_pattern(plant)
-    _move_money(plant, pattern, companies, end_user)
+    _move_money(plant, pattern, companies, end_user, every=textbook)
     plant.params.update(
         companies=count,
         nominee_directors=[nominee.holder_id for nominee in nominees],
@@ -139,6 +161,9 @@ def front_company(plant: Plant) -> None:
         money=pattern,
         formed_together=batch,
         nominee_owns=takes_shares,
+        end_user=end_user.holder_id,
+        end_user_linked=linked,
+        **link,
     )
 
 
