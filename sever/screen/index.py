@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import heapq
 import math
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -144,6 +143,7 @@ class ScreeningIndex:
     its entries are then no mistake."""
     _topics: list[str] | None = field(default=None, repr=False, compare=False)
     _in_scope: dict[Any, bool] = field(default_factory=dict, repr=False, compare=False)
+    _id_rank: list[int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def datasets(self) -> list[str]:
@@ -166,6 +166,19 @@ class ScreeningIndex:
             found = any(map(keep, self.entries))
             self._in_scope[key] = found
         return found
+
+    @property
+    def id_rank(self) -> list[int]:
+        """Each row's place in the order of entity ids: the last tie-break wherever candidates
+        are ranked or cut, so that equally good candidates come in the same order in every
+        process and whatever order the lists were read in."""
+        if self._id_rank is None:
+            rank = [0] * len(self.entries)
+            by_id = sorted(range(len(self.entries)), key=lambda row: self.entries[row].id)
+            for place, row in enumerate(by_id):
+                rank[row] = place
+            self._id_rank = rank
+        return self._id_rank
 
     def entry(self, entity_id: str) -> Entry | None:
         row = self.rows.get(entity_id)
@@ -198,7 +211,7 @@ class ScreeningIndex:
             return chosen + pool  # all of them are scored: no need to rank
         query_weight = math.fsum(map(self.weight, keys))
         scored = [(self._coverage(keys, query_weight, entry), entry) for entry in pool]
-        scored.sort(key=lambda item: -item[0])
+        scored.sort(key=lambda item: (-item[0], item[1].id))
         for rank, (cover, entry) in enumerate(scored):
             if len(chosen) >= limit or (rank >= at_least and cover < STRONG_COVERAGE):
                 break
@@ -226,17 +239,37 @@ class ScreeningIndex:
                 common.append(rows)
                 continue
             weight = self.key_weights[key]
+            found = weights.get
             for row in rows:
-                weights[row] = weights.get(row, 0.0) + weight
+                weights[row] = found(row, 0.0) + weight
         if not weights and common:
             weights = dict.fromkeys(min(common, key=len), 1.0)
-        ordered = heapq.nlargest(PRE_RANK, weights, key=weights.__getitem__)
-        pool = [self.entries[r] for r in ordered]
-        pool = [e for e in pool if (keep is None or keep(e)) and e.id not in exclude]
-        if len(pool) < PRE_RANK < len(weights):
-            ordered = sorted(weights, key=weights.__getitem__, reverse=True)
-            pool = [e for e in map(self.entries.__getitem__, ordered) if keep is None or keep(e)]
-            pool = [e for e in pool if e.id not in exclude][:PRE_RANK]
+        rows = list(weights)
+        if len(rows) > PRE_RANK:  # only those at least as heavy as the PRE_RANK-th need sorting
+            floor = sorted(weights.values(), reverse=True)[PRE_RANK - 1]
+            rows = [row for row, weight in weights.items() if weight >= floor]
+        pool = self._kept(rows, weights, keep, exclude)
+        if len(pool) < PRE_RANK and len(rows) < len(weights):  # the filter left too few
+            pool = self._kept(list(weights), weights, keep, exclude)
+        return pool
+
+    def _kept(
+        self,
+        rows: list[int],
+        weights: dict[int, float],
+        keep: Callable[[Entry], bool] | None,
+        exclude: set[str],
+    ) -> list[Entry]:
+        """The first ``PRE_RANK`` of these rows that the filter keeps, heaviest first, equal
+        weights in the order of entity ids."""
+        rank = self.id_rank
+        rows.sort(key=lambda row: (-weights[row], rank[row]))
+        pool = []
+        for entry in map(self.entries.__getitem__, rows):
+            if (keep is None or keep(entry)) and entry.id not in exclude:
+                pool.append(entry)
+                if len(pool) == PRE_RANK:
+                    break
         return pool
 
     def _coverage(self, keys: set[str], query_weight: float, entry: Entry) -> float:
@@ -297,18 +330,22 @@ def _spellings(index: ScreeningIndex) -> dict[str, WordKeys]:
     matcher may try joined; Korean readings for the words of names that are not people's."""
     words: set[str] = set()
     org_words: set[str] = set()
+    runs: set[str] = set()
     for entry in index.entries:
         prepared = entry.prepared
         for name in prepared.names:
             (words if prepared.is_person else org_words).update(name.tokens)
-            words.update(spelling.joined_runs(name.tokens))
+            runs.update(spelling.joined_runs(name.tokens))
+    written = words | org_words
+    # the written words first: preparing the names left their keys in the caches, which the
+    # runs (words no name writes) would push out
     return {
         word: WordKeys(
             spelling.work_out_sound_key(word),
             spelling.work_out_mandarin_key(word),
             tuple(sorted(work_out_korean_spellings(word))) if word in org_words else None,
         )
-        for word in words | org_words
+        for word in [*written, *(runs - written)]
     }
 
 
@@ -317,8 +354,9 @@ def _weigh_keys(index: ScreeningIndex) -> None:
     total = len(index.entries)
     index.key_weights = {key: rarity(len(rows), total) for key, rows in index.postings.items()}
     for entry in index.entries:
+        # exactly rounded: a plain sum over a set would depend on the string-hash seed
         entry.names = tuple(
-            (keys, sum(index.key_weights[k] for k in keys)) for keys, _ in entry.names
+            (keys, math.fsum(index.key_weights[k] for k in keys)) for keys, _ in entry.names
         )
 
 

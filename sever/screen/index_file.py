@@ -16,6 +16,7 @@ slower than the pickle it replaces.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import types
 import typing
 from collections.abc import Callable
@@ -95,11 +96,24 @@ def _public_fields(cls: type) -> tuple[dataclasses.Field, ...]:
     return tuple(public)
 
 
+@cache
+def _field_values(cls: type) -> Callable[[Any], Any] | None:
+    """For a dataclass, a function giving the values of its public fields in order (orjson
+    writes the tuple as a list); None for any other type."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    names = [f.name for f in _public_fields(cls)]
+    if len(names) == 1:
+        return lambda value: (getattr(value, names[0]),)
+    return operator.attrgetter(*names)
+
+
 def _encode_default(value: Any) -> Any:
     """How orjson writes what it cannot write itself: a dataclass as the list of its public
     field values, a set as a sorted list."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [getattr(value, f.name) for f in _public_fields(type(value))]
+    values = _field_values(type(value))
+    if values is not None:
+        return values(value)
     if isinstance(value, (set, frozenset)):
         return sorted(value)
     if isinstance(value, Packed):

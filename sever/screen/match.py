@@ -9,12 +9,13 @@ contribution, and a paragraph in the analyst's words naming the pair of names th
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
-from functools import lru_cache
+from dataclasses import asdict, dataclass, field
+from functools import cached_property, lru_cache
 
 from followthemoney import EntityProxy
 
 from sever.screen.algorithms import DEFAULT_ALGORITHM, get_algorithm
+from sever.screen.features import Observation
 from sever.screen.model import DECISIVE, FEATURES, KOREAN_V1, NOTES, FeatureFn, Model
 from sever.screen.prepared import Prepared, prepare, schemata_matchable
 
@@ -39,22 +40,90 @@ class Feature:
     candidate_value: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MatchResult:
-    """A score with its reasons."""
+    """A score with its reasons.
+
+    The feature lines and the paragraph are written when first read: a query's candidates are
+    all scored, and most of them are never shown (below the cutoff, or past the limit). The score
+    and the decision never depend on the words.
+    """
 
     score: float
     match: bool
     threshold: float
-    features: list[Feature]
-    explanation: str
     name_pair: tuple[str, str] | None
+    observed: tuple[Observed, ...] = field(default=(), repr=False)
+    """What each feature that fired saw, in the model's order, and whether it counted."""
+    query: Prepared | None = field(default=None, repr=False)
+    candidate: Prepared | None = field(default=None, repr=False)
+
+    @cached_property
+    def features(self) -> list[Feature]:
+        """One line per feature that fired, then the notes that count for nothing."""
+        lines = [seen.line() for seen in self.observed]
+        q, c = self.query, self.candidate
+        if q is not None and c is not None and schemata_matchable(q.schema, c.schema):
+            lines += _notes(q, c)
+        return lines
+
+    @cached_property
+    def explanation(self) -> str:
+        """One paragraph for the analyst."""
+        q, c = self.query, self.candidate
+        if q is None or c is None:
+            return ""
+        if not schemata_matchable(q.schema, c.schema):
+            return f"No match: {self.features[0].reason}."
+        return _explain(self.score, self.match, self.threshold, self.features, q, c)
+
+    def __eq__(self, other: object) -> bool:
+        """The same score, decision, lines and words."""
+        return isinstance(other, MatchResult) and self.to_dict() == other.to_dict()
+
+    __hash__ = None  # type: ignore[assignment]
 
     def to_dict(self) -> dict:
         """Plain JSON-ready dictionary (the API's shape)."""
-        data = asdict(self)
-        data["name_pair"] = list(self.name_pair) if self.name_pair else None
-        return data
+        return {
+            "score": self.score,
+            "match": self.match,
+            "threshold": self.threshold,
+            "features": [asdict(f) for f in self.features],
+            "explanation": self.explanation,
+            "name_pair": list(self.name_pair) if self.name_pair else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """One feature that fired: its name, weight and observation, and whether it counted (only
+    the strongest of each group does)."""
+
+    name: str
+    weight: float
+    seen: Observation
+    counted: bool
+
+    @property
+    def contribution(self) -> float:
+        return self.weight * self.seen.value if self.counted else 0.0
+
+    def line(self) -> Feature:
+        """The explanation's line for this feature."""
+        seen = self.seen
+        reason = seen.reason
+        if not self.counted:
+            reason += " (not counted: a stronger feature of the same kind is used)"
+        return Feature(
+            self.name,
+            self.weight,
+            seen.value,
+            self.contribution,
+            reason,
+            seen.query_value,
+            seen.candidate_value,
+        )
 
 
 def _as_prepared(entity: EntityProxy | Prepared) -> Prepared:
@@ -71,41 +140,28 @@ def _plan(model: Model) -> tuple[tuple[str, str, FeatureFn, float], ...]:
     )
 
 
-def _observe(model: Model, query: Prepared, candidate: Prepared) -> list[Feature]:
+def _observe(model: Model, query: Prepared, candidate: Prepared) -> tuple[Observed, ...]:
     """Run every switched-on feature and keep only the strongest contribution of each group. A
     feature is skipped when even its full weight could not beat what its group already has (its
     value is at most 1): the name features are tried strongest first, so an exact name spares the
     fuzzy comparisons."""
-    fired: list[tuple[str, Feature]] = []
-    best: dict[str, Feature] = {}
+    fired: list[tuple[str, str, float, Observation]] = []
+    best: dict[str, tuple[float, int]] = {}
     for name, group, fn, weight in _plan(model):
         leader = best.get(group)
-        if leader is not None and 0 < weight <= leader.contribution:
+        if leader is not None and 0 < weight <= leader[0]:
             continue
         seen = fn(query, candidate)
         if seen is None:
             continue
-        feature = Feature(
-            name,
-            weight,
-            seen.value,
-            weight * seen.value,
-            seen.reason,
-            seen.query_value,
-            seen.candidate_value,
-        )
-        fired.append((group, feature))
-        if leader is None or feature.contribution > leader.contribution:
-            best[group] = feature
-    kept = {id(f) for f in best.values()}
-    features = []
-    for _, f in fired:
-        if id(f) in kept:
-            features.append(f)
-        else:
-            note = " (not counted: a stronger feature of the same kind is used)"
-            features.append(replace(f, contribution=0.0, reason=f.reason + note))
-    return features
+        contribution = weight * seen.value
+        if leader is None or contribution > leader[0]:
+            best[group] = (contribution, len(fired))
+        fired.append((name, group, weight, seen))
+    kept = {at for _, at in best.values()}
+    return tuple(
+        Observed(name, weight, seen, at in kept) for at, (name, _, weight, seen) in enumerate(fired)
+    )
 
 
 def _explain(
@@ -146,29 +202,19 @@ def score(
     q, c = _as_prepared(query), _as_prepared(candidate)
     if not schemata_matchable(q.schema, c.schema):
         reason = f"a {q.schema} cannot be the listed {c.schema}"
-        feature = Feature("schema_mismatch", 0.0, 1.0, 0.0, reason, q.schema, c.schema)
-        text = f"No match: {reason}."
-        return MatchResult(0.0, False, model.threshold, [feature], text, None)
-    features = _observe(model, q, c)
-    decisive = any(f.name in DECISIVE and f.contribution > 0 for f in features)
-    if decisive:
+        seen = Observed("schema_mismatch", 0.0, Observation(1.0, reason, q.schema, c.schema), True)
+        return MatchResult(0.0, False, model.threshold, None, (seen,), q, c)
+    observed = _observe(model, q, c)
+    counted = [o for o in observed if o.counted]
+    if any(o.name in DECISIVE and o.contribution > 0 for o in counted):
         value = 1.0
     else:
-        logit = model.bias + sum(f.contribution for f in features)
+        logit = model.bias + sum(o.contribution for o in counted)
         value = min(1.0 / (1.0 + math.exp(-logit)), MAX_SCORE_WITHOUT_ID)
     value = round(value, 4)
-    decided = value >= model.threshold
-    name_feature = next(
-        (f for f in features if FEATURES[f.name][0] == "name" and f.contribution > 0), None
-    )
-    pair = (
-        (name_feature.query_value or "", name_feature.candidate_value or "")
-        if name_feature
-        else None
-    )
-    features += _notes(q, c)
-    text = _explain(value, decided, model.threshold, features, q, c)
-    return MatchResult(value, decided, model.threshold, features, text, pair)
+    named = next((o for o in counted if FEATURES[o.name][0] == "name" and o.contribution > 0), None)
+    pair = (named.seen.query_value or "", named.seen.candidate_value or "") if named else None
+    return MatchResult(value, value >= model.threshold, model.threshold, pair, observed, q, c)
 
 
 def _notes(query: Prepared, candidate: Prepared) -> list[Feature]:

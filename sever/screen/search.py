@@ -72,14 +72,9 @@ class ScreenOptions:
     @property
     def entry_filter(self) -> Callable[[Entry], bool] | None:
         """The entry filter, or None when every entry is in scope (no filter to call)."""
-        unfiltered = ScreenOptions(
-            threshold=self.threshold,
-            cutoff=self.cutoff,
-            limit=self.limit,
-            algorithm=self.algorithm,
-            deadline=self.deadline,
-        )
-        return None if self == unfiltered else self.keeps
+        if _narrowed(self) or self.exclude_ids or self.changed_since is not None:
+            return self.keeps
+        return None
 
     def check_deadline(self) -> None:
         """Raise ScreenTimeout when the time budget is spent."""
@@ -356,7 +351,7 @@ def _scored(
         result = score(prepared_for(entry.schema), entry.prepared, algorithm=opts.algorithm)
         if result.score >= opts.cutoff:
             hits.append(Hit(query_id, entry, result, opts.threshold))
-    hits.sort(key=lambda h: (-h.score, h.entry.caption))
+    hits.sort(key=lambda h: (-h.score, h.entry.caption, h.entry.id))
     return hits
 
 

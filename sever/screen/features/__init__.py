@@ -7,6 +7,7 @@ compared — or None when it has nothing to say. ``sever.screen.model`` weighs t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -16,7 +17,14 @@ class Observation:
 
     value: float
     """How strongly the feature fired, in [0, 1]."""
-    reason: str
-    """Plain words for the analyst."""
+    words: str | Callable[[], str]
+    """Plain words for the analyst, or a function that writes them when they are read: the name
+    features' words take work (an alignment written out, a Hangul name romanised) that only the
+    hits a user is shown need. The value never depends on them."""
     query_value: str | None = None
     candidate_value: str | None = None
+
+    @property
+    def reason(self) -> str:
+        """Plain words for the analyst."""
+        return self.words if isinstance(self.words, str) else self.words()

@@ -230,7 +230,13 @@ def org_comparison(
             return 0.0
         return org_word_similarity(a, b)
 
-    alignment = align_tokens(query, candidate, weight=weights.__getitem__, similarity=similarity)
+    lettered = any(len(t) == 1 for t in query) or any(len(t) == 1 for t in candidate)
+    alignment = align_tokens(
+        query,
+        candidate,
+        weight=weights.__getitem__,
+        similarity=similarity if lettered else org_word_similarity,  # its test needs a letter
+    )
     distinctive = [a for a in alignment.pairs if usual[a[0]] == 1.0]
     has_distinctive = any(w == 1.0 for w in usual.values())
     if has_distinctive and not distinctive:
@@ -353,9 +359,13 @@ def name_org_words(query: Prepared, candidate: Prepared) -> Observation | None:
     if best is None or best[0] <= 0:
         return None
     score, q, c, aligned, note = best
+    return Observation(score, lambda: _org_reason(q, c, aligned, note), q, c)
+
+
+def _org_reason(q: str, c: str, aligned: list[tuple[str, str, float]], note: str | None) -> str:
+    """The analyst's words for two company names compared word by word."""
     words = ", ".join(f"{a}={b}" if s == 1.0 else f"{a}≈{b}" for a, b, s in aligned)
-    reason = f"'{q}' against '{c}', word by word: {words}" + (f" ({note})" if note else "")
-    return Observation(score, reason, q, c)
+    return f"'{q}' against '{c}', word by word: {words}" + (f" ({note})" if note else "")
 
 
 def name_acronym(query: Prepared, candidate: Prepared) -> Observation | None:

@@ -91,6 +91,7 @@ comparing two of them syllable by syllable costs the product of their lengths.""
 
 _SPLIT = re.compile(r"[\s,;/()\[\]\"“”.]+")
 _HAN_LATIN = icu.Transliterator.createInstance("Han-Latin; Latin-ASCII; Lower")
+_TRADITIONAL = icu.Transliterator.createInstance("Hans-Hant")
 _DOTTED_ACRONYM = re.compile(r"\b(?:[^\W\d_]\.\s?){3,}")
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
@@ -129,6 +130,9 @@ class PreparedName:
     :func:`sever.screen.features.common_names.is_common_name`)."""
     initials_only: bool = False
     """One full word and initials only (Ahmed, A; J. Smith)."""
+    family_words: int = 0
+    """How many of its words come before the comma of a name written family name first
+    (GARCIA LOPEZ, Juan Carlos: 2); 0 without a comma."""
 
 
 def word_marks(tokens: tuple[str, ...]) -> frozenset[str]:
@@ -146,9 +150,11 @@ def word_marks(tokens: tuple[str, ...]) -> frozenset[str]:
     return frozenset(marks)
 
 
-def spelling_keys(token: str) -> set[str]:
+@lru_cache(maxsize=1 << 17)
+def spelling_keys(token: str) -> frozenset[str]:
     """Keys a word shares with its other spellings: its consonants (Husayn, Hussein, حسين) and
-    its Mandarin syllables in Pinyin and Wade-Giles alike (Deng, Teng)."""
+    its Mandarin syllables in Pinyin and Wade-Giles alike (Deng, Teng). Kept per word: a word's
+    keys are asked for by its marks and by its index keys."""
     keys = set()
     consonants = spelling.consonants_of(token)
     if consonants:
@@ -164,7 +170,7 @@ def spelling_keys(token: str) -> set[str]:
         mandarin = spelling.mandarin_key(token)
         if mandarin and mandarin != token:
             keys.add("m:" + mandarin)
-    return keys
+    return frozenset(keys)
 
 
 def _named(
@@ -174,6 +180,7 @@ def _named(
     splits: tuple[KoreanSplit, ...] = (),
     hangul: str | None = None,
     family_first: bool = False,
+    family_words: int = 0,
 ) -> PreparedName:
     """A PreparedName with its word marks and whether it is a common name."""
     splits = within_korean_length(splits)
@@ -187,6 +194,7 @@ def _named(
         word_marks(tokens),
         is_common_name(tokens, splits),
         one_word_and_initials(tokens),
+        family_words,
     )
 
 
@@ -308,11 +316,18 @@ def _prepare_latin(original: str, text: str, script: str) -> PreparedName:
     """A name in Latin letters (or transliterated to them)."""
     words = _latin_words(text)
     kept = _strip_titles(words, ascii_word)
-    readings = [_word_readings(w) for w in kept]
-    family = [(korean.read_surname(korean.strip_marks(w)),) for w in kept]
     family_first = "," in text or script == "pinyin"
-    splits = _korean_splits(readings, family, family_first) if all(readings) else ()
-    return _named(original, _tokens(kept), script, splits, None, family_first)
+    splits: tuple[KoreanSplit, ...] = ()
+    if script != "pinyin":  # a Mandarin reading is no Korean romanisation (jin lin is not 진린)
+        readings = [_word_readings(w) for w in kept]
+        family = [(korean.read_surname(korean.strip_marks(w)),) for w in kept]
+        splits = _korean_splits(readings, family, family_first) if all(readings) else ()
+    before = 0  # the words kept before a comma (leading titles are left out)
+    if "," in text:
+        before = max(len(_latin_words(text.split(",", 1)[0])) - (len(words) - len(kept)), 0)
+    return _named(
+        original, _tokens(kept), script, splits, None, family_first, len(_tokens(kept[:before]))
+    )
 
 
 def _prepare_hangul(original: str, hangul: str, script: str) -> list[PreparedName]:
@@ -336,8 +351,12 @@ def _prepare_cyrillic(original: str) -> PreparedName:
     readings = [korean.cyrillic_readings(w) for w in words]
     family_first = "," in original
     splits = _korean_splits(readings, readings, family_first) if all(readings) else ()
-    tokens = _tokens([spelling.latin_words(w) for w in words])
-    return _named(original, tokens, "cyrillic", splits, None, family_first)
+    latin = [spelling.latin_words(w) for w in words]
+    before = len([w for w in _SPLIT.split(original.split(",", 1)[0]) if w]) if family_first else 0
+    tokens = _tokens(latin)
+    return _named(
+        original, tokens, "cyrillic", splits, None, family_first, len(_tokens(latin[:before]))
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -349,11 +368,10 @@ def prepare_name(original: str) -> tuple[PreparedName, ...]:
     if korean.is_hangul(text):
         return tuple(_prepare_hangul(original, text, "hangul"))
     if korean.is_han(text):
-        hangul = korean.hanja_to_hangul(text)
-        pinyin = _HAN_LATIN.transliterate(text)
-        forms = _prepare_hangul(original, hangul, "han")
-        forms.append(_prepare_latin(original, pinyin, "pinyin"))
-        return tuple(forms)
+        pinyin = _prepare_latin(original, _HAN_LATIN.transliterate(text), "pinyin")
+        if is_simplified(text):
+            return (pinyin,)
+        return (*_prepare_hangul(original, korean.hanja_to_hangul(text), "han"), pinyin)
     if korean.is_cyrillic(text):
         return (_prepare_cyrillic(text),)
     forms = [_prepare_latin(original, text, "latin")]
@@ -361,6 +379,13 @@ def prepare_name(original: str) -> tuple[PreparedName, ...]:
     if bare != text and bare:
         forms.append(_prepare_latin(original, bare, "latin"))
     return tuple(forms)
+
+
+def is_simplified(text: str) -> bool:
+    """Chinese characters written in the simplified forms of the People's Republic (陈, not 陳):
+    a Chinese name, read in Mandarin only. Korean names in Chinese characters (Hanja) keep the
+    traditional forms, so only those are also read as Korean (ICU's Hans-Hant tells them apart)."""
+    return _TRADITIONAL.transliterate(text) != text
 
 
 def entity_names(entity: EntityProxy) -> list[str]:
@@ -570,7 +595,7 @@ def name_korean_phonetic(query: Prepared, candidate: Prepared) -> Observation | 
     if best is None or best[0] <= 0:
         return None
     score, q, c, m = best
-    return Observation(score, _korean_reason(q, c, m), q.original, c.original)
+    return Observation(score, lambda: _korean_reason(q, c, m), q.original, c.original)
 
 
 def fuzzy_comparable(query: PreparedName, candidate: PreparedName) -> bool:
@@ -646,23 +671,48 @@ name a person's own name comes before the father's and the grandfather's)."""
 def own_name_missing(
     query: tuple[str, ...], candidate: tuple[str, ...], alignment: Alignment
 ) -> str | None:
-    """The listed name's word the query lacks when it is followed by FOREBEARS words the query
-    has, as a child's own name precedes the names of its father and grandfather; else None. A
-    middle name left out (John Kennedy for John Fitzgerald Kennedy) is followed by fewer."""
+    """The listed name's word the query lacks when it is followed by FOREBEARS names the query
+    has, as a child's own name precedes the names of its father and grandfather; else None.
+    ``candidate`` is the listed name's given part when a comma sets the family names apart (the
+    lists write an Arabic chain of names after the comma: ZARQAWIYAN, Lina Tariqan Hadir), so
+    that family names are never forebears (HUERTA RAMOS, Jesus Manuel is not the child of a
+    Manuel Huerta). An article or 'son of' (al, bin) is no forebear, nor is a patronymic, which
+    is part of the person's own name (Mikhail Sergeyevich Kiselev). The own name leads: a word
+    left out after a name the query has is a middle name (John Kennedy for John Fitzgerald
+    Kennedy)."""
     paired_c = {b for _, b, _ in alignment.pairs}
     if not all(any(word in a for a, _, _ in alignment.pairs) for word in query):
         return None
+    particles = spelling.ARTICLES | spelling.SON_OF
     for at, word in enumerate(candidate):
-        if (
-            not any(word in b for b in paired_c)
-            and len(word) >= MIN_EXTRA_GIVEN_LETTERS
-            and not is_patronymic(word)
-            and word not in spelling.ARTICLES | spelling.SON_OF
-            and len(candidate[at + 1 : at + 1 + FOREBEARS]) == FOREBEARS
-            and all(any(w in b for b in paired_c) for w in candidate[at + 1 : at + 1 + FOREBEARS])
-        ):
+        if any(word in b for b in paired_c):
+            return None  # a name the query has comes first: what follows is a middle name
+        if len(word) < MIN_EXTRA_GIVEN_LETTERS or is_patronymic(word) or word in particles:
+            continue
+        later = candidate[at + 1 :]
+        forebears = [w for w in later if w not in particles and not is_patronymic(w)][:FOREBEARS]
+        if len(forebears) == FOREBEARS and all(any(w in b for b in paired_c) for w in forebears):
             return word
     return None
+
+
+def first_family_name_missing(
+    query: tuple[str, ...], candidate: tuple[str, ...], family_words: int, alignment: Alignment
+) -> str | None:
+    """The first of two or more family names written before a comma when the query lacks it but
+    has a later one (Rolando Godoy against OSUNA GODOY, Rolando): the first is the family name
+    people keep (the father's, in Spanish names), so the query names someone of another family
+    as often as this one; else None. Leaving out a later family name is the habit of writing a
+    name short (Rolando Osuna)."""
+    particles = spelling.ARTICLES | spelling.SON_OF
+    family = [w for w in candidate[:family_words] if w not in particles]
+    if len(family) < 2 or not query:
+        return None
+    paired_c = {b for _, b, _ in alignment.pairs}
+    first, *later = family
+    if any(first in b for b in paired_c) or not any(w in b for b in paired_c for w in later):
+        return None
+    return first
 
 
 def _word_weight(token: str) -> float:
@@ -698,23 +748,28 @@ def aligned_words(query: tuple[str, ...], candidate: tuple[str, ...]) -> Alignme
 def _fuzzy_pair_value(q: PreparedName, c: PreparedName) -> float:
     """The fuzzy value of one pair of names, capped at INITIALS_ONLY_CAP when either is one word
     and initials."""
-    value = _fuzzy_words_value(q.tokens, c.tokens)
+    value = _fuzzy_words_value(q.tokens, c.tokens, c.family_words)
     if q.initials_only or c.initials_only:
         return min(value, INITIALS_ONLY_CAP)
     return value
 
 
 @lru_cache(maxsize=1 << 16)
-def _fuzzy_words_value(query: tuple[str, ...], candidate: tuple[str, ...]) -> float:
+def _fuzzy_words_value(
+    query: tuple[str, ...], candidate: tuple[str, ...], family_words: int = 0
+) -> float:
     """The fuzzy value of the words of two names (see :func:`aligned_words`), capped where a
-    number differs or a given name is extra; kept, as the alignment is, for the next feature or
-    party that compares the same words."""
+    number differs or a given name is extra (``family_words``: see
+    :attr:`PreparedName.family_words`); kept, as the alignment is, for the next feature or party
+    that compares the same words."""
     alignment = aligned_words(query, candidate)
     value = alignment.score if chinese_names(query, candidate) else fuzzy_value(alignment)
     if spelling.number_difference(query, candidate, alignment.pairs):
         value = min(value, DIFFERENCE_CAP)
-    if extra_given_name(query, candidate, alignment) or own_name_missing(
-        query, candidate, alignment
+    if (
+        extra_given_name(query, candidate, alignment)
+        or own_name_missing(query, candidate[family_words:], alignment)
+        or first_family_name_missing(query, candidate, family_words, alignment)
     ):
         value = min(value, EXTRA_GIVEN_CAP)
     return value
@@ -727,16 +782,22 @@ def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
     at most a review on its own."""
     if not (query.is_person or candidate.is_person):
         return None
-    best: tuple[float, PreparedName, PreparedName, Alignment] | None = None
+    best: tuple[float, PreparedName, PreparedName] | None = None
     for q, c in _pairs(query, candidate):
         if not q.marks & c.marks or not fuzzy_comparable(q, c):
             continue
         value = _fuzzy_pair_value(q, c)
         if best is None or value > best[0]:
-            best = (value, q, c, aligned_words(q.tokens, c.tokens))
+            best = (value, q, c)
     if best is None or best[0] <= 0:
         return None
-    value, q, c, alignment = best
+    value, q, c = best
+    return Observation(value, lambda: _fuzzy_reason(q, c), q.original, c.original)
+
+
+def _fuzzy_reason(q: PreparedName, c: PreparedName) -> str:
+    """The analyst's words for a word-by-word comparison, with what limited it."""
+    alignment = aligned_words(q.tokens, c.tokens)
     words = ", ".join(f"{a}={b}" if s == 1.0 else f"{a}≈{b}" for a, b, s in alignment.pairs)
     reason = f"'{q.original}' against '{c.original}', word by word: {words}"
     difference = spelling.number_difference(q.tokens, c.tokens, alignment.pairs)
@@ -748,10 +809,13 @@ def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
     extra = extra_given_name(q.tokens, c.tokens, alignment)
     if extra is not None:
         reason += f" ('{extra}' is a given name the listed name lacks: weak on its own)"
-    own = own_name_missing(q.tokens, c.tokens, alignment)
+    family = first_family_name_missing(q.tokens, c.tokens, c.family_words, alignment)
+    if family is not None:
+        reason += f" ('{family}', the listed first family name, is missing: weak on its own)"
+    own = own_name_missing(q.tokens, c.tokens[c.family_words :], alignment)
     if own is not None:
         reason += f" ('{own}' comes before names the query has: perhaps a child's own name)"
-    return Observation(value, reason, q.original, c.original)
+    return reason
 
 
 def _agreement(q: PreparedName, c: PreparedName) -> float:
@@ -797,9 +861,12 @@ def name_commonness(query: Prepared, candidate: Prepared) -> Observation | None:
         return None
     name = q if q.common else c
     size = min(1.0, COMMON_NAME_FULL_WORDS / name_words(name.tokens))
+    return Observation(value * size, lambda: _common_reason(name), q.original, c.original)
+
+
+def _common_reason(name: PreparedName) -> str:
     words = ", ".join(dict.fromkeys(t.capitalize() for t in name.tokens))
-    reason = f"all the names that agree are very common ({words}): weak on its own"
-    return Observation(value * size, reason, q.original, c.original)
+    return f"all the names that agree are very common ({words}): weak on its own"
 
 
 def exact_forms(name: PreparedName) -> set[str]:

@@ -241,7 +241,7 @@ def work_out_sound_key(word: str) -> str | None:
     disagree on most (Youssef, Yusuf; Abdel, Abdul). A word read from Arabic script, which writes
     no short vowels (mhmd), has no vowel classes and matches on its consonants. None for words
     under MIN_SOUND_KEY letters."""
-    abjad = not any(ch in "aeiou" for ch in word)
+    abjad = len(word.translate(_NO_VOWELS)) == len(word)
     if len(word) < (MIN_SOUND_KEY - 1 if abjad else MIN_SOUND_KEY) or not word.isalpha():
         return None
     text = word

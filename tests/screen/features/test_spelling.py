@@ -220,6 +220,57 @@ def test_a_listed_persons_own_name_before_the_names_queried_is_a_review() -> Non
     assert scored("Person", "Quentin Varrow", "Quentin Aldous Varrow") >= THRESHOLD
 
 
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # one of two family names left out: before the comma, they precede no given name
+        ("VARGOSSA Tobiel Anselmo", "VARGOSSA MERINDEZ, Tobiel Anselmo"),
+        ("Tobiel Anselmo Vargossa", "VARGOSSA MERINDEZ, Tobiel Anselmo"),
+        # the father's name left out: al-Zubarid is one name, the article is no forebear
+        ("Wardan al Zubarid", "Wardan Qasimi al Zubarid"),
+        # a second given name left out: it follows a name the query has, so it is no own name
+        ("Tobiel Vargossa Merindez", "VARGOSSA MERINDEZ, Tobiel Anselmo"),
+        # the first given name left out: the family names after it are no forebears
+        ("Anselmo Vargossa Merindez", "VARGOSSA MERINDEZ, Tobiel Anselmo"),
+    ],
+)
+def test_a_family_or_fathers_name_left_out_is_no_childs_name(query: str, listed: str) -> None:
+    result = score(entity("Person", query), entity("Person", listed))
+    assert result.score >= THRESHOLD, result.explanation
+    assert "comes before names the query has" not in result.explanation
+
+
+def test_the_first_family_name_left_out_is_a_review_at_most() -> None:
+    """Tobiel Merindez keeps the second family name of VARGOSSA MERINDEZ, Tobiel and not the first,
+    the one people keep: as likely someone of the Merindez family."""
+    result = score(
+        entity("Person", "Tobiel Merindez"), entity("Person", "VARGOSSA MERINDEZ, Tobiel")
+    )
+    assert REVIEW_CUTOFF <= result.score < THRESHOLD
+    assert "the listed first family name, is missing" in result.explanation
+    assert scored("Person", "Tobiel Vargossa", "VARGOSSA MERINDEZ, Tobiel") >= THRESHOLD
+
+
+def test_chinese_characters_are_read_as_korean_only_in_traditional_forms() -> None:
+    """陈 is the simplified form of 陳: a name written so is Chinese, read in Mandarin (Chen Yu),
+    never in its Korean reading (Jin Yu = Ryu Jin); the Mandarin reading is no Korean
+    romanisation either (金玉, Jin Yu, is not the Korean Ryu Jin)."""
+    assert scored("Person", "陈瑜", "RYU JIN") < REVIEW_CUTOFF
+    assert scored("Person", "金玉", "RYU JIN") < REVIEW_CUTOFF
+    assert scored("Person", "金正恩", "KIM, Jong Un") >= THRESHOLD  # Hanja: read as Korean
+    assert scored("Person", "龚昱澄", "GONG Yucheng") >= THRESHOLD  # simplified: in Mandarin
+
+
+def test_a_childs_own_name_leads_its_given_names_and_articles_are_no_forebears() -> None:
+    """Lina comes before her father's and grandfather's names however the list writes them."""
+    for query, listed in [
+        ("Tariqan Hadir Zarqawiyan", "Lina Tariqan Hadir Zarqawiyan"),
+        ("ZARQAWIYAN, Tariqan Hadir", "ZARQAWIYAN, Lina Tariqan Hadir"),
+        ("Tariqan al Hadir", "Lina Tariqan al Hadir"),
+    ]:
+        assert REVIEW_CUTOFF <= scored("Person", query, listed) < THRESHOLD
+
+
 def test_company_names_that_agree_only_by_initials_are_a_review_at_most() -> None:
     value = scored("Company", "Quelvan Dorritsen Ltd", "QD MARINE LTD")
     assert value < THRESHOLD
