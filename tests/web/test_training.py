@@ -18,13 +18,14 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from sever.alerts import TYPOLOGIES, write_findings
+from sever.alerts import TYPOLOGIES, read_findings, write_findings
 from sever.cases.roles import Actor
 from sever.cases.store import CaseStore
+from sever.home import Home
 from sever.serve.app import create_app
 from sever.simulate import SimulationParams, simulate
 from sever.web.training import ExerciseSettings, create_exercise, load_exercise
-from sever.web.training.exercise import INTERRUPTED, Truth
+from sever.web.training.exercise import INTERRUPTED, Truth, read_truth, simulate_and_detect
 from sever.web.training.models import Attempt
 from sever.web.training.models import Exercise as TrainingExercise
 from sever.web.training.red_flags import red_flags
@@ -264,3 +265,27 @@ def test_a_finding_belongs_to_the_scheme_of_its_payments_before_that_of_its_acco
     assert truth.schemes_of(on_payments) == ["S1"]
     assert truth.schemes_of(account_alert("b", "acc-mule")) == ["S3"]  # its payments unlabelled
     assert truth.schemes_of(account_alert("c", "acc-clean")) == []
+
+
+def test_an_exercise_on_a_home_with_lists_can_be_solved_through_its_network_findings(
+    loaded_home: Home, tmp_path: Path
+) -> None:
+    """With the built-in lists, an exercise's planted 50 %-rule company and front-company
+    cluster each have a network finding that touches them: the world plants listed owners from
+    the home's lists, the 50 % rule runs on the exercise's graph, and its blocked companies count
+    as DPRK links for the clusters, as in the demo."""
+    planted = ("front_company", "ownership_50pct")
+    settings = ExerciseSettings("Networks", size=20_000, typologies=planted, seed=7)
+    world = tmp_path / "world"
+    assert world / "network.parquet" in simulate_and_detect(loaded_home, settings, world)
+    truth = read_truth(world)
+    findings = read_findings(world / "network.parquet")
+    touched = {
+        scheme
+        for alert in findings
+        if alert.typology in planted
+        for scheme in truth.schemes_of(alert)
+    }
+    wanted = {scheme for scheme, typology in truth.typology.items() if typology in planted}
+    assert {truth.typology[s] for s in wanted} == set(planted)
+    assert wanted <= touched, {s: truth.typology[s] for s in wanted - touched}

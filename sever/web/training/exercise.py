@@ -219,7 +219,9 @@ def simulate_and_detect(home: Home, settings: ExerciseSettings, world: Path) -> 
         typologies=settings.typologies,
         scheme_counts=dict.fromkeys(settings.typologies, 1),
     )
-    simulate(params, world)
+    # Schemes that plant listed parties (the 50 % rule's owners, sanctioned aliases) take them
+    # from the home's lists when it serves some; a home without lists is not loaded with them.
+    simulate(params, world, home=home if home.store_path.exists() else None)
     files: list[Path] = []
     hits = _screen(home, world)
     if hits is not None:
@@ -232,7 +234,7 @@ def simulate_and_detect(home: Home, settings: ExerciseSettings, world: Path) -> 
     )
     write_findings(result.alerts, world / "alerts.parquet")
     files.append(world / "alerts.parquet")
-    write_findings(_network(world, result.alerts), world / "network.parquet")
+    write_findings(_network(home, world, result.alerts), world / "network.parquet")
     files.append(world / "network.parquet")
     return files
 
@@ -250,21 +252,38 @@ def _screen(home: Home, world: Path) -> Path | None:
     return path
 
 
-def _network(world: Path, alerts: Sequence[Alert]) -> list[Alert]:
-    """Front-company clusters and laptop farms, from a graph built in the world's own home (the
-    instance's graph is left alone)."""
-    from sever.network.clusters import ClusterSettings, cluster_alerts, find_clusters
+def _network(home: Home, world: Path, alerts: Sequence[Alert]) -> list[Alert]:
+    """Front-company clusters, laptop farms and, when the home serves lists, the entities OFAC's
+    50 % rule blocks, from a graph built in the world's own home (the instance's graph is left
+    alone). As in the demo, the 50 % rule runs first: the parties it finds listed or blocked are
+    DPRK links for the front-company clusters (a front's end user is often owned by a listed
+    party, not listed itself)."""
+    from sever.network.blocked import find_blocked
+    from sever.network.clusters import (
+        ClusterSettings,
+        cluster_alerts,
+        find_clusters,
+        linked_by_rule,
+    )
     from sever.network.farms import FarmSettings, farm_alerts, find_farms, payroll_flagged
     from sever.network.graph import GraphSources, build_graph, open_graph, world_files
+    from sever.screen import ScreenOptions, load_index
 
     own = Home.resolve(world / "home")
     build_graph(own, GraphSources(world_files(world)))
     con = open_graph(own)
     try:
+        blocked: list[Alert] = []
+        linked = None
+        if home.store_path.exists():
+            ruled = find_blocked(con, load_index(home), ScreenOptions(scope="default"))
+            blocked = ruled.alerts()
+            linked = linked_by_rule(ruled)
         flagged = payroll_flagged(alerts)
         return [
-            *cluster_alerts(find_clusters(con, ClusterSettings())),
+            *cluster_alerts(find_clusters(con, ClusterSettings(), linked)),
             *farm_alerts(find_farms(con, FarmSettings()), FarmSettings(), flagged),
+            *blocked,
         ]
     finally:
         con.close()
