@@ -102,6 +102,19 @@ def log_in(client: TestClient, key: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
 
 
+def settled_status(client: TestClient, title: str) -> tuple[str, str]:
+    """The status of the exercise titled ``title`` once it is no longer ``preparing`` (waiting
+    up to two minutes), and the training page that shows it."""
+    pattern = rf'<td>{re.escape(title)}</td><td class="status">(\w+)'
+    for _ in range(600):
+        page = client.get("/ui/training").text
+        row = re.search(pattern, page)
+        if row and row.group(1) != "preparing":
+            return row.group(1), page
+        time.sleep(0.2)
+    return (row.group(1) if row else "missing"), page
+
+
 def finding_numbers(page: str, exercise_id: int) -> list[int]:
     """The training findings linked from a trainee's inbox."""
     pattern = rf'href="/ui/training/{exercise_id}/findings/(\d+)"'
@@ -204,13 +217,8 @@ def test_an_instructor_creates_an_exercise_that_gets_ready(
         "time_limit_min": "20",
     }
     assert client.post("/ui/training/exercises", data=form).status_code == 303
-    for _ in range(600):
-        page = client.get("/ui/training").text
-        row = re.search(r"<td>Payroll week</td><td class=\"status\">(\w+)", page)
-        if row and row.group(1) != "preparing":
-            break
-        time.sleep(0.2)
-    assert row and row.group(1) == "ready", page
+    status, page = settled_status(client, "Payroll week")
+    assert status == "ready", page
     csrf = log_in(client, exercise.web.keys["analyst"])
     bad = client.post("/ui/training/exercises", data=form | {"csrf": csrf})
     assert bad.status_code == 403
@@ -237,7 +245,7 @@ def test_an_exercise_orphaned_by_a_server_stop_fails_and_can_be_prepared_again(
             row.message = f"preparing in process {dead.stdout.strip()} on {socket.gethostname()}"
     finally:
         store.close()
-    csrf = log_in(client, exercise.web.keys["viewer"])
+    log_in(client, exercise.web.keys["viewer"])
     assert "interrupted" not in client.get("/ui/training").text  # a trainee's visit changes nothing
     csrf = log_in(client, exercise.web.keys["reviewer"])
     page = client.get("/ui/training").text
@@ -245,13 +253,8 @@ def test_an_exercise_orphaned_by_a_server_stop_fails_and_can_be_prepared_again(
     assert INTERRUPTED in html.unescape(page)
     again = f"/ui/training/{orphan}/prepare"
     assert client.post(again, data={"csrf": csrf}).status_code == 303
-    for _ in range(600):
-        page = client.get("/ui/training").text
-        row = re.search(r"<td>Stopped mid-way</td><td class=\"status\">(\w+)", page)
-        if row and row.group(1) != "preparing":
-            break
-        time.sleep(0.2)
-    assert row and row.group(1) == "ready", page
+    status, page = settled_status(client, "Stopped mid-way")
+    assert status == "ready", page
     assert client.post(again, data={"csrf": csrf}).status_code == 409  # ready: nothing to redo
 
 

@@ -161,13 +161,13 @@ def prepare_again(store: CaseStore, actor: Actor, exercise_id: int) -> threading
     """Prepare a failed exercise once more, from its recorded settings (the seed makes the same
     world); an exercise that is ready or still preparing is refused."""
     actor.require("reviewer", "preparing a training exercise")
-    with store.read() as session:
-        exercise = session.get(Exercise, exercise_id)
+    with store.write(actor) as writer:  # checked and claimed in one change: a second click waits
+        exercise = writer.session.get(Exercise, exercise_id)
         if exercise is None:
             raise TrainingError(f"exercise {exercise_id}: no such exercise", 404)
         if exercise.status != "failed":
             raise TrainingError(f"exercise {exercise_id} is {exercise.status}, not failed")
-    with store.write(actor) as writer:
+        exercise.status = "preparing"
         writer.audit("training.prepare_again", f"exercise:{exercise_id}", {})
     return prepare_in_background(store, actor, exercise_id)
 
