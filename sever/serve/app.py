@@ -132,6 +132,10 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # FastAPI's own OpenTelemetry hooks stay off: a span or log record of a request carries
+        # its URL, and /search URLs carry the names screened (see sever/serve/logs.py). Off,
+        # they also stop asking, on every request, whether a provider has been configured.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.home = resolved
     app.state.index = holder

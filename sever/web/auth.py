@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from fastapi import Request
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sever.cases.models import User
 from sever.cases.roles import ROLES, Actor
@@ -61,21 +62,25 @@ def signing_key(request: Request) -> bytes:
     return app.state.web_key
 
 
-def _visitor(request: Request) -> Visitor | None:
+def _visitor(request: Request, session: Session | None = None) -> Visitor | None:
     found = sessions.read(signing_key(request), request.cookies.get(sessions.COOKIE))
     if found is None:
         return None
-    store = request.app.state.cases.store()
-    with store.read() as session:
+    if session is None:
+        with request.app.state.cases.store().read() as own:
+            user = own.scalar(select(User).where(User.name == found.name))
+    else:
         user = session.scalar(select(User).where(User.name == found.name))
     if user is None or user.disabled or user.role not in ROLES:
         return None
     return Visitor(Actor(user.name, user.role), found.csrf)
 
 
-def page_visitor(request: Request) -> Visitor:
-    """The visitor of a page; without a session, off to the log-in page."""
-    visitor = _visitor(request)
+def page_visitor(request: Request, session: Session | None = None) -> Visitor:
+    """The visitor of a page; without a session, off to the log-in page. ``session``: a read
+    session of the cases store the page already holds, to look the user up in (one fewer
+    transaction per page)."""
+    visitor = _visitor(request, session)
     if visitor is None:
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginNeeded(quote(back, safe="/?=&"))

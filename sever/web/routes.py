@@ -181,9 +181,10 @@ def inbox(
     until: str = "",
     after: str = "",
 ) -> HTMLResponse:
-    visitor = page_visitor(request)
     filters = Filters(verb, typology, severity, state, assignee, since, until)
-    found = _answer(lambda: inbox_page(_store(request), filters, after or None))
+    with _store(request).read() as session:
+        visitor = page_visitor(request, session)
+        found = _answer(lambda: inbox_page(session, filters, after or None))
     query = filters.as_query()
     following = urlencode(query | {"after": found.next_cursor}) if found.next_cursor else None
     return render(

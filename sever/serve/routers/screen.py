@@ -7,8 +7,9 @@ from collections import Counter
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from followthemoney import EntityProxy, model
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from sever.screen.index import ScreeningIndex
@@ -38,6 +39,7 @@ from sever.serve.models import (
     json_answer,
     scored_response,
 )
+from sever.serve.query_params import QueryModel
 from sever.serve.state import IndexHolder
 
 MAX_QUERIES = 100
@@ -81,6 +83,63 @@ Dataset = Annotated[
 ]
 
 
+class MatchParams(BaseModel):
+    """The query string of ``/match``: how many results, where the lines fall, which entries."""
+
+    model_config = ConfigDict(frozen=True)
+
+    limit: int = Field(5, ge=1, le=MAX_LIMIT, title="Number of results to return")
+    threshold: float = Field(
+        THRESHOLD, ge=0, le=1, title="Score threshold for results to be considered matches"
+    )
+    cutoff: float = Field(
+        REVIEW_CUTOFF, ge=0, le=1, title="Lower bound of score for results to be returned at all"
+    )
+    algorithm: str = Field("best", title="Scoring algorithm to use (see /algorithms)")
+    include_dataset: list[str] = Field([], title="Only include these datasets")
+    exclude_schema: list[str] = Field([], title="Leave out these entity types")
+    exclude_dataset: list[str] = Field([], title="Leave out these datasets")
+    topics: list[str] = Field([], title="Only entities with any of these topics")
+    changed_since: str | None = Field(
+        None, pattern=DATE_PATTERN, title="Only entities changed since this date"
+    )
+    exclude_entity_ids: list[str] = Field(
+        [], max_length=50, title="Entity IDs to leave out (decided false positives)"
+    )
+
+
+MATCH_PARAMS = QueryModel(MatchParams)
+
+
+class SearchParams(BaseModel):
+    """The query string of ``/search``: the name, which entries, which page."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    q: str = Field("", max_length=1000, title="Query text (a name)")
+    schema_: str = Field(
+        "Thing", alias="schema", title="Types of entities that can match the search"
+    )
+    include_dataset: list[str] = Field([], title="Only these datasets")
+    exclude_dataset: list[str] = Field([], title="Leave out these datasets")
+    exclude_schema: list[str] = Field([], title="Leave out these entity types")
+    changed_since: str | None = Field(
+        None, pattern=DATE_PATTERN, title="Only entities changed since this date"
+    )
+    topics: list[str] = Field([], title="Only entities with any of these topics")
+    limit: int = Field(10, ge=0, le=MAX_LIMIT, title="Number of results to return")
+    offset: int = Field(0, ge=0, le=9499, title="Start at result with given offset")
+    fuzzy: bool = Field(
+        False,
+        title="Accepted for yente compatibility",
+        description="sever always compares names tolerantly (spelling, transliteration, "
+        "word order), so this changes nothing.",
+    )
+
+
+SEARCH_PARAMS = QueryModel(SearchParams)
+
+
 async def _index(request: Request) -> ScreeningIndex:
     holder: IndexHolder = request.app.state.index
     return await holder.current()
@@ -108,35 +167,19 @@ def _deadline(request: Request) -> float:
     response_model_by_alias=True,
     responses=ERRORS,
     dependencies=[Depends(require("viewer"))],
+    openapi_extra=MATCH_PARAMS.openapi(),
 )
 async def match(
     request: Request,
     body: EntityMatchQuery,
     dataset: Dataset,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, title="Number of results to return")] = 5,
-    threshold: Annotated[
-        float, Query(ge=0, le=1, title="Score threshold for results to be considered matches")
-    ] = THRESHOLD,
-    cutoff: Annotated[
-        float, Query(ge=0, le=1, title="Lower bound of score for results to be returned at all")
-    ] = REVIEW_CUTOFF,
-    algorithm: Annotated[str, Query(title="Scoring algorithm to use (see /algorithms)")] = "best",
-    include_dataset: Annotated[list[str], Query(title="Only include these datasets")] = [],  # noqa: B006
-    exclude_schema: Annotated[list[str], Query(title="Leave out these entity types")] = [],  # noqa: B006
-    exclude_dataset: Annotated[list[str], Query(title="Leave out these datasets")] = [],  # noqa: B006
-    topics: Annotated[list[str], Query(title="Only entities with any of these topics")] = [],  # noqa: B006
-    changed_since: Annotated[
-        str | None, Query(pattern=DATE_PATTERN, title="Only entities changed since this date")
-    ] = None,
-    exclude_entity_ids: Annotated[
-        list[str], Query(max_length=50, title="Entity IDs to leave out (decided false positives)")
-    ] = [],  # noqa: B006
 ) -> Response:
     """Screen a batch of parties, each described by example (an FtM schema and properties),
     against one dataset. Each result carries its score, whether it is a match at the
     threshold, and an explanation per feature. Request and response follow yente's `/match`.
     """
     deadline = _deadline(request)
+    params = MATCH_PARAMS.read(request)
     index = await _index(request)
     check_scope(index, dataset)
     if len(body.queries) > MAX_QUERIES:
@@ -147,16 +190,16 @@ async def match(
         raise QueryError("no queries given", "queries")
     options = ScreenOptions(
         scope=dataset,
-        threshold=threshold,
-        cutoff=min(cutoff, threshold),
-        limit=limit,
-        algorithm=resolve_algorithm(algorithm),
-        include_datasets=frozenset(include_dataset),
-        exclude_datasets=frozenset(exclude_dataset),
-        exclude_schemata=frozenset(exclude_schema),
-        topics=frozenset(topics),
-        exclude_ids=frozenset(exclude_entity_ids),
-        changed_since=_since(changed_since),
+        threshold=params.threshold,
+        cutoff=min(params.cutoff, params.threshold),
+        limit=params.limit,
+        algorithm=resolve_algorithm(params.algorithm),
+        include_datasets=frozenset(params.include_dataset),
+        exclude_datasets=frozenset(params.exclude_dataset),
+        exclude_schemata=frozenset(params.exclude_schema),
+        topics=frozenset(params.topics),
+        exclude_ids=frozenset(params.exclude_entity_ids),
+        changed_since=_since(params.changed_since),
         deadline=deadline,
     )
     check_filters(index, options)
@@ -173,7 +216,7 @@ async def match(
         responses = _screen_all(index, queries, options)
     else:
         responses = await run_in_threadpool(_screen_all, index, queries, options)
-    return json_answer(EntityMatchResponse(responses=responses, limit=limit))
+    return json_answer(EntityMatchResponse(responses=responses, limit=params.limit))
 
 
 def _screen_all(
@@ -198,51 +241,31 @@ def _screen_all(
     response_model_by_alias=True,
     responses=ERRORS,
     dependencies=[Depends(require("viewer"))],
+    openapi_extra=SEARCH_PARAMS.openapi(),
 )
-async def search_endpoint(
-    request: Request,
-    dataset: Dataset,
-    q: Annotated[str, Query(max_length=1000, title="Query text (a name)")] = "",
-    schema: Annotated[str, Query(title="Types of entities that can match the search")] = "Thing",
-    include_dataset: Annotated[list[str], Query(title="Only these datasets")] = [],  # noqa: B006
-    exclude_dataset: Annotated[list[str], Query(title="Leave out these datasets")] = [],  # noqa: B006
-    exclude_schema: Annotated[list[str], Query(title="Leave out these entity types")] = [],  # noqa: B006
-    changed_since: Annotated[
-        str | None, Query(pattern=DATE_PATTERN, title="Only entities changed since this date")
-    ] = None,
-    topics: Annotated[list[str], Query(title="Only entities with any of these topics")] = [],  # noqa: B006
-    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT, title="Number of results to return")] = 10,
-    offset: Annotated[int, Query(ge=0, le=9499, title="Start at result with given offset")] = 0,
-    fuzzy: Annotated[
-        bool,
-        Query(
-            title="Accepted for yente compatibility",
-            description="sever always compares names tolerantly (spelling, transliteration, "
-            "word order), so this changes nothing.",
-        ),
-    ] = False,
-) -> Response:
+async def search_endpoint(request: Request, dataset: Dataset) -> Response:
     """Look entities up by name, best first: for user-facing search boxes. For screening a
     party, use `/match`, which weighs birth dates, countries and identifiers too."""
     deadline = _deadline(request)
+    params = SEARCH_PARAMS.read(request)
     index = await _index(request)
     check_scope(index, dataset)
     options = ScreenOptions(
         scope=dataset,
-        limit=limit,
-        include_datasets=frozenset(include_dataset),
-        exclude_datasets=frozenset(exclude_dataset),
-        exclude_schemata=frozenset(exclude_schema),
-        topics=frozenset(topics),
-        changed_since=_since(changed_since),
+        limit=params.limit,
+        include_datasets=frozenset(params.include_dataset),
+        exclude_datasets=frozenset(params.exclude_dataset),
+        exclude_schemata=frozenset(params.exclude_schema),
+        topics=frozenset(params.topics),
+        changed_since=_since(params.changed_since),
         deadline=deadline,
     )
     check_filters(index, options)
-    found = search(index, q, schema=schema, options=options, offset=offset)
+    found = search(index, params.q, schema=params.schema_, options=options, offset=params.offset)
     return json_answer(
         SearchResponse(
-            limit=limit,
-            offset=offset,
+            limit=params.limit,
+            offset=params.offset,
             total=TotalSpec(value=found.total),
             results=[entity_response(index.records[h.entry.id]) for h in found.hits],
             facets=_facets(index, found.hits),
