@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from sever.alerts import TYPOLOGIES, read_findings, write_findings
 from sever.cases.roles import Actor
@@ -174,6 +175,68 @@ def test_a_trainee_works_the_findings_without_labels_and_is_scored(
         f"/ui/training/{number}/findings/{ids[0]}/verdict",
         data={"csrf": csrf, "verdict": "escalate", "reason": "too late"},
     )
+    assert late.status_code == 409
+
+
+def test_a_trainee_reports_a_case_and_its_decision_stands_for_its_findings(
+    client: TestClient, exercise: Exercise
+) -> None:
+    number = exercise.exercise_id
+    csrf = log_in(client, exercise.web.keys["admin"])
+    client.post(f"/ui/training/{number}/start", data={"csrf": csrf})
+    ids = finding_numbers(client.get(f"/ui/training/{number}").text, number)
+    alert_of = {
+        re.search(r"alert-\d", client.get(f"/ui/training/{number}/findings/{i}").text).group(0): i
+        for i in ids
+    }
+    true_ones = sorted(a for a, scheme in exercise.schemes.items() if scheme)
+    decoys = sorted(a for a, scheme in exercise.schemes.items() if not scheme)
+    cases = f"/ui/training/{number}/cases"
+
+    def put(data: dict[str, object]) -> Response:
+        return client.post(cases, data={"csrf": csrf, **data})
+
+    # decided alone as not a scheme, then reported in a case: the case's decision stands
+    client.post(
+        f"/ui/training/{number}/findings/{alert_of[true_ones[0]]}/verdict",
+        data={"csrf": csrf, "verdict": "dismiss", "reason": "looked ordinary"},
+    )
+    ring = [str(alert_of[a]) for a in true_ones[:2]]
+    assert put({"title": ""}).status_code == 400  # no title, no findings
+    opened = put({"title": "Two rings paying one trader", "ids": ring})
+    assert opened.status_code == 303
+    case_url = opened.headers["location"]
+    case_id = int(case_url.rsplit("/", 1)[1])
+    page = client.get(case_url).text
+    assert not re.search(r"S0000\d\d", page), "a scheme id (a label) reached the trainee"
+    assert all(f"/findings/{i}" in page for i in ring)
+    assert put({"title": "Again", "ids": ring[:1]}).status_code == 409  # one case per finding
+    assert put({"case": str(case_id), "ids": [str(alert_of[decoys[0]])]}).status_code == 303
+    decide = f"{case_url}/decision"
+    assert client.post(decide, data={"csrf": csrf, "decision": "report"}).status_code == 400
+    story = "shared counterparties, money in and out within days"
+    reported = client.post(decide, data={"csrf": csrf, "decision": "report", "narrative": story})
+    assert reported.status_code == 303
+    assert put({"case": str(case_id), "ids": [str(alert_of[decoys[1]])]}).status_code == 409
+    closed = put({"title": "Payroll", "ids": [str(alert_of[decoys[1]])]})
+    other_case = closed.headers["location"]
+    wages = {"csrf": csrf, "decision": "close", "narrative": "wages"}
+    assert client.post(f"{other_case}/decision", data=wages).status_code == 303
+    inbox = client.get(f"/ui/training/{number}").text
+    assert f'href="{case_url}"' in inbox and inbox.count('class="decision"') == 2
+
+    log_in(client, exercise.web.keys["viewer"])
+    assert client.get(case_url).status_code in (404, 409)  # not another trainee's to read
+    csrf = log_in(client, exercise.web.keys["admin"])
+    assert client.post(f"/ui/training/{number}/finish", data={"csrf": csrf}).status_code == 303
+    result = client.get(f"/ui/training/{number}/result?format=json").json()
+    assert (result["schemes_found"], result["false_positives"]) == (2, 1)
+    assert (result["cases_reported"], result["false_positive_cases"]) == (1, 0)
+    first, second = result["cases"]
+    assert first["decision"] == "report" and len(first["schemes"]) == 2
+    assert second["decision"] == "close" and second["schemes"] == []
+    assert "one case over 2 schemes" in client.get(f"/ui/training/{number}/result").text
+    late = client.post(decide, data={"csrf": csrf, "decision": "close", "narrative": "late"})
     assert late.status_code == 409
 
 

@@ -68,7 +68,9 @@ def start(store: CaseStore, actor: Actor, exercise_id: int) -> int:
         return attempt.id
 
 
-def _running(session: Session, exercise_id: int, trainee: str) -> tuple[Exercise, Attempt]:
+def running(session: Session, exercise_id: int, trainee: str) -> tuple[Exercise, Attempt]:
+    """The exercise and ``trainee``'s attempt at it, which must be running (started, not
+    ended)."""
     exercise = ready_exercise(session, exercise_id)
     attempt = attempt_of(session, exercise_id, trainee)
     if attempt is None:
@@ -87,7 +89,7 @@ def give_verdict(
     if not reason.strip():
         raise TrainingError("reason: give one; the debrief shows it", 400)
     with store.write(actor) as writer:
-        _, attempt = _running(writer.session, exercise_id, actor.name)
+        _, attempt = running(writer.session, exercise_id, actor.name)
         row = writer.session.get(TrainingFinding, finding)
         if row is None or row.exercise_id != exercise_id:
             raise TrainingError(f"exercise {exercise_id} has no finding {finding}", 404)
@@ -105,7 +107,7 @@ def give_verdict(
 def finish(store: CaseStore, actor: Actor, exercise_id: int) -> None:
     """End ``actor``'s running attempt now."""
     with store.write(actor) as writer:
-        _, attempt = _running(writer.session, exercise_id, actor.name)
+        _, attempt = running(writer.session, exercise_id, actor.name)
         attempt.finished_at = now()
         writer.audit("training.finish", f"exercise:{exercise_id}", {"trainee": actor.name})
 

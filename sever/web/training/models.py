@@ -93,3 +93,32 @@ class TrainingVerdict(Base):
     verdict: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text)
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TrainingCase(Base):
+    """A case a trainee opened in an attempt: findings they believe belong together, the story
+    they tell of them, and their decision (``open``; ``report``, a SAR: these findings show a
+    scheme; ``close``: no scheme). A decided case's decision stands for each of its findings."""
+
+    __tablename__ = "training_cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("training_attempts.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    decision: Mapped[str] = mapped_column(String(16), default="open")
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class TrainingCaseFinding(Base):
+    """A finding in a trainee's case. A finding is in at most one case of an attempt, as an
+    alert is worked in one case at a bank."""
+
+    __tablename__ = "training_case_findings"
+    __table_args__ = (UniqueConstraint("attempt_id", "finding_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("training_cases.id"), index=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("training_attempts.id"))
+    finding_id: Mapped[int] = mapped_column(ForeignKey("training_findings.id"))

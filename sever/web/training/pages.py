@@ -24,6 +24,7 @@ from sever.errors import SeverError
 from sever.web.auth import Refused, Visitor, form_visitor, page_visitor
 from sever.web.routes import PREFIX, render, router
 from sever.web.training import attempts
+from sever.web.training.cases import case_by_finding, cases_of
 from sever.web.training.exercise import (
     DEFAULT_TYPOLOGIES,
     DIFFICULTIES,
@@ -45,11 +46,11 @@ EVIDENCE_SHOWN = 10
 """Findings linked per missed scheme on the result page (the JSON has them all)."""
 
 
-def _store(request: Request) -> CaseStore:
+def store_of(request: Request) -> CaseStore:
     return request.app.state.cases.store()
 
 
-def _answer(work: Callable[[], Any]) -> Any:
+def answer(work: Callable[[], Any]) -> Any:
     """Run a store action; a refusal becomes a page with its status."""
     try:
         return work()
@@ -59,13 +60,13 @@ def _answer(work: Callable[[], Any]) -> Any:
         raise Refused(400, str(exc)) from None
 
 
-def _text(form: FormData, name: str) -> str:
+def form_text(form: FormData, name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
 
 
-def _exercise(request: Request, exercise_id: int) -> Exercise:
-    with _store(request).read() as session:
+def exercise_or_404(request: Request, exercise_id: int) -> Exercise:
+    with store_of(request).read() as session:
         exercise = session.get(Exercise, exercise_id)
     if exercise is None:
         raise Refused(404, f"exercise {exercise_id}: no such exercise")
@@ -83,7 +84,7 @@ def _instructor(request: Request) -> Visitor:
 def training_home(request: Request) -> HTMLResponse:
     """The exercises, each with the visitor's own state; instructors also get the create form."""
     visitor = page_visitor(request)
-    store = _store(request)
+    store = store_of(request)
     if visitor.can(INSTRUCTOR):
         mark_interrupted(store, visitor.actor)
     rows = []
@@ -117,24 +118,24 @@ async def training_create(request: Request) -> Response:
     visitor = form_visitor(request, form.get("csrf"), INSTRUCTOR)
 
     def number(name: str, default: int) -> int:
-        raw = _text(form, name)
+        raw = form_text(form, name)
         if raw and not raw.isdigit():
             raise Refused(400, f"{name}: give a whole number")
         return int(raw) if raw else default
 
-    settings = _answer(
+    settings = answer(
         lambda: ExerciseSettings(
-            title=_text(form, "title"),
+            title=form_text(form, "title"),
             size=number("size", 20_000),
             typologies=tuple(str(t) for t in form.getlist("typologies")),
-            difficulty=_text(form, "difficulty") or "easy",
+            difficulty=form_text(form, "difficulty") or "easy",
             time_limit_min=number("time_limit_min", 30),
             seed=number("seed", 1),
         )
     )
-    store = _store(request)
+    store = store_of(request)
     exercise_id = await run_in_threadpool(
-        _answer, lambda: create_exercise(store, visitor.actor, settings)
+        answer, lambda: create_exercise(store, visitor.actor, settings)
     )
     prepare_in_background(store, visitor.actor, exercise_id)
     return RedirectResponse(f"{PREFIX}/training", status_code=303)
@@ -145,8 +146,8 @@ async def training_prepare_again(request: Request, exercise_id: int) -> Response
     """Prepare a failed exercise again (for one interrupted by a server stop, say)."""
     form = await request.form()
     visitor = form_visitor(request, form.get("csrf"), INSTRUCTOR)
-    store = _store(request)
-    await run_in_threadpool(_answer, lambda: prepare_again(store, visitor.actor, exercise_id))
+    store = store_of(request)
+    await run_in_threadpool(answer, lambda: prepare_again(store, visitor.actor, exercise_id))
     return RedirectResponse(f"{PREFIX}/training", status_code=303)
 
 
@@ -154,8 +155,8 @@ async def training_prepare_again(request: Request, exercise_id: int) -> Response
 def training_exercise(request: Request, exercise_id: int) -> Response:
     """The trainee's inbox for this exercise: its findings, their verdicts so far, the clock."""
     visitor = page_visitor(request)
-    exercise = _exercise(request, exercise_id)
-    with _store(request).read() as session:
+    exercise = exercise_or_404(request, exercise_id)
+    with store_of(request).read() as session:
         mine = attempts.attempt_of(session, exercise_id, visitor.name)
         if mine is not None and attempts.is_over(mine, exercise):
             return RedirectResponse(f"{PREFIX}/training/{exercise_id}/result", status_code=303)
@@ -167,6 +168,8 @@ def training_exercise(request: Request, exercise_id: int) -> Response:
             )
         )
         given = attempts.verdicts_of(session, mine) if mine is not None else {}
+        mine_cases = cases_of(session, mine) if mine is not None else []
+    in_case = {f.id: view.case for view in mine_cases for f in view.findings}
     return render(
         request,
         "training/exercise.html",
@@ -178,6 +181,8 @@ def training_exercise(request: Request, exercise_id: int) -> Response:
             "findings": findings if mine is not None else [],
             "count": len(findings),
             "given": given,
+            "cases": mine_cases,
+            "in_case": in_case,
         },
     )
 
@@ -186,8 +191,8 @@ def training_exercise(request: Request, exercise_id: int) -> Response:
 async def training_start(request: Request, exercise_id: int) -> Response:
     form = await request.form()
     visitor = form_visitor(request, form.get("csrf"), "viewer")
-    store = _store(request)
-    await run_in_threadpool(_answer, lambda: attempts.start(store, visitor.actor, exercise_id))
+    store = store_of(request)
+    await run_in_threadpool(answer, lambda: attempts.start(store, visitor.actor, exercise_id))
     return RedirectResponse(f"{PREFIX}/training/{exercise_id}", status_code=303)
 
 
@@ -196,11 +201,12 @@ def training_finding(request: Request, exercise_id: int, finding: int) -> HTMLRe
     """One finding of the exercise, as the detectors explained it, with the verdict form while
     the visitor's attempt runs (an instructor may read it too)."""
     visitor = page_visitor(request)
-    exercise = _exercise(request, exercise_id)
-    with _store(request).read() as session:
+    exercise = exercise_or_404(request, exercise_id)
+    with store_of(request).read() as session:
         row = session.get(TrainingFinding, finding)
         mine = attempts.attempt_of(session, exercise_id, visitor.name)
         given = attempts.verdicts_of(session, mine).get(finding) if mine is not None else None
+        in_case = case_by_finding(session, mine).get(finding) if mine is not None else None
     if row is None or row.exercise_id != exercise_id:
         raise Refused(404, f"exercise {exercise_id} has no finding {finding}")
     if mine is None and not visitor.can(INSTRUCTOR):
@@ -219,6 +225,7 @@ def training_finding(request: Request, exercise_id: int, finding: int) -> HTMLRe
             "other": {k: v for k, v in evidence.items() if k != "reasons"},
             "running": mine is not None and not attempts.is_over(mine, exercise),
             "given": given,
+            "in_case": in_case,
             "verdicts": attempts.VERDICTS,
         },
     )
@@ -228,10 +235,10 @@ def training_finding(request: Request, exercise_id: int, finding: int) -> HTMLRe
 async def training_verdict(request: Request, exercise_id: int, finding: int) -> Response:
     form = await request.form()
     visitor = form_visitor(request, form.get("csrf"), "viewer")
-    verdict, reason = _text(form, "verdict"), _text(form, "reason")
-    store = _store(request)
+    verdict, reason = form_text(form, "verdict"), form_text(form, "reason")
+    store = store_of(request)
     await run_in_threadpool(
-        _answer,
+        answer,
         lambda: attempts.give_verdict(store, visitor.actor, exercise_id, finding, verdict, reason),
     )
     return RedirectResponse(f"{PREFIX}/training/{exercise_id}", status_code=303)
@@ -241,8 +248,8 @@ async def training_verdict(request: Request, exercise_id: int, finding: int) -> 
 async def training_finish(request: Request, exercise_id: int) -> Response:
     form = await request.form()
     visitor = form_visitor(request, form.get("csrf"), "viewer")
-    store = _store(request)
-    await run_in_threadpool(_answer, lambda: attempts.finish(store, visitor.actor, exercise_id))
+    store = store_of(request)
+    await run_in_threadpool(answer, lambda: attempts.finish(store, visitor.actor, exercise_id))
     return RedirectResponse(f"{PREFIX}/training/{exercise_id}/result", status_code=303)
 
 
@@ -251,8 +258,8 @@ def training_result(request: Request, exercise_id: int, format: str = "") -> Res
     """The trainee's own score, once their attempt has ended: schemes found and missed, each
     missed one with its red flags and the findings that showed it (``?format=json`` for JSON)."""
     visitor = page_visitor(request)
-    exercise = _exercise(request, exercise_id)
-    with _store(request).read() as session:
+    exercise = exercise_or_404(request, exercise_id)
+    with store_of(request).read() as session:
         mine = attempts.attempt_of(session, exercise_id, visitor.name)
         if mine is None:
             raise Refused(409, f"start exercise {exercise_id} first")
@@ -285,8 +292,8 @@ def training_result(request: Request, exercise_id: int, format: str = "") -> Res
 def training_class(request: Request, exercise_id: int, format: str = "") -> Response:
     """The instructor's table: every trainee's score on this exercise (``?format=json``)."""
     visitor = _instructor(request)
-    exercise = _exercise(request, exercise_id)
-    with _store(request).read() as session:
+    exercise = exercise_or_404(request, exercise_id)
+    with store_of(request).read() as session:
         table = class_table(session, exercise)
     if format == "json":
         return JSONResponse(

@@ -1,9 +1,13 @@
 """A trainee's score against the ground truth: schemes found and missed, false positives, time.
 
 A planted scheme counts as found when the trainee escalated at least one finding that touches it
-(through a labelled payment, account, party or wallet). An escalated finding that touches no
-planted scheme is a false positive. Each missed scheme comes with its typology's red flags and the
-findings that showed it, if any did: the evidence the trainee could have used.
+(through a labelled payment, account, party or wallet), alone or by reporting a case that holds it
+(see :mod:`.cases`: a decided case's decision stands for each of its findings). An escalated
+finding that touches no planted scheme is a false positive, and so is a reported case none of
+whose findings touches one. Each missed scheme comes with its typology's red flags and the
+findings that showed it, if any did: the evidence the trainee could have used. Each case the
+trainee opened is shown with the schemes its findings touch: a case that joins two schemes, or
+splits one, is worth a word in the debrief.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sever.cases.store import utc
-from sever.web.training.attempts import ended_at, verdicts_of
+from sever.web.training.attempts import ended_at
+from sever.web.training.cases import cases_of, effective_verdicts
 from sever.web.training.models import Attempt, Exercise, TrainingFinding, TrainingScheme
 from sever.web.training.red_flags import RedFlags, flags_for
 
@@ -47,6 +52,32 @@ class SchemeOutcome:
 
 
 @dataclass
+class CaseOutcome:
+    """One of the trainee's cases: their decision, and the planted schemes its findings touch."""
+
+    case_id: int
+    title: str
+    decision: str
+    findings: list[int]
+    schemes: list[str]
+
+    @property
+    def false_positive(self) -> bool:
+        """Reported, though none of its findings touches a planted scheme."""
+        return self.decision == "report" and not self.schemes
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "case_id": self.case_id,
+            "title": self.title,
+            "decision": self.decision,
+            "findings": self.findings,
+            "schemes": self.schemes,
+            "false_positive": self.false_positive,
+        }
+
+
+@dataclass
 class Score:
     """One trainee's result on one exercise."""
 
@@ -60,6 +91,12 @@ class Score:
     dismissed: int
     findings: int
     schemes: list[SchemeOutcome] = field(default_factory=list)
+    cases: list[CaseOutcome] = field(default_factory=list)
+
+    @property
+    def reported(self) -> int:
+        """Cases reported (a SAR filed)."""
+        return sum(c.decision == "report" for c in self.cases)
 
     @property
     def planted(self) -> int:
@@ -78,6 +115,9 @@ class Score:
             "dismissed": self.dismissed,
             "findings": self.findings,
             "schemes": [s.to_dict() for s in self.schemes],
+            "cases_reported": self.reported,
+            "false_positive_cases": sum(c.false_positive for c in self.cases),
+            "cases": [c.to_dict() for c in self.cases],
         }
 
 
@@ -93,8 +133,8 @@ def score(session: Session, exercise: Exercise, attempt: Attempt) -> Score:
             .order_by(TrainingScheme.scheme_id)
         )
     )
-    verdicts = verdicts_of(session, attempt)
-    escalated = {f for f, v in verdicts.items() if v.verdict == "escalate"}
+    verdicts = effective_verdicts(session, attempt)
+    escalated = {f for f, verdict in verdicts.items() if verdict == "escalate"}
     touches = {row.id: set(json.loads(row.schemes)) for row in findings}
     typologies = {row.id: row.typology for row in findings}
     found_schemes = {s for f in escalated for s in touches.get(f, ())}
@@ -123,9 +163,19 @@ def score(session: Session, exercise: Exercise, attempt: Attempt) -> Score:
         missed=len(outcomes) - found,
         false_positives=sum(1 for f in escalated if not touches.get(f)),
         escalated=len(escalated),
-        dismissed=sum(1 for v in verdicts.values() if v.verdict == "dismiss"),
+        dismissed=sum(1 for verdict in verdicts.values() if verdict == "dismiss"),
         findings=len(findings),
         schemes=outcomes,
+        cases=[
+            CaseOutcome(
+                view.case.id,
+                view.case.title,
+                view.case.decision,
+                [f.id for f in view.findings],
+                sorted({scheme for f in view.findings for scheme in touches.get(f.id, ())}),
+            )
+            for view in cases_of(session, attempt)
+        ],
     )
 
 
