@@ -36,7 +36,7 @@ from tests.cases.findings import DAY0, account_alert, wallet_alert
 def test_the_schema_is_migrated_to_the_newest_revision_on_first_use(store: CaseStore) -> None:
     with store.engine.connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert version == "0004"
+    assert version == "0005"
     store.migrate()  # a second time is a no-op
 
 
