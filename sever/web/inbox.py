@@ -14,9 +14,10 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import Integer, Select, bindparam, select, tuple_
 from sqlalchemy.orm import Session
 
 from sever.cases.models import Case, Finding
@@ -95,6 +96,25 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
 
 def query(filters: Filters, cursor: str | None = None, size: int = PAGE) -> Select[Any]:
     """The statement for one page (one row more than ``size``, to know if another follows)."""
+    values: dict[str, Any] = {"size": size + 1}
+    for name in ("verb", "typology", "severity", "assignee"):
+        if value := getattr(filters, name):
+            values[name] = value
+    if filters.state and filters.state != "open":
+        values["state"] = filters.state
+    if filters.since:
+        values["since"] = _day(filters.since, "since")
+    if filters.until:
+        values["until"] = _day(filters.until, "until")
+    if cursor:
+        values["when"], values["after"] = decode_cursor(cursor)
+    return _shape(frozenset(values), filters.state == "open").params(values)
+
+
+@lru_cache(maxsize=512)
+def _shape(given: frozenset[str], open_only: bool) -> Select[Any]:
+    """The statement for the filters ``given``, their values left as parameters: made once per
+    combination of filters (SQLAlchemy took about 0.3 ms a page to build it afresh)."""
     statement = select(
         Finding.id,
         Finding.verb,
@@ -108,28 +128,34 @@ def query(filters: Filters, cursor: str | None = None, size: int = PAGE) -> Sele
         Case.state,
         Case.assignee,
     ).join(Case, Case.id == Finding.case_id + 0)
-    if filters.verb:
-        statement = statement.where(Finding.verb == filters.verb)
-    if filters.typology:
-        statement = statement.where(Finding.typology == filters.typology)
-    if filters.severity:
-        statement = statement.where(Finding.severity == filters.severity)
-    if filters.state == "open":
+    equal = {
+        "verb": Finding.verb,
+        "typology": Finding.typology,
+        "severity": Finding.severity,
+        "state": Case.state,
+        "assignee": Case.assignee,
+    }
+    for name, column in equal.items():
+        if name in given:
+            statement = statement.where(column == bindparam(name))
+    if open_only:
         statement = statement.where(Case.state.in_(("new", "in_review", "escalated")))
-    elif filters.state:
-        statement = statement.where(Case.state == filters.state)
-    if filters.assignee:
-        statement = statement.where(Case.assignee == filters.assignee)
-    if filters.since:
-        statement = statement.where(Finding.occurred_at >= _day(filters.since, "since"))
-    if filters.until:
-        statement = statement.where(Finding.occurred_at < _day(filters.until, "until"))
-    if cursor:
-        when, finding_id = decode_cursor(cursor)
+    moment = Finding.occurred_at.type
+    if "since" in given:
+        statement = statement.where(Finding.occurred_at >= bindparam("since", type_=moment))
+    if "until" in given:
+        statement = statement.where(Finding.occurred_at < bindparam("until", type_=moment))
+    if "when" in given:
         # A row-value comparison, which the index seeks to; the same test spelt with OR made
         # SQLite walk the index from the newest finding down to the cursor (70 ms 25,000 deep).
-        statement = statement.where(tuple_(Finding.occurred_at, Finding.id) < (when, finding_id))
-    return statement.order_by(Finding.occurred_at.desc(), Finding.id.desc()).limit(size + 1)
+        after = tuple_(
+            bindparam("when", type_=moment),
+            bindparam("after", type_=Finding.id.type),
+        )
+        statement = statement.where(tuple_(Finding.occurred_at, Finding.id) < after)
+    return statement.order_by(Finding.occurred_at.desc(), Finding.id.desc()).limit(
+        bindparam("size", type_=Integer())
+    )
 
 
 def page(session: Session, filters: Filters, cursor: str | None = None, size: int = PAGE) -> Page:
