@@ -197,6 +197,8 @@ class Tally:
 
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    reconnects: int = 0
+    """Connections the server closed after an answer (to even out its workers)."""
     statuses: dict[str, int] = field(default_factory=dict)
     server_cpu_s: float = 0.0
     client_cpu_s: float = 0.0
@@ -227,8 +229,10 @@ def _children(pid: int) -> list[int]:
 
 async def _exchange(
     reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
-) -> int:
-    """Send one request on a kept-alive connection and read its whole answer; its status."""
+) -> tuple[int, bool]:
+    """Send one request on a kept-alive connection and read its whole answer; its status, and
+    whether the server asked to close the connection (``Connection: close``, which an HTTP/1.1
+    client must honour by opening a new one: the server does so to even out its workers)."""
     writer.write(request)
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head[9:12])
@@ -236,7 +240,7 @@ async def _exchange(
     if length is None:
         raise ConnectionError("answer without content-length")
     await reader.readexactly(int(length.group(1)))
-    return status
+    return status, re.search(rb"(?i)\r\nconnection: *close", head) is not None
 
 
 async def _client(
@@ -250,9 +254,12 @@ async def _client(
             if writer is None:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
             assert reader is not None
-            status = await _exchange(reader, writer, request)
+            status, closing = await _exchange(reader, writer, request)
+            if closing:
+                writer.close()
+                reader = writer = None
         except (OSError, asyncio.IncompleteReadError, ConnectionError, ValueError):
-            status = 0
+            status, closing = 0, False
             if writer is not None:
                 writer.close()
             reader = writer = None
@@ -261,6 +268,7 @@ async def _client(
             tally.latencies.append(ended - began)
             tally.statuses[str(status)] = tally.statuses.get(str(status), 0) + 1
             tally.errors += status != 200
+            tally.reconnects += closing
     if writer is not None:
         writer.close()
 
@@ -350,6 +358,7 @@ def summary(tally: Tally, seconds: float) -> dict[str, Any]:
         "p99_ms": round(cuts[98] * 1000, 1),
         "max_ms": round(done[-1] * 1000, 1),
         "errors": tally.errors,
+        "reconnects": tally.reconnects,
         "statuses": tally.statuses,
         "server_cpu_ms_per_request": round(tally.server_cpu_s * 1000 / len(done), 3),
         "client_cpu_ms_per_request": round(tally.client_cpu_s * 1000 / len(done), 3),

@@ -28,6 +28,7 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from sever.errors import SeverError
+from sever.serve.balance import ConnectionShares
 from sever.serve.logs import log_config
 
 MIN_PORT, MAX_PORT = 1, 65535
@@ -93,8 +94,11 @@ def _reason(exc: BaseException) -> str:
 def serve(app: Any, sock: socket.socket, *, header_timeout_s: float, workers: int = 1) -> int:
     """Serve ``app`` on the bound socket until interrupted, in ``workers`` processes; the exit
     status. Request lines are not logged: /search URLs carry the names being screened."""
+    shares = ConnectionShares(workers) if workers > 1 and BALANCED else None
     protocol = type(
-        "SeverHttpProtocol", (GuardedHttpProtocol,), {"header_timeout_s": header_timeout_s}
+        "SeverHttpProtocol",
+        (GuardedHttpProtocol,),
+        {"header_timeout_s": header_timeout_s, "shares": shares},
     )
     config = uvicorn.Config(
         app,
@@ -107,10 +111,12 @@ def serve(app: Any, sock: socket.socket, *, header_timeout_s: float, workers: in
     if workers == 1:
         uvicorn.Server(config).run(sockets=[sock])
         return 0
-    return _prefork(config, sock, workers)
+    return _prefork(config, sock, workers, shares)
 
 
-def _prefork(config: uvicorn.Config, sock: socket.socket, workers: int) -> int:
+def _prefork(
+    config: uvicorn.Config, sock: socket.socket, workers: int, shares: ConnectionShares | None
+) -> int:
     """Run ``workers`` copies of the server, forked from this process after the app and its
     screening index were built, all listening on the one port. One Python process runs on one
     core at a time (the GIL), so this is how the server uses more than one.
@@ -121,8 +127,8 @@ def _prefork(config: uvicorn.Config, sock: socket.socket, workers: int) -> int:
     itself leaves the choice to whichever worker wakes first, and that one takes every
     connection waiting: measured, 16 clients that connected at once landed 13, 12 and 11 on
     one of two workers in three tries. A kept-alive connection stays with its worker, so the
-    busier one then sets the latency while the other core idles. Elsewhere the workers share
-    ``sock``.
+    busier one then sets the latency while the other core idles; ``shares`` evens out what the
+    hash left uneven (see :mod:`.balance`). Elsewhere the workers share ``sock``.
 
     uvicorn's own ``--workers`` starts fresh interpreters that import the app by name and would
     each build the index again (seconds, and its memory once per worker); forked workers share
@@ -130,9 +136,11 @@ def _prefork(config: uvicorn.Config, sock: socket.socket, workers: int) -> int:
     one worker stopping stops the others, and the exit status is then 1 (a supervisor such as
     systemd restarts the service)."""
     children: list[int] = []
-    for _ in range(workers):
+    for slot in range(workers):
         pid = os.fork()
         if pid == 0:  # the worker
+            if shares is not None:
+                shares.become(slot)
             server = uvicorn.Server(config)
             try:
                 server.run(sockets=[_own_socket(sock) if BALANCED else sock])
@@ -201,6 +209,10 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     header_timeout_s = 10.0
     max_head_bytes = MAX_HEAD_BYTES
+    shares: ConnectionShares | None = None
+    """The workers' connection counts, when there are several (see :mod:`.balance`)."""
+    _leaving = False
+    """Whether this connection was told to close after its answer, to even out the workers."""
     _header_timer: asyncio.TimerHandle | None = None
     _in_head = True
     """Whether the bytes now arriving belong to a request line and headers."""
@@ -208,6 +220,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        if self.shares is not None:
+            self.shares.opened()
         self._start_header_clock()
 
     def data_received(self, data: bytes) -> None:
@@ -235,6 +249,15 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self._in_head = False
         self._stop_header_clock()
         super().on_headers_complete()
+        if (
+            self.shares is not None
+            and not self._leaving
+            and self.cycle is not None
+            and self.cycle.keep_alive
+            and self.shares.should_shed()
+        ):
+            self.cycle.keep_alive = False  # answered with "connection: close", then closed
+            self._leaving = True
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
@@ -243,6 +266,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_header_clock()
+        if self.shares is not None:
+            self.shares.closed(self._leaving)
         super().connection_lost(exc)
 
     def _start_header_clock(self) -> None:

@@ -135,3 +135,52 @@ def test_workers_starting_together_share_one_session_secret(home: Home) -> None:
         keys = pool.map(_secret_of, [str(home.root)] * 32)
     assert len(set(keys)) == 1 and len(keys[0]) == 32
     assert [p.name for p in (home.root / "web").iterdir()] == ["session.key"]
+
+
+def _established_per_worker(port: int, workers: set[int]) -> dict[int, int]:
+    """Open connections to ``port`` held by each worker, read from /proc: the socket inodes in
+    the worker's file descriptors that /proc/net/tcp lists as established on that local port."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                established.add(fields[9])
+    held = {}
+    for pid in workers:
+        inodes = set()
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            target = os.readlink(fd) if fd.is_symlink() else ""
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+        held[pid] = len(inodes & established)
+    return held
+
+
+@PROC
+def test_kept_alive_connections_are_evened_out_over_the_workers(watchlist_home: Home) -> None:
+    """24 clients that keep their connections open end up 12 on each worker, however the
+    kernel's hash first spread them: a worker over its share answers one request at a time with
+    ``Connection: close``, and the client reconnects. No request fails on the way."""
+    process, url = _start(watchlist_home)
+    port = int(url.rsplit(":", 1)[1])
+    clients = [httpx.Client(base_url=url, headers={"Authorization": "ApiKey k"}) for _ in range(24)]
+    try:
+        closes = 0
+        for _ in range(40):
+            for client in clients:
+                answer = client.post("/match/mylist", json=QUERY)
+                assert answer.status_code == 200
+                closes += answer.headers.get("connection") == "close"
+        held = _established_per_worker(port, _children(process.pid))
+        assert sorted(held.values()) == [12, 12], (held, closes)
+        quiet = sum(
+            client.post("/match/mylist", json=QUERY).headers.get("connection") == "close"
+            for client in clients
+        )
+        assert quiet == 0  # once even, nothing more is closed
+    finally:
+        for client in clients:
+            client.close()
+        process.kill()
+        process.wait()
