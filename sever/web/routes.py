@@ -12,7 +12,7 @@ import json
 import secrets
 import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -563,7 +563,8 @@ def when(value: datetime | str | None) -> str:
             value = datetime.fromisoformat(value)
         except ValueError:
             return value
-    return utc(value).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    # isoformat is C and a third of strftime's cost, on every row of every page
+    return utc(value).isoformat(" ", "minutes")[:16]
 
 
 templates.env.filters["when"] = when
