@@ -22,7 +22,8 @@ tuned the same way.
 Unlisted names: ``faker``'s names for 25 locales, each in its own script (and its company names
 for eight), drawn with a fixed seed, screened against every list. A false match is a hit decided
 ``match`` (at or above the threshold); hits for review are counted apart. A faker name that is a
-listed name once folded is a namesake and set aside.
+listed name once folded is a namesake and set aside, also across scripts (see
+:func:`namesake_forms`: 김영철 is KIM Yong Chol, Сургутнефтегаз is SURGUTNEFTEGAZ OAO).
 
     .venv/bin/python bench/screening_alias_eval.py [--rounds 2] [--negatives 20000]
     .venv/bin/python bench/screening_alias_eval.py --unlisted-only   # faker's names alone
@@ -46,8 +47,10 @@ from pathlib import Path
 import icu
 from faker import Faker
 from followthemoney import EntityProxy, model, registry
+from ko_pron import romanise
 from nomenklatura.matching import ScoringConfig, get_algorithm
 from rapidfuzz import fuzz, process
+from rigour.names import remove_org_types
 
 from sever.lists.sources import SOURCES
 from sever.screen.index import Record, ScreeningIndex, build_index, screened
@@ -121,6 +124,7 @@ ARABIC_MARKERS = frozenset(
 )
 SLAVIC_ENDINGS = ("ovich", "evich", "ovna", "evna", "enko", "ov", "ev", "ova", "eva", "sky", "ski")
 _ANY_LATIN = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII; Lower")
+_BGN = icu.Transliterator.createInstance("Russian-Latin/BGN")
 
 
 def load_parties() -> list[EntityProxy]:
@@ -148,6 +152,65 @@ def fold(name: str) -> str:
     text = _ANY_LATIN.transliterate(unicodedata.normalize("NFKC", name))
     words = "".join(ch if ch.isalnum() else " " for ch in text).split()
     return " ".join(sorted(words))
+
+
+def compact(text: str) -> str:
+    """A name's letters and digits in any script folded to ASCII, in written order, without
+    spaces (KIM Yong-chol → kimyongchol)."""
+    latin = _ANY_LATIN.transliterate(unicodedata.normalize("NFKC", text))
+    return "".join(ch for ch in latin if ch.isalnum())
+
+
+def _is_hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3"
+
+
+def _mr(ch: str) -> str:
+    """One Hangul syllable in McCune–Reischauer (ko-pron), anything else as it is."""
+    return romanise(ch, "mr") if _is_hangul(ch) else ch
+
+
+SOUTH_TO_NORTH = dict(
+    zip("이유양임여연염육용나노뇌누능", "리류량림려련렴륙룡라로뢰루릉", strict=True)
+)
+"""Family names the South writes without their initial ㄹ and the North with it (이 / 리, Lee / Ri;
+나 / 라, Na / Ra): the initial-sound rule of the South's orthography."""
+
+
+def north_korean(name: str) -> str:
+    """A Hangul name as the lists write North Korean names: the family name with its initial ㄹ
+    (see SOUTH_TO_NORTH), then McCune–Reischauer syllable by syllable with ㅈ written j (JANG
+    Hyon U, not Chang)."""
+    text = name.strip()
+    if text and text[0] in SOUTH_TO_NORTH:
+        text = SOUTH_TO_NORTH[text[0]] + text[1:]
+    out = []
+    for ch in text:
+        latin = _mr(ch)
+        if _is_hangul(ch) and latin.startswith("ch") and not latin.startswith("ch'"):
+            latin = "j" + latin[2:]
+        out.append(latin)
+    return "".join(out)
+
+
+def namesake_forms(name: str, organisation: bool = False) -> set[str]:
+    """The forms under which a name is the same name as a listed one, whatever its script: folded
+    (see :func:`fold`), its letters run together, Hangul in McCune–Reischauer syllable by syllable
+    (ko-pron) and as the lists write North Korean names (see :func:`north_korean`), Cyrillic in
+    BGN/PCGN (as Western lists write it) and, for organisations, without legal forms (rigour's
+    list: Surgutneftegaz OAO is Surgutneftegaz). Independent of sever's matcher, which reads
+    scripts its own way."""
+    forms = {fold(name), compact(name)}
+    if any(_is_hangul(ch) for ch in name):
+        forms.add(compact("".join(_mr(ch) for ch in name)))
+        forms.add(compact(north_korean(name)))
+    if any("\u0400" <= ch <= "\u04ff" for ch in name):
+        forms.add(compact(_BGN.transliterate(name)))
+    if organisation:
+        for form in [*forms, fold(_BGN.transliterate(name))]:
+            bare = remove_org_types(form, replacement=" ")
+            forms.add("".join(ch for ch in bare if ch.isalnum()))
+    return {f for f in forms if f}
 
 
 def hashed(*parts: object) -> int:
@@ -607,7 +670,7 @@ def unlisted_rates(index: ScreeningIndex, count: int, listed_forms: set[str]) ->
         started = time.perf_counter()
         hits, reviews, homonyms, examples = 0, 0, 0, []
         for name in names:
-            if fold(name) in listed_forms:
+            if namesake_forms(name, schema != "Person") & listed_forms:
                 homonyms += 1
                 continue
             screening = screen_entity(index, query_entity(schema, name), options)
@@ -675,7 +738,12 @@ def main() -> None:
     args = parser.parse_args()
 
     parties = load_parties()
-    listed_forms = {fold(n) for e in parties for n in names_of(e)}
+    listed_forms = {
+        form
+        for e in parties
+        for n in names_of(e)
+        for form in namesake_forms(n, not e.schema.is_a("Person"))
+    }
     result = {
         "data": "OFAC SDN 2021-07 (with ALT.CSV), OFAC Consolidated 2025-12, UN 2026-02-27",
         "threshold": THRESHOLD,

@@ -127,10 +127,14 @@ CHINESE_GIVEN = _words(
     "jianhua jianjun jianping jianming guoqiang guohua zhiqiang zhiwei zhiming zhiyong weiguo "
     "haiyan haitao hongmei hongwei hongyan lihua lijuan liping limei lili jing jingjing yanyan "
     "yan wei fang na min jun yong tao jie ying hua ming hong ping lei qiang gang bo chao hui "
-    "dan ling juan yun xin yi yu long fei peng hao yang"
+    "dan ling juan yun xin yi yu long fei peng hao yang "
+    "xiuying guiying xiulan guilan xiuzhen shuzhen yulan yuying guihua fengying"
 )
-"""Common Chinese given names in Pinyin. Their syllables are also Korean syllables: they make a
-name common only when it is not read as a Korean name (see :func:`is_common_name`)."""
+"""Common Chinese given names in Pinyin, with the given names of the older generation of women
+that China's name statistics rank among the commonest of all (Xiuying, Guiying, Xiulan). Their
+syllables are also Korean syllables: one of them makes a name common only when it is not read
+as a Korean name, a two-syllable one after a Chinese family name always (see
+:func:`is_common_name`)."""
 
 KOREAN_FAMILY = _words(
     "kim lee yi park choi jung chung kang cho jo yoon jang chang lim han oh seo suh shin kwon "
@@ -215,6 +219,30 @@ def _is_common_korean(
     )
 
 
+KOREAN_OR_CHINESE_WORDS = 2
+"""A Korean or Chinese name common as a whole counts as two words, family name and given name,
+however many syllables its given name is written in (Kim Min Jun, Li Xiu Ying)."""
+
+
+@lru_cache(maxsize=65536)
+def common_name_words(tokens: tuple[str, ...], korean_readings: tuple) -> int:
+    """How many words a common name has (see :func:`is_common_name`), counting a Korean or
+    Chinese given name as one word; 0 for a name that is not common."""
+    if any(_is_common_korean(split.family, split.given) for split in korean_readings):
+        return KOREAN_OR_CHINESE_WORDS
+    if _common_chinese(tokens):
+        return KOREAN_OR_CHINESE_WORDS
+    return name_words(tokens) if is_common_name(tokens, korean_readings) else 0
+
+
+def _common_chinese(tokens: tuple[str, ...]) -> bool:
+    """A common Chinese family name and a common given name written in two syllables apart
+    (李秀英 read li xiu ying)."""
+    return (
+        len(tokens) == 3 and tokens[0] in CHINESE_FAMILY and tokens[1] + tokens[2] in CHINESE_GIVEN
+    )
+
+
 @lru_cache(maxsize=65536)
 def is_common_name(tokens: tuple[str, ...], korean_readings: tuple) -> bool:
     """True when a name of two to MAX_COMMON_WORDS words is made only of common words: read as
@@ -226,6 +254,8 @@ def is_common_name(tokens: tuple[str, ...], korean_readings: tuple) -> bool:
     if not 2 <= name_words(tokens) <= MAX_COMMON_WORDS:
         return False
     if any(_is_common_korean(split.family, split.given) for split in korean_readings):
+        return True
+    if _common_chinese(tokens):
         return True
     if not all(t in COMMON_WORDS for t in tokens):
         return False

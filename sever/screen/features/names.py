@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import islice, pairwise, product
 from typing import TYPE_CHECKING
@@ -23,13 +23,14 @@ from rigour.names import remove_person_prefixes
 
 from sever.entities.limits import MAX_NAME_CHARS, MAX_NAMES_PER_ENTITY
 from sever.screen.features import Observation, korean, spelling
-from sever.screen.features.common_names import is_common_name, name_words
+from sever.screen.features.common_names import COMMON_WORDS, common_name_words, name_words
 from sever.screen.features.companies import acronym_keys, is_generic
 from sever.screen.features.korean import SyllableKey
 from sever.screen.features.tokens import (
     Alignment,
     align_tokens,
     is_patronymic,
+    pinyin_similarity,
     syllable_similarity,
 )
 
@@ -53,6 +54,10 @@ TITLES = frozenset((
 ))  # fmt: skip
 """Titles and honorifics dropped from people's names before comparison (rigour's person prefixes
 are dropped as well)."""
+
+GIVEN_TITLES = frozenset(("seyed", "seyyed", "sayyid", "sayed", "syed", "sayid", "mufti", "hajj"))
+"""Honorifics the lists write among the given names (ATABAK, Seyyed Mohammad; WALI, Mufti Noor):
+no first given name."""
 
 KOREAN_HONORIFICS = ("동지", "동무", "님", "씨", "위원장", "장군", "원수", "동지께서")
 """Korean honorifics written after a name (김정은 동지, 김정은 원수님)."""
@@ -133,6 +138,9 @@ class PreparedName:
     family_words: int = 0
     """How many of its words come before the comma of a name written family name first
     (GARCIA LOPEZ, Juan Carlos: 2); 0 without a comma."""
+    common_words: int = 0
+    """How many words a common name has, a Korean or Chinese given name counting as one (see
+    :func:`sever.screen.features.common_names.common_name_words`); 0 when not common."""
 
 
 def word_marks(tokens: tuple[str, ...]) -> frozenset[str]:
@@ -184,6 +192,7 @@ def _named(
 ) -> PreparedName:
     """A PreparedName with its word marks and whether it is a common name."""
     splits = within_korean_length(splits)
+    common_words = common_name_words(tokens, splits)
     return PreparedName(
         original,
         tokens,
@@ -192,9 +201,10 @@ def _named(
         hangul,
         family_first,
         word_marks(tokens),
-        is_common_name(tokens, splits),
+        common_words > 0,
         one_word_and_initials(tokens),
         family_words,
+        common_words,
     )
 
 
@@ -371,7 +381,12 @@ def prepare_name(original: str) -> tuple[PreparedName, ...]:
         pinyin = _prepare_latin(original, _HAN_LATIN.transliterate(text), "pinyin")
         if is_simplified(text):
             return (pinyin,)
-        return (*_prepare_hangul(original, korean.hanja_to_hangul(text), "han"), pinyin)
+        korean_forms = _prepare_hangul(original, korean.hanja_to_hangul(text), "han")
+        if pinyin.common:  # a common Chinese name (李秀英) is common in its Korean reading too
+            korean_forms = [
+                replace(f, common=True, common_words=pinyin.common_words) for f in korean_forms
+            ]
+        return (*korean_forms, pinyin)
     if korean.is_cyrillic(text):
         return (_prepare_cyrillic(text),)
     forms = [_prepare_latin(original, text, "latin")]
@@ -715,6 +730,32 @@ def first_family_name_missing(
     return first
 
 
+def first_given_name_missing(
+    query: tuple[str, ...], given: tuple[str, ...], alignment: Alignment
+) -> str | None:
+    """The first of two or more listed given names (written after the comma) when a query of two
+    words lacks it but has a later one (Augusto Vargas against VARGAS ALBA, Cesar Augusto): people
+    go by their first given name, so a query of one given and one family name more often names
+    another person of the family; else None. A longer query (Anselmo Vargossa Merindez, both
+    family names) says more and is not held to it. A first given name that millions share
+    (Mohammad, Maria, Jose) is often left out, and is forgiven, as are particles and
+    patronymics."""
+    skipped = spelling.ARTICLES | spelling.SON_OF | TITLES | GIVEN_TITLES
+    names = [w for w in given if w not in skipped and not is_patronymic(w)]
+    if (
+        len(names) < 2
+        or name_words(query) > 2
+        or len(names[0]) < MIN_EXTRA_GIVEN_LETTERS
+        or names[0] in COMMON_WORDS
+    ):
+        return None
+    paired_c = {b for _, b, _ in alignment.pairs}
+    first, *later = names
+    if any(first in b for b in paired_c) or not any(w in b for b in paired_c for w in later):
+        return None
+    return first
+
+
 def _word_weight(token: str) -> float:
     return len(token) * (PATRONYMIC_WEIGHT if is_patronymic(token) else 1.0)
 
@@ -737,10 +778,13 @@ def aligned_words(query: tuple[str, ...], candidate: tuple[str, ...]) -> Alignme
     """The word-by-word alignment of two names, words written together on one side and apart on
     the other joined first, kept for the next feature that compares the same pair (the fuzzy
     name and the commonness check). Two Chinese names are compared syllable for syllable (see
-    :func:`chinese_names`)."""
+    :func:`chinese_names`), and without Wade-Giles readings when both are spelled in Pinyin (see
+    :func:`spelling.written_in_pinyin`)."""
     if chinese_names(query, candidate):
+        pinyin = spelling.written_in_pinyin(query) and spelling.written_in_pinyin(candidate)
         query, candidate = spelling.split_words(query, candidate)
-        return align_tokens(query, candidate, weight=_word_weight, similarity=syllable_similarity)
+        similarity = pinyin_similarity if pinyin else syllable_similarity
+        return align_tokens(query, candidate, weight=_word_weight, similarity=similarity)
     query, candidate = spelling.split_words(query, candidate)
     return align_tokens(query, candidate, weight=_word_weight)
 
@@ -770,6 +814,7 @@ def _fuzzy_words_value(
         extra_given_name(query, candidate, alignment)
         or own_name_missing(query, candidate[family_words:], alignment)
         or first_family_name_missing(query, candidate, family_words, alignment)
+        or (family_words and first_given_name_missing(query, candidate[family_words:], alignment))
     ):
         value = min(value, EXTRA_GIVEN_CAP)
     return value
@@ -812,6 +857,13 @@ def _fuzzy_reason(q: PreparedName, c: PreparedName) -> str:
     family = first_family_name_missing(q.tokens, c.tokens, c.family_words, alignment)
     if family is not None:
         reason += f" ('{family}', the listed first family name, is missing: weak on its own)"
+    given = (
+        first_given_name_missing(q.tokens, c.tokens[c.family_words :], alignment)
+        if c.family_words
+        else None
+    )
+    if given is not None:
+        reason += f" ('{given}', the listed first given name, is missing: weak on its own)"
     own = own_name_missing(q.tokens, c.tokens[c.family_words :], alignment)
     if own is not None:
         reason += f" ('{own}' comes before names the query has: perhaps a child's own name)"
@@ -860,7 +912,7 @@ def name_commonness(query: Prepared, candidate: Prepared) -> Observation | None:
     ):
         return None
     name = q if q.common else c
-    size = min(1.0, COMMON_NAME_FULL_WORDS / name_words(name.tokens))
+    size = min(1.0, COMMON_NAME_FULL_WORDS / name.common_words)
     return Observation(value * size, lambda: _common_reason(name), q.original, c.original)
 
 
@@ -871,8 +923,9 @@ def _common_reason(name: PreparedName) -> str:
 
 def exact_forms(name: PreparedName) -> set[str]:
     """A name's words as written and, unless the family name is known to come first, with the
-    first or last word moved to the other end (Jong Un Kim = KIM Jong Un). Other orders are not
-    the same name: Kim Yong Su is not Kim Su Yong, and 赵伟 (Zhao Wei) is not WEI, Zhao."""
+    first or last word moved to the other end (Jong Un Kim = KIM Jong Un); a Chinese name of three
+    syllables also with its given name as one word (Li Xiu Ying = LI Xiuying). Other orders are
+    not the same name: Kim Yong Su is not Kim Su Yong, and 赵伟 (Zhao Wei) is not WEI, Zhao."""
     tokens = list(name.tokens)
     if not tokens:
         return set()
@@ -880,4 +933,13 @@ def exact_forms(name: PreparedName) -> set[str]:
     if not name.family_first:
         forms.add(" ".join(tokens[1:] + tokens[:1]))
         forms.add(" ".join(tokens[-1:] + tokens[:-1]))
+    if _chinese_name(name.tokens) and len(tokens) == 3:
+        forms |= {_given_joined(form) for form in forms}
     return forms
+
+
+def _given_joined(form: str) -> str:
+    """A Chinese name of three syllables with its given name written as one word, as Pinyin
+    writes it (li xiu ying → li xiuying: 李秀英 is LI Xiuying)."""
+    family, *given = form.split()
+    return f"{family} {''.join(given)}"

@@ -238,9 +238,11 @@ def work_out_sound_key(word: str) -> str | None:
     but the last, and whether it ends in a vowel: Husayn, Hussein, Husain → o:hsn; Muhammad,
     Mohammed → oa:mhmd; Youssef, Yusuf → o:ysf; Hasan stays a:hsn, and Fortune (oo:frtn) is not
     Fortiana (oa:frtn). The last vowel is left out because it is the one transliterations
-    disagree on most (Youssef, Yusuf; Abdel, Abdul). A word read from Arabic script, which writes
-    no short vowels (mhmd), has no vowel classes and matches on its consonants. None for words
-    under MIN_SOUND_KEY letters."""
+    disagree on most (Youssef, Yusuf; Abdel, Abdul), unless the word ends in it: then its kind
+    (a, e/i or o/u) is kept (Daniela is not Danilo); a final -ah is that -a (Hamzah, Hamza). A
+    word read from Arabic or Hebrew script, which writes no short vowels (mhmd), keeps instead
+    the long vowels it writes, gap by gap (=.....i:mhmd for mhmdy, Mohammadi), which the other
+    spelling must have (see :func:`long_vowels_fit`). None for words under MIN_SOUND_KEY letters."""
     abjad = len(word.translate(_NO_VOWELS)) == len(word)
     if len(word) < (MIN_SOUND_KEY - 1 if abjad else MIN_SOUND_KEY) or not word.isalpha():
         return None
@@ -249,13 +251,77 @@ def work_out_sound_key(word: str) -> str | None:
         text = text.replace(written, folded)
     if word[0] in "yw":  # a leading y or w is a consonant (Yusuf, Walid)
         text = word[0] + text[1:]
+    if not abjad and len(word) > 5 and text.endswith("ah"):  # Arabic -a written -ah (Hamzah)
+        text = text[:-1]
     text = squeeze(text)
     consonants = squeeze(text.translate(_NO_VOWELS))
     if len(consonants) < 3:
         return None
+    if abjad:
+        return f"={'.'.join(vowel_gaps(text))}:{consonants}:{text[-1] in _VOWELS}"
     groups = [g[0] for g in _VOWEL_GROUP.findall(text)]
-    classes = "" if abjad else "".join("o" if g in "ou" else "a" for g in groups[:-1] or groups)
-    return f"{classes}:{consonants}:{text[-1] in _VOWELS}"
+    classes = "".join("o" if g in "ou" else "a" for g in groups[:-1] or groups)
+    if text[0] in _VOWELS:  # a vowel before the first consonant is kept (Eckbauer is no Khaybar)
+        classes = "^" + classes
+    return f"{classes}:{consonants}:{_FINAL_VOWEL.get(text[-1], '')}"
+
+
+_FINAL_VOWEL = {"a": "a", "e": "e", "i": "e", "o": "o", "u": "o"}
+"""The kind of vowel a word ends in (a, e/i or o/u), which often tells a woman's name from a
+man's (Daniela, Danilo)."""
+_ALIKE_ENDINGS = ({"a", "e"},)
+"""Word endings of two kinds that transliterations write either way: -a and -e (Numeiriya,
+Noumayriye). -i, -y and -e are one kind (Rungtawankhiri, Rungtawankeeree; Family, Famille); -a
+or -e against -o is another name (Daniela, Danilo; Danielle), and so is a vowel against none."""
+
+
+def vowel_gaps(text: str) -> list[str]:
+    """The vowels of a folded word gap by gap: before its first consonant, then after each
+    consonant (a consonant written twice, or again after a vowel only, is one: Hussein, h-u-s-ei-n).
+    """
+    gaps = [""]
+    last = ""
+    for ch in text:
+        if ch in _VOWELS:
+            gaps[-1] += ch
+        elif ch != last:
+            gaps.append("")
+            last = ch
+    return gaps
+
+
+_VOWEL_CLASS = {"i": "ie", "u": "uo"}
+"""The vowels a long vowel written in Arabic or Hebrew script (ي, و: y, w) stands for."""
+
+
+def long_vowels_fit(abjad_key: str, word: str) -> bool:
+    """Every long vowel a word read from Arabic or Hebrew script writes (the y of mhmyd, Mahamid;
+    the w of rmwny) has a vowel of its kind in the same place of the other word, and a vowel
+    written at the end (the y of mhmdy, Mohammadi) any vowel there (ى ends Mustafa and Noorzai
+    alike): mhmyd is not Muhammad, mhmdy not Muhammad, hsyn is still Husayn."""
+    written = abjad_key.split(":")[0][1:].split(".")
+    other = sound_key(word)
+    if other is None:
+        return False
+    if other.startswith("="):  # both read from such a script: one may write a vowel the other
+        theirs = other.split(":")[0][1:].split(".")  # leaves out, but not at the end (-i, ی)
+        return theirs[-1] == written[-1] and all(
+            not x or not y or x == y for x, y in zip(theirs, written, strict=True)
+        )
+    text = word
+    for spelled, folded in _DIGRAPHS:
+        text = text.replace(spelled, folded)
+    if word[0] in "yw":
+        text = word[0] + text[1:]
+    gaps = vowel_gaps(squeeze(text))
+    if len(gaps) != len(written):
+        return False
+    if written[-1] and not gaps[-1]:
+        return False  # a vowel written at the end, none in the other (the Persian -i)
+    return all(
+        not long or any(v in gap for v in _VOWEL_CLASS.get(long[0], long[0]))
+        for long, gap in zip(written[:-1], gaps[:-1], strict=True)
+    )
 
 
 _VOWELS = "aeiou"
@@ -270,9 +336,15 @@ def sound_alike(a: str, b: str) -> bool:
         return False
     if ka == kb:
         return True
-    vowel_a, consonants_a, _ = ka.split(":")
-    vowel_b, consonants_b, _ = kb.split(":")
-    return consonants_a == consonants_b and (not vowel_a or not vowel_b)
+    vowel_a, consonants_a, final_a = ka.split(":")
+    vowel_b, consonants_b, final_b = kb.split(":")
+    if consonants_a != consonants_b:
+        return False
+    if vowel_a.startswith("="):
+        return long_vowels_fit(ka, b)
+    if vowel_b.startswith("="):
+        return long_vowels_fit(kb, a)
+    return vowel_a == vowel_b and {final_a, final_b} in _ALIKE_ENDINGS
 
 
 _NO_VOWELS = str.maketrans("", "", "aeiou")
@@ -331,6 +403,22 @@ def work_out_mandarin_key(word: str) -> str | None:
     for written, folded in _WADE_GILES:
         word = word.replace(written, folded)
     return word
+
+
+_PINYIN_ONLY = re.compile(r"x|q|zh|(?<![td])z|c(?!h)")
+"""Spellings only Pinyin uses (Wade-Giles writes hs for x, ch' for q, ch for zh, ts or tz for z
+and ts' for c)."""
+_WADE_GILES_ONLY = re.compile(r"hs|ts|tz|ih$|ieh|ien|ung$|erh")
+"""Spellings only Wade-Giles uses (Pinyin writes x, z, c, -i, -ie, -ian, -ong, -er)."""
+
+
+def written_in_pinyin(tokens: tuple[str, ...]) -> bool:
+    """A Chinese name spelled in Pinyin: a word has a spelling only Pinyin uses (Zhang, Xiaoming,
+    Qiu, Cai) and none has one only Wade-Giles uses. Two such names are not read as Wade-Giles:
+    Chunxian and Junxian, Zhicheng and Jicheng, are other Pinyin syllables."""
+    return any(_PINYIN_ONLY.search(t) for t in tokens) and not any(
+        _WADE_GILES_ONLY.search(t) for t in tokens
+    )
 
 
 def same_mandarin(a: str, b: str) -> bool:
@@ -411,6 +499,8 @@ def joined_as(tokens: tuple[str, ...], other_tokens: tuple[str, ...]) -> tuple[s
             if i + size > len(tokens):
                 continue
             joined = "".join(tokens[i : i + size])
+            if any(len(t) == 1 for t in tokens[i : i + size]) and joined not in other:
+                continue  # an initial joins only into the same word (N P C, NPC; not Gennady A.)
             if _join_keys(joined) & other:
                 out.append(joined)
                 i += size

@@ -52,6 +52,23 @@ def patronymic_against_surname(a: str, b: str) -> bool:
     return False
 
 
+MIN_GENDERED = 6
+"""Shortest word whose ending is read as its gender (Rafaela, Daniela): shorter words are as
+often one name in two transliterations (Zamba, Zambo)."""
+
+
+def gendered_forms(a: str, b: str) -> bool:
+    """The woman's and the man's form of one name: -a after a consonant against -o or against no
+    ending (Rafaela, Rafael; Alejandra, Alejandro; Ivanova, Ivanov). Other people, however alike
+    they look. A vowel before the -a is a transliteration's (Figueroa, Figuero; Bahaa, Baha)."""
+    for one, other in ((a, b), (b, a)):
+        if len(one) >= MIN_GENDERED and one.endswith("a") and one[-2] not in "aeiouy":
+            stem = one[:-1]
+            if other == stem or (other.endswith("o") and other[:-1] == stem):
+                return True
+    return False
+
+
 def is_patronymic(word: str) -> bool:
     """A father's name in the Russian or Ukrainian manner: its own name part, never a surname."""
     return len(word) > 6 and word.endswith(PATRONYMIC_ENDINGS)
@@ -60,17 +77,19 @@ def is_patronymic(word: str) -> bool:
 @lru_cache(maxsize=1 << 18)
 def token_similarity(a: str, b: str) -> float:
     """How alike two words are: 1.0 the same (al and el, bin and ibn count as the same); a slip in
-    a word of four letters or more (two in a word of nine or more), a doubled letter (Fawaz,
+    a word of four letters or more (two in a word of nine or more; none in a word written without
+    vowels), a doubled letter (Fawaz,
     Fawwaz) or two swapped letters a little less; one name in two transliterations
     SPELLING_CREDIT (see :mod:`sever.screen.features.spelling`); an initial that fits (J. for
-    Jong) INITIAL_CREDIT; otherwise 0. Other slips in words under four letters, and any
+    Jong) INITIAL_CREDIT; otherwise 0. A woman's form of a name is not the man's (Rafaela,
+    Rafael: see :func:`gendered_forms`). Other slips in words under four letters, and any
     difference between numbers, make another word; a patronymic is never a slip away from a
     surname (Nikolaevna is not Nikolaeva)."""
     if a == b or spelling.same_particle(a, b):
         return 1.0
     if len(a) == 1 or len(b) == 1:
         return INITIAL_CREDIT if a[0] == b[0] else 0.0
-    if patronymic_against_surname(a, b) or a.isdigit() or b.isdigit():
+    if patronymic_against_surname(a, b) or gendered_forms(a, b) or a.isdigit() or b.isdigit():
         return 0.0
     longest = max(len(a), len(b))
     facts_a, facts_b = _spelling_facts(a), _spelling_facts(b)
@@ -78,7 +97,7 @@ def token_similarity(a: str, b: str) -> float:
         return 1.0 - TYPO_COST / longest
     if _spelled_alike(a, b, facts_a, facts_b):
         return SPELLING_CREDIT
-    allowed = 0 if longest < 4 else (1 if longest < 9 else 2)
+    allowed = 0 if longest < 4 or _written_without_vowels(a, b) else (1 if longest < 9 else 2)
     distance = OSA.distance(a, b, score_cutoff=allowed) if allowed else 1
     if allowed and abs(len(a) - len(b)) <= allowed and distance <= allowed:
         return 1.0 - TYPO_COST * distance / longest
@@ -88,6 +107,12 @@ def token_similarity(a: str, b: str) -> float:
 
 
 _NO_VOWELS = str.maketrans("", "", "aeiou")
+
+
+def _written_without_vowels(a: str, b: str) -> bool:
+    """Either word has no vowel letter: read from Arabic or Hebrew script, where a letter more or
+    less is a consonant, and another name (mhmdy, Mohammadi, is not ahmdy, Ahmadi)."""
+    return a.translate(_NO_VOWELS) == a or b.translate(_NO_VOWELS) == b
 
 
 @lru_cache(maxsize=1 << 17)
@@ -129,6 +154,18 @@ def syllable_similarity(a: str, b: str) -> float:
     if len(a) == 1 or len(b) == 1:
         return INITIAL_CREDIT if a[0] == b[0] else 0.0
     return SPELLING_CREDIT if spelling.same_mandarin(a, b) else 0.0
+
+
+@lru_cache(maxsize=1 << 16)
+def pinyin_similarity(a: str, b: str) -> float:
+    """How alike two words of Chinese names both spelled in Pinyin are: the same syllables, or an
+    initial that fits. Pinyin spells each syllable one way, so no other spelling is forgiven
+    (Junxian is not Chunxian)."""
+    if a == b:
+        return 1.0
+    if len(a) == 1 or len(b) == 1:
+        return INITIAL_CREDIT if a[0] == b[0] else 0.0
+    return 0.0
 
 
 def align_tokens(

@@ -10,6 +10,7 @@ from followthemoney import EntityProxy
 from sever.screen import THRESHOLD, score
 from sever.screen.features.common_names import is_common_name
 from sever.screen.features.names import prepare_name
+from sever.screen.search import REVIEW_CUTOFF
 
 REVIEW = 0.5
 """Scores from here up to the threshold are for an analyst to review."""
@@ -122,3 +123,19 @@ def test_short_legal_forms_spell_no_acronym(make: Callable[..., EntityProxy]) ->
         make("Company", name="SHINING PATH", alias="EPP"),
     )
     assert not result.match, result.explanation
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Kim Min-jun", "KIM, Min Jun"),  # a Korean given name counts as one word, not two
+        ("李秀英", "RI SU YONG"),  # a common Chinese name read as Korean is common too
+        ("Li Xiu Ying", "LI, Xiuying"),
+    ],
+)
+def test_a_common_korean_or_chinese_name_alone_is_for_review(
+    make: Callable[..., EntityProxy], query: str, listed: str
+) -> None:
+    result = score(make("Person", name=query), make("Person", name=listed))
+    assert REVIEW_CUTOFF <= result.score < THRESHOLD, result.explanation
+    assert "very common" in result.explanation

@@ -70,6 +70,13 @@ SAME = [
         "Tarvel and Quinlok Holdings",
     ),
     ("gh against q", "Person", "Farhad Sadeghvani", "Farhad Sadeqvani"),
+    ("Pinyin against Wade-Giles", "Person", "Zhang Junxiao", "CHANG, Chun-hsiao"),
+    ("Arabic script without short vowels", "Person", "ظافر محمد", "Zafir Muhammad"),
+    ("one long company word", "Company", "Velkaro AG", "VELKARO GROUP LIMITED"),
+    ("one company word spelled otherwise", "Company", "Tobrenna AG", "TOVRENNA LIMITED"),
+    ("the Arabic alef maqsura", "Person", "مصطفى القرواني", "Mustafa al-Qarwani"),
+    ("an acronym written spaced", "Company", "Q V T Holdings Ltd", "QVT Holdings Limited"),
+    ("-i written -ee", "Person", "Tarvankeeree Somchai", "Tarvankhiri Somchai"),
 ]
 
 
@@ -103,6 +110,13 @@ DIFFERENT = [
     ("a Chinese syllable misspelled", "Person", "Zhou Fangqiu", "ZHOU, Fangxiu"),
     ("a Chinese family name one letter off", "Person", "Ceng Lianhua", "CHENG, Lianhua"),
     ("a vowel-led run joined", "Person", "RI, Myong Tarvel", "AYE, Maung Tarvel"),
+    ("a woman's form of a given name", "Person", "Rovanela Quintaro", "QUINTARO, Rovanel"),
+    ("-a against -o", "Person", "Albertina Quintaro", "Albertino Quintaro"),
+    ("two Pinyin syllables, not Wade-Giles", "Person", "Zhang Junxiao", "ZHANG, Chunxiao"),
+    ("the Persian -i written in the script", "Person", "ظافر محمدی", "Zafir Muhammad"),
+    ("a long vowel written in the script", "Person", "قاسم حمیدی", "QASIM, Ahmadi"),
+    ("a consonant more, read without vowels", "Person", "ظافر محمدی", "ظافر احمدی"),
+    ("a vowel before the first consonant", "Company", "Eckvarro OHG", "KHEVARRO COMPANY"),
 ]
 
 
@@ -280,3 +294,14 @@ def test_a_letter_of_a_spelled_legal_form_is_no_initial() -> None:
     """The S of S.A. does not stand for Shipping."""
     listed = "Golden Enterprise Shipping Limited"
     assert scored("Company", "Golden Enterprise S.A.", listed) < REVIEW_CUTOFF
+
+
+def test_a_two_word_query_without_the_listed_first_given_name_is_a_review() -> None:
+    """Augustin Varrondo has the second given name of VARRONDO ALBEN, Tesario Augustin and not the
+    first, the one people go by: as likely another Varrondo. The first given name with the family
+    name is still a match."""
+    listed = "VARRONDO ALBEN, Tesario Augustin"
+    result = score(entity("Person", "Augustin Varrondo"), entity("Person", listed))
+    assert REVIEW_CUTOFF <= result.score < THRESHOLD
+    assert "the listed first given name, is missing" in result.explanation
+    assert scored("Person", "Tesario Varrondo", listed) >= THRESHOLD
