@@ -19,19 +19,24 @@ named points (:class:`ClusterSettings`), when they add up to :attr:`ClusterSetti
   rule (``linked``, from :mod:`sever.network.blocked`); one customer of a blocked supplier is
   ordinary trade;
 - **pass-through** (1): a member, or an outside party, passes on to one member 80 % or more of
-  what it received from another (TYPOLOGIES.md A, red flag 2; B, red flag 4: U-turns);
+  a payment it received from another, within 72 hours (TYPOLOGIES.md A, red flag 2; B, red
+  flag 4: U-turns), over occasional payment links (not a regular supplier's);
+- **paid out together** (1): two or more members pay one outside party, over occasional links,
+  within 72 hours of each other (an end user collecting from its fronts);
 - **money between members not under one control** (1): payments between a parent and its
   subsidiaries, between companies of one group or of one majority owner, are expected and not
-  counted;
-- **formed together** (1): two or more members incorporated within
-  :attr:`ClusterSettings.batch_days` of each other, within :attr:`ClusterSettings.young_years`
-  of the newest company of the graph.
+  counted.
 
 A cluster is raised on a DPRK link and two other signs, or one when every member deals with the
 linked party (:attr:`ClusterSettings.raise_at`).
-Every raised cluster says which signs it shows, in words; young companies, little trade and one
-outside party gathering payments from several members are reported beside them but score nothing
-(ordinary companies show them as often as fronts do).
+Every raised cluster says which signs it shows, in words; members formed together recently (two
+or more incorporated within :attr:`ClusterSettings.batch_days` of each other, within
+:attr:`ClusterSettings.young_years` of the newest company of the graph), young companies and
+little trade are reported beside them but score nothing by default (owner-managers' companies
+and investors' vehicles are formed in batches as often as fronts are).
+
+The timing signs read ``company_payments`` (each payment between companies, with its time and
+its amount in US dollars), so amounts in different currencies compare.
 """
 
 from __future__ import annotations
@@ -68,12 +73,20 @@ class ClusterSettings:
     """Companies incorporated within this many days of each other were formed together (a
     quarter: company-formation agents register batches)."""
     occasional_payments: int = 3
-    """A payment link of at most this many payments is occasional (not a regular supplier)."""
+    """A payment link of at most this many payments is occasional (not a regular supplier)..."""
+    occasional_quantile: float = 0.75
+    """...or of no more than this share of the links between two companies carry, where that is
+    more (read off the data: in a small, dense world every pair of companies trades often)."""
     few_counterparties: int = 3
     """A company paying or paid by at most this many parties outside its cluster trades little."""
     pass_through_share: float = 0.8
-    """A party that pays on to one member between this share and all of what it received from
-    another member passes the money through (TYPOLOGIES.md A, red flag 2: 80 % or more out)."""
+    """A party that pays on to one member between this share and all of a payment it received
+    from another member passes the money through (TYPOLOGIES.md A, red flag 2: 80 % or more
+    out)."""
+    window_hours: float = 72.0
+    """Money passed on within this many hours passes through, and members paying one outside
+    party within this many hours of each other pay out together (TYPOLOGIES.md A, red flag 2:
+    out within 72 hours)."""
     linked_share: float = 0.5
     """Least share of the members (and at least two) that pay, are paid by or are one listed or
     blocked party for a DPRK link: one customer of a blocked supplier is ordinary trade."""
@@ -83,15 +96,21 @@ class ClusterSettings:
     """Points added to a DPRK link when every member deals with the listed or blocked party."""
     pass_through_points: float = 1.0
     """Points of money passed through, from one member to another."""
+    least_usd: float = 3000.0
+    """Payments smaller than this (US dollars) do not count for the timing signs: busy companies
+    pass small sums on every day. The US threshold for keeping records of funds transfers
+    (31 CFR 1010.410, the travel rule)."""
+    paid_together_points: float = 1.0
+    """Points of members paying one outside party within the window of each other."""
     money_between_points: float = 1.0
     """Points of payments between members that are not under one control."""
-    formed_together_points: float = 1.0
-    """Points of members formed together recently."""
+    formed_together_points: float = 0.0
+    """Points of members formed together recently (0: reported, not scored; on the tuning world,
+    seed 3, scoring it raised as many families and investors' vehicles as fronts)."""
     raise_at: float = 4.0
     """Least points that raise a cluster: a DPRK link and two other signs (one, when every
     member deals with the linked party). Tied companies that move money oddly with no DPRK
-    link are too often innocent: on the tuning world (seed 3), raising on 3 points found as
-    many fronts at a precision of 0.43 against 0.53."""
+    link are too often innocent (on the tuning world, seed 3)."""
 
 
 @dataclass(frozen=True)
@@ -131,10 +150,12 @@ class Cluster:
     little_trade: tuple[str, ...]
     formed_together: tuple[str, ...] = ()
     """Young members formed within ``batch_days`` of another member."""
-    common_payees: tuple[tuple[str, int], ...] = ()
-    """Outside parties paid now and then by two or more members, and by how many."""
-    pass_through: tuple[tuple[str, str, str, float, float], ...] = ()
-    """``(member, via, other member, amount in, amount on)``: money passed through ``via``."""
+    paid_together: tuple[tuple[str, int], ...] = ()
+    """Outside parties that two or more members paid, over occasional links, within the window
+    of each other, and how many members did."""
+    pass_through: tuple[tuple[str, str, str, float, float, float], ...] = ()
+    """``(member, via, other member, USD in, USD on, hours between)``: money passed through
+    ``via`` within the window."""
     scored: tuple[tuple[str, float], ...] = ()
     """The signs of a front it shows, in words, each with its points."""
     raise_at: float = ClusterSettings.raise_at
@@ -161,16 +182,18 @@ class Cluster:
 
     @property
     def signs(self) -> list[str]:
-        """Every sign of a front: the scoring signs, then young companies, little trade and one
-        outside payee gathering from several members (reported, not scored)."""
+        """Every sign of a front: the scoring signs, then members formed together recently
+        (where that does not score), young companies and little trade (reported, not scored)."""
         found = self.front_signs
+        if self.formed_together and not any("formed together" in sign for sign in found):
+            found.append(
+                f"{len(self.formed_together)} of {len(self.companies)} companies formed together "
+                "recently"
+            )
         if len(self.young) * 2 >= len(self.companies):
             found.append(f"{len(self.young)} of {len(self.companies)} companies young")
         if len(self.little_trade) * 2 >= len(self.companies):
             found.append(f"{len(self.little_trade)} of {len(self.companies)} trade little")
-        if self.common_payees:
-            payee, payers = self.common_payees[0]
-            found.append(f"{payers} members pay {self.labels.get(payee, payee)} now and then")
         return found
 
     def evidence_path(self) -> list[str]:
@@ -191,11 +214,14 @@ class Cluster:
                 out.append(
                     f"{name(company, company)} is paid by or pays {name(other, other)}, {why}"
                 )
-        for src, via, dst, got, paid in self.pass_through:
+        for src, via, dst, got, paid, hours in self.pass_through:
             out.append(
-                f"{name(via, via)} passed on to {name(dst, dst)} {paid:,.2f} of the {got:,.2f} "
-                f"{name(src, src)} paid it ({paid / got:.0%})"
+                f"{name(via, via)} passed on to {name(dst, dst)} {paid:,.2f} USD of the "
+                f"{got:,.2f} USD {name(src, src)} paid it ({paid / got:.0%}), {hours:.0f} hours "
+                "later"
             )
+        for payee, payers in self.paid_together:
+            out.append(f"{payers} members paid {name(payee, payee)} within days of each other")
         return out
 
 
@@ -219,6 +245,13 @@ def _scored(cluster: Cluster, settings: ClusterSettings) -> tuple[tuple[str, flo
             settings.pass_through_points,
             "money passed on from member to member by "
             + ", ".join(cluster.labels.get(via, via) for via in passing),
+        ),
+        (
+            cluster.paid_together,
+            settings.paid_together_points,
+            "members paid "
+            + ", ".join(cluster.labels.get(p, p) for p, _ in cluster.paid_together)
+            + " within days of each other",
         ),
         (
             cluster.internal_payments,
@@ -297,7 +330,7 @@ def find_clusters(
             linked=tuple(facts.linked.get(number, ())),
             young=tuple(m for m in members if m in facts.young),
             formed_together=tuple(facts.batches.get(number, ())),
-            common_payees=tuple(facts.payees.get(number, ())),
+            paid_together=tuple(facts.together.get(number, ())),
             pass_through=tuple(facts.through.get(number, ())),
             little_trade=tuple(
                 m for m in members if facts.outside.get(m, 0) <= settings.few_counterparties
@@ -328,8 +361,8 @@ class _Facts:
     young: set[str]
     outside: dict[str, int]
     batches: dict[int, list[str]]
-    payees: dict[int, list[tuple[str, int]]]
-    through: dict[int, list[tuple[str, str, str, float, float]]]
+    together: dict[int, list[tuple[str, int]]]
+    through: dict[int, list[tuple[str, str, str, float, float, float]]]
 
 
 def _facts(
@@ -382,17 +415,6 @@ def _facts(
     ).fetchall():
         if control.get(member, member) != control.get(other, other):
             internal[int(cluster)] += int(count)
-    payees: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for cluster, payee, payers in con.execute(
-        """SELECT m.cluster, e.dst, count(*) AS payers FROM edges e
-           JOIN members m ON m.node_id = e.src
-           LEFT JOIN members o ON o.node_id = e.dst
-           WHERE e.kind = 'payment' AND e.count <= ?
-             AND (o.cluster IS NULL OR o.cluster <> m.cluster)
-           GROUP BY ALL HAVING count(*) >= 2 ORDER BY m.cluster, payers DESC, e.dst""",
-        [settings.occasional_payments],
-    ).fetchall():
-        payees[int(cluster)].append((payee, int(payers)))
     found: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     for cluster, member, other, why in con.execute(
         """SELECT DISTINCT p.cluster, p.member, p.other, l.why FROM member_payments p
@@ -403,22 +425,7 @@ def _facts(
            ORDER BY ALL"""
     ).fetchall():
         found[int(cluster)].append((member, other, why))
-    through: dict[int, list[tuple[str, str, str, float, float]]] = defaultdict(list)
-    for cluster, src, via, dst, got, paid in con.execute(
-        """WITH hop AS (SELECT src, dst, amount FROM edges
-                        WHERE kind = 'payment' AND count <= ? AND amount > 0),
-           paid AS (SELECT m.cluster, h.src, h.dst AS via, h.amount FROM hop h
-                    JOIN members m ON m.node_id = h.src),
-           passed AS (SELECT m.cluster, h.src AS via, h.dst, h.amount FROM hop h
-                      JOIN members m ON m.node_id = h.dst)
-           SELECT i.cluster, i.src, i.via, o.dst, i.amount, o.amount
-           FROM paid i JOIN passed o ON o.cluster = i.cluster AND o.via = i.via
-           WHERE o.dst <> i.src AND o.dst <> i.via
-             AND o.amount BETWEEN ? * i.amount AND i.amount
-           ORDER BY ALL""",
-        [settings.occasional_payments, settings.pass_through_share],
-    ).fetchall():
-        through[int(cluster)].append((src, via, dst, float(got), float(paid)))
+    through, together = _timing(con, settings)
     outside = dict(
         con.execute(
             """SELECT m.node_id, count(DISTINCT p.other) FILTER (
@@ -456,7 +463,7 @@ def _facts(
             batches[int(cluster)].append(member)
     vias = {via for hops in through.values() for _, via, *_ in hops}
     named = sorted(
-        (vias | {payee for found in payees.values() for payee, _ in found[:1]}) - set(labels)
+        (vias | {payee for found in together.values() for payee, _ in found}) - set(labels)
     )
     labels.update(
         con.execute(
@@ -464,7 +471,69 @@ def _facts(
             [named],
         ).fetchall()
     )
-    return _Facts(labels, dict(internal), found, young, outside, batches, payees, through)
+    return _Facts(labels, dict(internal), found, young, outside, batches, together, through)
+
+
+_TIMED = """
+CREATE OR REPLACE TEMP TABLE member_flows AS
+SELECT p.src, p.dst, p.paid_at, p.usd, s.cluster AS src_cluster, d.cluster AS dst_cluster
+FROM company_payments p
+SEMI JOIN (SELECT src, dst FROM edges WHERE kind = 'payment' AND count <= ?) o
+  ON o.src = p.src AND o.dst = p.dst
+LEFT JOIN members s ON s.node_id = p.src
+LEFT JOIN members d ON d.node_id = p.dst
+WHERE p.usd >= ? AND (s.cluster IS NOT NULL OR d.cluster IS NOT NULL);
+"""
+
+
+def _timing(
+    con: duckdb.DuckDBPyConnection, settings: ClusterSettings
+) -> tuple[
+    dict[int, list[tuple[str, str, str, float, float, float]]], dict[int, list[tuple[str, int]]]
+]:
+    """Money passed through from member to member, and outside parties paid by several members,
+    within the window, over occasional links (from ``company_payments``; none without it)."""
+    through: dict[int, list[tuple[str, str, str, float, float, float]]] = defaultdict(list)
+    together: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    has = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'company_payments'"
+    ).fetchone()[0]
+    if not has:
+        return through, together
+    occasional = con.execute(
+        """SELECT quantile_disc(e.count, ?) FROM edges e
+           SEMI JOIN nodes a ON a.node_id = e.src AND a.kind = 'company'
+           SEMI JOIN nodes b ON b.node_id = e.dst AND b.kind = 'company'
+           WHERE e.kind = 'payment'""",
+        [settings.occasional_quantile],
+    ).fetchone()[0]
+    most = max(settings.occasional_payments, int(occasional or 0))
+    con.execute(_TIMED, [most, settings.least_usd])
+    window = int(settings.window_hours * 3600)
+    for cluster, src, via, dst, got, paid, seconds in con.execute(
+        """SELECT i.src_cluster, i.src, i.dst, arg_min(o.dst, o.paid_at), arg_min(i.usd, o.paid_at),
+                  arg_min(o.usd, o.paid_at), min(epoch(o.paid_at) - epoch(i.paid_at))
+           FROM member_flows i JOIN member_flows o
+             ON o.src = i.dst AND o.dst_cluster = i.src_cluster
+            AND o.paid_at > i.paid_at AND o.paid_at <= i.paid_at + to_seconds(?)
+           WHERE o.dst <> i.dst AND (o.dst <> i.src OR i.dst_cluster = i.src_cluster)
+             AND o.usd BETWEEN ? * i.usd AND i.usd
+           GROUP BY i.src_cluster, i.src, i.dst ORDER BY ALL""",
+        [window, settings.pass_through_share],
+    ).fetchall():
+        through[int(cluster)].append((src, via, dst, float(got), float(paid), seconds / 3600))
+    for cluster, payee, payers in con.execute(
+        """WITH out AS (SELECT src_cluster AS cluster, src, dst, paid_at FROM member_flows
+                        WHERE src_cluster IS NOT NULL
+                          AND (dst_cluster IS NULL OR dst_cluster <> src_cluster))
+           SELECT a.cluster, a.dst, count(DISTINCT a.src) FROM out a JOIN out b
+             ON b.cluster = a.cluster AND b.dst = a.dst AND b.src <> a.src
+            AND abs(epoch(b.paid_at) - epoch(a.paid_at)) <= ?
+           GROUP BY ALL ORDER BY ALL""",
+        [window],
+    ).fetchall():
+        together[int(cluster)].append((payee, int(payers)))
+    return through, together
 
 
 def _control_groups(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

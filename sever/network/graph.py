@@ -24,6 +24,9 @@ Tables (plain columns, so the same queries run through Ibis on DuckDB or Spark):
 - ``identities(node_id, identity_id, decision_ids)``: every node merged with another, the
   identity it belongs to (one of its records' ids) and the decisions that merged it; analyses
   that count per person or company (the 50 % rule) read through it.
+- ``company_payments(src, dst, paid_at, usd)``: every payment between two companies, one each,
+  with its time and its amount in US dollars (:data:`sever.tables.currencies.USD_PER_UNIT`), for
+  the timing of money between front companies (passed on within days, paid out together).
 - ``logins(employee_id, logins, remote_tool_logins, foreign_logins, long_sessions,
   login_countries, residence)``: one row per employee who logged in.
 - ``stakes(owner, asset, share, start, end, source)``: every ownership stake as the registry
@@ -65,6 +68,7 @@ from sever.tables.contracts import (
     TRANSACTIONS,
     Contract,
 )
+from sever.tables.currencies import USD_PER_UNIT
 from sever.tables.engine import Engine
 from sever.tables.io import read_input
 
@@ -101,7 +105,7 @@ _OPTIONAL = {
 _USED = {
     "parties": ("party_id", "schema", "name", "country", "incorporation_date"),
     "accounts": ("account_id", "holder_id"),
-    "transactions": ("src_account", "dst_account", "amount"),
+    "transactions": ("timestamp", "src_account", "dst_account", "amount", "currency"),
     "hits": ("party_id", "entity_id", "score", "match"),
 }
 """The contract columns the graph reads, where not all: a file is checked against its whole
@@ -293,6 +297,11 @@ def _build(
             (step or _quiet)(f"reading {name}")
             _load(engine, name, contract, files.get(name))
         raw = con.con
+        raw.execute(
+            "CREATE TEMP TABLE rates AS SELECT unnest(?::VARCHAR[]) AS currency, "
+            "unnest(?::DOUBLE[]) AS usd",
+            [list(USD_PER_UNIT), list(USD_PER_UNIT.values())],
+        )
         if "registry" in files:
             check_registry_cells(raw, files["registry"])
         for stage, sql in _STAGES:
@@ -409,14 +418,28 @@ _STAGES: tuple[tuple[str, str], ...] = (
     (
         "payments",
         """
-        CREATE TABLE payment_edges AS
+        CREATE TEMP TABLE paid AS
         SELECT coalesce(a.holder_id, t.src_account) AS src,
                coalesce(b.holder_id, t.dst_account) AS dst,
-               sum(t.amount) AS amount, count(*) AS count
+               t."timestamp" AS paid_at, t.amount, t.currency
         FROM in_transactions t
         LEFT JOIN in_accounts a ON a.account_id = t.src_account
-        LEFT JOIN in_accounts b ON b.account_id = t.dst_account
-        GROUP BY ALL;
+        LEFT JOIN in_accounts b ON b.account_id = t.dst_account;
+
+        CREATE TABLE payment_edges AS
+        SELECT src, dst, sum(amount) AS amount, count(*) AS count FROM paid GROUP BY ALL;
+
+        CREATE TEMP TABLE firms AS
+        SELECT company_id AS node_id FROM in_registry
+        UNION SELECT party_id FROM in_parties WHERE schema IS DISTINCT FROM 'Person';
+
+        CREATE TABLE company_payments AS
+        SELECT p.src, p.dst, p.paid_at, p.amount * r.usd AS usd
+        FROM paid p
+        JOIN rates r ON r.currency = upper(p.currency)
+        SEMI JOIN firms f ON f.node_id = p.src
+        SEMI JOIN firms g ON g.node_id = p.dst;
+        DROP TABLE paid; DROP TABLE firms;
         """,
     ),
     (

@@ -354,7 +354,50 @@ def bank_payments(rng: np.random.Generator, world: World, days: np.ndarray) -> C
         "payment_format": fmt,
         "purpose": purpose,
     }
+    relays = _client_relays(rng, world, days)
+    cols = {key: np.concatenate([cols[key], relays[key]]) for key in cols}
     return _not_before_opening(world, cols)
+
+
+CLIENT_RELAYS_PER_YEAR = 2.0
+"""Times a year each vehicle of a client set (``world._nominee_services``) passes a sum to the
+next vehicle, which passes most of it on within days (capital calls, distributions)."""
+CLIENT_RELAY_HOURS = (2.0, 120.0)
+CLIENT_RELAY_KEPT = (0.85, 0.99)
+"""Share of the sum the middle vehicle passes on (it keeps fees and costs)."""
+CLIENT_RELAY_PURPOSES = ("capital call", "distribution", "shareholder loan")
+
+
+def _client_relays(rng: np.random.Generator, world: World, days: np.ndarray) -> Columns:
+    """One-off sums passed along a client's vehicles within days, for the days of ``days``:
+    ``relay_src`` pays ``relay_dst``, which pays ``relay_next`` 85-99 % of it hours or days
+    later, by wire or SWIFT.
+
+    Imitates ``front_company``: money passed on from company to company within days, among
+    companies that share a nominee director and an address."""
+    src = world.groups.get("relay_src", np.zeros(0, dtype=np.int64))
+    dst = world.groups.get("relay_dst", src)
+    after = world.groups.get("relay_next", src)
+    span = len(np.unique(days))
+    count = int(rng.poisson(len(src) * CLIENT_RELAYS_PER_YEAR * span / 365)) if len(src) else 0
+    pick = rng.integers(0, max(1, len(src)), count)
+    when = days[rng.integers(0, max(1, len(days)), count)] if len(days) else days[:0]
+    first = calendar.timestamps(rng, when, "business", _offsets(world.accounts.country[src[pick]]))
+    later = first + (3600 * rng.uniform(*CLIENT_RELAY_HOURS, count)).astype(np.int64)
+    usd = _pareto(rng, 15_000.0, 1.2, count)
+    kept = usd * rng.uniform(*CLIENT_RELAY_KEPT, count)
+    payer = np.concatenate([src[pick], dst[pick]])
+    abroad = world.accounts.country[payer] != world.accounts.country[np.r_[dst[pick], after[pick]]]
+    purpose = np.asarray(CLIENT_RELAY_PURPOSES, dtype=object)[rng.integers(0, 3, count)]
+    return {
+        "seconds": np.concatenate([first, later]),
+        "src": payer,
+        "dst": np.concatenate([dst[pick], after[pick]]),
+        "usd": np.concatenate([usd, kept]),
+        "currency": world.accounts.currency[payer].copy(),
+        "payment_format": np.where(abroad, "swift", "wire").astype(object),
+        "purpose": np.concatenate([purpose, purpose]),
+    }
 
 
 def _offsets(countries: np.ndarray) -> np.ndarray:

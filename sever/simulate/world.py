@@ -326,6 +326,7 @@ def _group_accounts(parties: dict[str, np.ndarray], accounts: Accounts) -> dict[
         "parent": primary[parties["group_parent"][child]],
         "peer_src": primary[src],
         "peer_dst": primary[dst],
+        **_client_relay_accounts(parties, primary),
     }
 
 
@@ -394,6 +395,7 @@ LOOKALIKES = {
     "company_group": "ownership_50pct",
     "family_group": "front_company",
     "shared_office": "front_company",
+    "nominee_client": "front_company",
     "travelling_remote_worker": "laptop_farm",
     "corporate_vpn_user": "laptop_farm",
     "shared_household": "laptop_farm",
@@ -421,6 +423,7 @@ def _lookalikes(world: World) -> dict[str, np.ndarray]:
         "company_group": np.flatnonzero(group[holder_of]),
         "family_group": np.flatnonzero(parties["family"][holder_of] >= 0),
         "shared_office": np.flatnonzero(parties["office"][holder_of] >= 0),
+        "nominee_client": np.flatnonzero(parties["nominee_served"][holder_of]),
         "travelling_remote_worker": staff["person_account"][staff["travels"]],
         "corporate_vpn_user": staff["person_account"][staff["vpn_ip"] != None],  # noqa: E711
         "shared_household": staff["person_account"][parties["household"][staff["party"]] >= 0],
@@ -545,10 +548,16 @@ def _parties(
         params, ids, country, party_type, parent, office, directors, owners, address, phone
     )
     incorporated = _formed_together(params, family, incorporated)
+    nominee_served, client_set = _nominee_services(
+        params, ids, country, is_person, office, parent, family, directors, owners, incorporated
+    )
+    address[nominee_served] = office_address[office[nominee_served]]
     tenant_ring = _tenant_rings(params, office)
     ip = np.where(is_person, ips(rng, country), None)
     device = np.where(is_person, hex_ids("D", params.seed, "device", np.arange(n)), None)
     household = _households(params, country[:n_persons], address, ip, device)
+    email = _shared_emails(params, parent, family, names.emails(rng, name))
+    _nominee_contacts(params, office, nominee_served, client_set, phone, email)
     return {
         "party_id": ids,
         "schema": np.where(is_person, "Person", "Company").astype(object),
@@ -558,7 +567,7 @@ def _parties(
         "country": country,
         "address": address,
         "phone": phone,
-        "email": _shared_emails(params, parent, family, names.emails(rng, name)),
+        "email": email,
         "registration_number": np.where(
             is_person, None, hex_ids("", params.seed, "registration", np.arange(n))
         ),
@@ -573,6 +582,8 @@ def _parties(
         "group_parent": parent,
         "family": family,
         "tenant_ring": tenant_ring,
+        "nominee_served": nominee_served,
+        "client_set": client_set,
         "household": household,
     }
 
@@ -911,6 +922,143 @@ def _tenant_rings(params: SimulationParams, office: np.ndarray) -> np.ndarray:
             number += 1
             cursor += size
     return ring
+
+
+NOMINEE_SERVICE = {
+    "HK": 0.35,
+    "SG": 0.3,
+    "AE": 0.3,
+    "VG": 0.6,
+    "KY": 0.6,
+    "MH": 0.6,
+    "SC": 0.6,
+    "GB": 0.1,
+    "US": 0.06,
+}
+"""Share of the companies of each country (outside corporate groups and families) whose sole
+director is a nominee bought from a registered agent or formation agent, a service sold openly
+(special-purpose vehicles, holdings of foreign investors, UK and US formation agents' packages);
+such a company is registered at the agent's office. Of those, a share's shares the nominee also
+holds on trust."""
+NOMINEE_SHAREHOLDER_SHARE = 0.5
+NOMINEE_CLIENTS = 5
+"""Companies per nominee director of an agent, on average: a few nominees serve dozens of
+companies, most serve a handful (weights falling as one over the square root of rank)."""
+CLIENT_SET_SHARE = 0.35
+"""Share of the nominee-served companies that belong to one client's set of two to five
+special-purpose vehicles: one nominee, one address, often formed together, and now and then a
+sum passed from one vehicle to the next within days (a capital call or a distribution)."""
+CLIENT_SET_BATCH_SHARE = 0.5
+
+
+def _nominee_services(
+    params: SimulationParams,
+    ids: np.ndarray,
+    country: np.ndarray,
+    is_person: np.ndarray,
+    office: np.ndarray,
+    parent: np.ndarray,
+    family: np.ndarray,
+    directors: np.ndarray,
+    owners: np.ndarray,
+    incorporated: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Registered agents' nominee directors, in place: some companies of each country
+    (:data:`NOMINEE_SERVICE`) are registered at an agent's office and name one of its nominees as
+    their sole director, some also as their nominee shareholder; some belong to one client's set
+    of vehicles, formed together. Returns which parties a nominee serves, and each party's client
+    set (-1: none).
+
+    Imitates ``front_company``: single-officer companies whose director sits on many boards,
+    grouped at one address under one nominee, formed in batches, passing money on within days."""
+    rng = rng_for(params.seed, "nominee-services")
+    n = len(ids)
+    client_set = np.full(n, -1, dtype=np.int64)
+    heads = np.zeros(n, dtype=bool)
+    heads[parent[parent >= 0]] = True
+    share = np.asarray([NOMINEE_SERVICE.get(str(c), 0.0) for c in country])
+    free = (parent < 0) & ~heads & (family < 0) & ~is_person
+    chosen = np.flatnonzero(free & (rng.random(n) < share))
+    offices = _office_countries()
+    for code in np.unique(country[chosen]):
+        mine = chosen[(country[chosen] == code) & (office[chosen] < 0)]
+        places = np.flatnonzero(offices == code)
+        office[mine] = places[rng.integers(0, len(places), len(mine))]
+    persons = np.flatnonzero(is_person)
+    number = 0
+    for place in np.unique(office[chosen]):
+        here = rng.permutation(chosen[office[chosen] == place])
+        pool = persons[country[persons] == offices[place]]
+        pool = pool if len(pool) else persons
+        nominees = pool[rng.integers(0, len(pool), max(1, len(here) // NOMINEE_CLIENTS))]
+        weights = 1.0 / np.sqrt(np.arange(1, len(nominees) + 1))
+        who = nominees[rng.choice(len(nominees), len(here), p=weights / weights.sum())]
+        sets = here[rng.random(len(here)) < CLIENT_SET_SHARE]
+        cursor = 0
+        while len(sets) - cursor >= 2:
+            size = min(int(rng.integers(2, 6)), len(sets) - cursor)
+            members = sets[cursor : cursor + size]
+            client_set[members] = number
+            who[np.isin(here, members)] = who[np.flatnonzero(np.isin(here, members))[0]]
+            if rng.random() < CLIENT_SET_BATCH_SHARE:
+                incorporated[members] = incorporated[members[0]] - rng.integers(0, 45, size)
+            number += 1
+            cursor += size
+        for company, nominee in zip(here, who, strict=True):
+            directors[company] = json.dumps([str(ids[nominee])])
+            if rng.random() < NOMINEE_SHAREHOLDER_SHARE:
+                owners[company] = json.dumps([{"owner_id": str(ids[nominee]), "share": 1.0}])
+    served = np.zeros(n, dtype=bool)
+    served[chosen] = True
+    return served, client_set
+
+
+AGENT_MAILBOX_SHARE = 0.5
+"""Share of nominee-served companies that give the agent's mailbox and switchboard as their
+e-mail and phone; a client's vehicles all give one mailbox of the client."""
+
+
+def _nominee_contacts(
+    params: SimulationParams,
+    office: np.ndarray,
+    served: np.ndarray,
+    client_set: np.ndarray,
+    phone: np.ndarray,
+    email: np.ndarray,
+) -> None:
+    """Contact details of nominee-served companies, in place: the agent's mailbox and phone for
+    some, one mailbox per client set.
+
+    Imitates ``front_company``: companies that give each other's phone and e-mail."""
+    rng = rng_for(params.seed, "nominee-contacts")
+    _, office_phone = _office_contacts(params)
+    mailbox = np.asarray(
+        [f"secretary{i}@agent{params.seed}.example" for i in range(len(office_phone))],
+        dtype=object,
+    )
+    agent = np.flatnonzero(served & (rng.random(len(served)) < AGENT_MAILBOX_SHARE))
+    phone[agent] = office_phone[office[agent]]
+    email[agent] = mailbox[office[agent]]
+    for number in np.unique(client_set[client_set >= 0]):
+        members = np.flatnonzero(client_set == number)
+        email[members] = email[members[0]]
+        phone[members] = phone[members[0]]
+
+
+def _client_relay_accounts(
+    parties: dict[str, np.ndarray], primary: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The accounts of each client set's vehicles in a circle (``relay_src`` pays ``relay_dst``
+    now and then, and ``relay_dst`` passes most of it on to ``relay_next`` within days)."""
+    client_set = parties["client_set"]
+    src, dst = _rings(np.flatnonzero(client_set >= 0), client_set[client_set >= 0])
+    after = dict(zip(src.tolist(), dst.tolist(), strict=True))
+    following = np.asarray([after[int(d)] for d in dst], dtype=np.int64)
+    return {
+        "relay_src": primary[src],
+        "relay_dst": primary[dst],
+        "relay_next": primary[following],
+    }
 
 
 NEW_ACCOUNT_SHARE = 0.08

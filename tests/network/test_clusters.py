@@ -53,8 +53,8 @@ def test_the_front_cluster_is_raised_with_its_ties_in_words(con) -> None:
         "one nominee owns all three: their payments are within one control, like a family's"
     )
     assert (
-        "F2 Trading Ltd passed on to F3 Trading Ltd 88,000.00 of the 90,000.00 F1 Trading Ltd "
-        "paid it (98%)" in alert.explanation
+        "F2 Trading Ltd passed on to F3 Trading Ltd 88,000.00 USD of the 90,000.00 USD F1 "
+        "Trading Ltd paid it (98%), 24 hours later" in alert.explanation
     )
     assert "money passed on from member to member by F2 Trading Ltd" in signs
     points = next(r for r in alert.reasons if r.label == "points of the signs of a front")
@@ -187,3 +187,22 @@ def test_cli_counts_the_50_percent_rule_links_kept_for_this_graph_only(tmp_path)
     assert load_rule_links(home) is None
     again = runner.invoke(app, args)
     assert "no 50 % rule verdicts for this graph" in again.stderr
+
+
+def test_money_passes_through_only_when_passed_on_within_the_window(con) -> None:
+    front = next(c for c in find_clusters(con, ClusterSettings()) if "F1" in c.companies)
+    assert [(s, v, d) for s, v, d, *_ in front.pass_through] == [("F1", "F2", "F3")]
+    con.execute(
+        "CREATE TEMP TABLE company_payments AS SELECT * REPLACE (CASE WHEN src = 'F2' "
+        "THEN paid_at + INTERVAL 5 DAY ELSE paid_at END AS paid_at) FROM main.company_payments"
+    )
+    late = next(c for c in find_clusters(con, ClusterSettings()) if "F1" in c.companies)
+    assert not late.pass_through, "passed on five days later: beyond 72 hours"
+
+
+def test_members_paying_one_party_within_days_pay_out_together(con) -> None:
+    front = next(c for c in find_clusters(con, ClusterSettings()) if "F1" in c.companies)
+    assert front.paid_together == (("X1", 2),)
+    small = ClusterSettings(least_usd=5_000.0)
+    apart = next(c for c in find_clusters(con, small) if "F1" in c.companies)
+    assert not apart.paid_together, "F1 paid X1 only 4,000 USD: too small to count"

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sever.simulate.background import _client_relays
 from sever.simulate.params import SimulationParams
 from sever.simulate.run import simulate
 from sever.simulate.world import build_world
@@ -104,3 +105,27 @@ def test_members_pay_the_end_user_unequal_shares(fronts) -> None:
         )
         if len(paid) >= 2:
             assert paid.amount.nunique() == len(paid), "no two members pay the same amount"
+
+
+def test_agents_nominees_direct_legitimate_companies_alone(world) -> None:
+    """Single-officer companies whose director sits on several boards are not only fronts."""
+    parties = world.parties
+    served = np.flatnonzero(parties["nominee_served"])
+    assert len(served) >= 20
+    sole = [json.loads(parties["directors"][i]) for i in served]
+    assert all(len(d) == 1 for d in sole), "the nominee is the only director"
+    boards = Counter(d[0] for d in sole)
+    assert sum(1 for seats in boards.values() if 2 <= seats <= 6) >= 3, boards
+    assert (parties["office"][served] >= 0).all(), "registered at the agent's office"
+
+
+def test_a_clients_vehicles_pass_money_on_within_days(world) -> None:
+    days = np.repeat(np.arange(world.first_day, world.first_day + 60), 100)
+    relays = _client_relays(np.random.default_rng(0), world, days)
+    half = len(relays["src"]) // 2
+    assert half > 0
+    assert (relays["src"][half:] == relays["dst"][:half]).all(), "the payee pays on"
+    hours = (relays["seconds"][half:] - relays["seconds"][:half]) / 3600
+    assert ((hours > 0) & (hours <= 120)).all()
+    kept = relays["usd"][half:] / relays["usd"][:half]
+    assert ((kept >= 0.85) & (kept <= 0.99)).all()

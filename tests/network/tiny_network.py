@@ -118,11 +118,11 @@ def write(folder: Path) -> dict[str, Path]:
     ]
     payments = []
 
-    def pay(src: str, dst: str, amount: float) -> None:
+    def pay(src: str, dst: str, amount: float, day: int = 1) -> None:
         payments.append(
             {
                 "tx_id": f"T{len(payments):04d}",
-                "timestamp": "2025-03-01T10:00:00Z",
+                "timestamp": f"2025-03-{day:02d}T10:00:00Z",
                 "src_account": f"A_{src}",
                 "dst_account": f"A_{dst}",
                 "amount": amount,
@@ -131,9 +131,9 @@ def write(folder: Path) -> dict[str, Path]:
         )
 
     pay("F1", "F2", 90_000)
-    pay("F2", "F3", 88_000)
-    pay("F3", LISTED_PARTY, 86_000)
-    pay("F1", LISTED_PARTY, 4_000)  # two of the three fronts pay the listed party
+    pay("F2", "F3", 88_000, day=2)  # passed on a day later
+    pay("F3", LISTED_PARTY, 86_000, day=3)
+    pay("F1", LISTED_PARTY, 4_000, day=4)  # two of the three fronts pay the listed party
     pay("R01", "R02", 1_200)  # two clients of one agent trade with each other
     for child in GROUP[1:]:
         pay("G0", child, 50_000)  # a group funds its subsidiaries

@@ -60,11 +60,19 @@ def _formed_in_batch(plant: Plant, companies: list[AccountRef]) -> list[int]:
     return [batch - int(plant.rng.integers(0, 45)) for _ in companies]
 
 
+HOP_HOURS = {"realistic": (6, 72), "textbook": (2, 24)}
+"""Hours between one payment of a cluster and the next (before business hours move it): the
+textbook shape passes money on within a day."""
+END_USER_HOURS = {"realistic": (2, 48), "textbook": (1, 12)}
+"""Hours between one member's payment to the end user and the next member's."""
+
+
 def _move_money(
     plant: Plant, pattern: str, companies: list[AccountRef], end_user: AccountRef, every: bool
 ) -> None:
-    """The cluster's payments in ``pattern``, then most members (``every``: all) pay the end
-    user, each a share of the money."""
+    """The cluster's payments in ``pattern``, then most members (``every``: all, in the
+    textbook shape and its pace) pay the end user, each a share of the money."""
+    pace = "textbook" if every else "realistic"
     when = plant.start_second(30)
     amount = plant.amount(plant.scheme.flow_usd)
     count = len(companies)
@@ -80,13 +88,17 @@ def _move_money(
         for src, dst in zip(companies, [*companies[1:], companies[0]], strict=True):
             hops += [(src, outsider), (outsider, dst)]
     for src, dst in hops:
-        when = plant.pay(src, dst, amount, "layering", earliest=plant.later(when, 6, 72))
+        when = plant.pay(src, dst, amount, "layering", earliest=plant.later(when, *HOP_HOURS[pace]))
         amount *= plant.rng.uniform(0.96, 0.995)
     payers = [c for c in companies if every or plant.rng.random() < 0.8] or companies[:1]
     for src in payers:
         share = amount / count * plant.rng.uniform(0.6, 1.4)
         when = plant.pay(
-            src, end_user, share, "payment_to_end_user", earliest=plant.later(when, 2, 48)
+            src,
+            end_user,
+            share,
+            "payment_to_end_user",
+            earliest=plant.later(when, *END_USER_HOURS[pace]),
         )
 
 
