@@ -9,10 +9,15 @@ testing. These detectors run in this one process, on the same test payments and 
 - rules, calibrated: relative thresholds read off the tune world without labels (`calibrate_pack`);
 - rules, tuned: thresholds chosen on the tune world's labels for a precision target (`tune_pack`);
 - model: LightGBM over account and payment features, no rule hits, trained on the tune world;
-- rules + model: the same model with the calibrated pack's hits as features: per rule, the
-  alerts about the account; how many rules alerted on it, how far past the line the strongest
-  went, and how often other accounts' alerts named it as a counterparty. This is the one ranked
-  account score that joins rules and model;
+- rules + model, one stage: the same model with the calibrated pack's hits as features: per
+  rule, the alerts about the account; how many rules alerted on it, how far past the line the
+  strongest went, how often other accounts' alerts named it as a counterparty, and the alerts
+  around it (counterparties that alerts are about, the share of its money in payments alerts
+  name);
+- rules + model: that model's scores spread to each account's counterparties (the highest
+  rank among them, the money-weighted rank, how many rank in the top hundredth), then a second
+  model over everything (`fit_spread`); the tune world's first-stage scores are out of fold.
+  This is the one ranked account score that joins rules and model;
 - degree baseline: the k accounts with the most payments, k = the number of true accounts;
 - raw LightGBM baseline: LightGBM on the raw payment columns only (amount, currency, format,
   countries, hour, purpose), trained on the tune world.
@@ -64,7 +69,7 @@ from sever.monitor.pack import DPRK_PACK
 from sever.monitor.rule import Inputs
 from sever.monitor.run import run_pack
 from sever.monitor.settings import PackSettings
-from sever.monitor.training import fit_across, slices
+from sever.monitor.training import fit_across, fit_spread, slices
 from sever.monitor.tune import calibrate_pack, tune_pack
 from sever.tables.contracts import ACCOUNTS, PARTIES, TRANSACTIONS
 from sever.tables.currencies import read_rates
@@ -279,8 +284,13 @@ def alerted_named(alerts: list) -> Flags:
 
 
 def default_settings() -> PackSettings:
-    """The pack with every relative threshold at its published default (nothing calibrated)."""
-    values = {r.id: {p.name: p.default for p in r.relative} for r in DPRK_PACK if r.relative}
+    """The pack with every relative threshold and window at its published default (nothing
+    calibrated, no window scaled to the data's pace)."""
+    values = {
+        r.id: {p.name: p.default for p in (*r.paced, *r.relative)}
+        for r in DPRK_PACK
+        if r.paced or r.relative
+    }
     return PackSettings(thresholds=values, source="defaults")
 
 
@@ -396,6 +406,20 @@ def model_flags(made: Features, *, with_rules: bool, precision: float) -> Flags:
     return flags
 
 
+def spread_flags(
+    engine: Engine, made: Features, tune: World, test: World, precision: float
+) -> Flags:
+    """Rules and model in two stages (:func:`~sever.monitor.training.fit_spread`): the first
+    model's scores spread to counterparties, then a second model; it flags accounts."""
+    tune_part, test_part = made.full
+    model, accounts = fit_spread(
+        engine, tune_part, test_part, world_inputs(engine, tune).tx,
+        world_inputs(engine, test).tx, made.groups["account"], target=precision,
+    )  # fmt: skip
+    return Flags(set(), set(accounts.account_id[accounts.flagged]),
+                 "account model only (two stages)", {"account": model.importance})  # fmt: skip
+
+
 def raw_lightgbm_flags(made: Features, precision: float) -> Flags:
     """LightGBM on raw payment columns; an account is flagged when one of its payments is."""
     tune, test = made.raw
@@ -482,9 +506,11 @@ def evaluate(
     tune_alerts = timed("rules on the tune world", lambda: run_rules(engine, tune, calibrated))
     made = timed("features", lambda: features(engine, tune, test, tune_alerts, test_alerts,
                                               payments=not accounts_only))  # fmt: skip
-    for name, with_rules in (("model", False), ("rules + model", True)):
+    for name, with_rules in (("model", False), ("rules + model, one stage", True)):
         work = partial(model_flags, made, with_rules=with_rules, precision=precision)
         record(name, timed(name, work, keep=False))
+    work = partial(spread_flags, engine, made, tune, test, precision)
+    record("rules + model", timed("rules + model", work, keep=False))
     record("degree baseline", degree_flags(test))
     if not accounts_only:
         work = partial(raw_lightgbm_flags, made, precision)

@@ -496,7 +496,8 @@ def _labels(world: Path | None, tx_labels: Path | None, account_labels: Path | N
 @app.command("rules")
 def rules_command(as_json: Json = False) -> None:
     """List the DPRK rule pack: each rule's id, typology, severity, words and parameters
-    ([calibrated]: read off the data by `calibrate` or a run without --settings)."""
+    ([calibrated]: read off the data by `calibrate` or a run without --settings; [paced]: a
+    window scaled to the data's pace the same way)."""
     from sever.monitor import DPRK_PACK
 
     payload = [
@@ -523,6 +524,7 @@ def rules_command(as_json: Json = False) -> None:
                         if p.relative
                         else None
                     ),
+                    "paced": p.paced,
                 }
                 for p in rule.params
             ],
@@ -541,7 +543,9 @@ def rules_command(as_json: Json = False) -> None:
                     ",".join(p["default"]) if isinstance(p["default"], tuple) else p["default"]
                 )
                 unit = f" {p['unit']}" if p["unit"] else ""
-                fitted = " [calibrated]" if p["calibrated"] else ""
+                # Escaped: rich would read a bare [calibrated] as markup and drop it.
+                fitted = " \\[calibrated]" if p["calibrated"] else ""
+                fitted += " \\[paced]" if p["paced"] else ""
                 console.print(
                     f"    {p['name']} = {default}{unit}{fitted}: {p['help']}", highlight=False
                 )

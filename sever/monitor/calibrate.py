@@ -10,6 +10,13 @@ The percentile is computed here, in Python, from the per-account values the engi
 DuckDB and Spark give the same numbers (their own percentile functions are approximate in
 different ways). With fewer than :data:`MIN_ACCOUNTS` accounts a percentile means little; the
 rule's default is kept and the basis says why.
+
+Windows follow the file's pace. A window of 28 days means one thing where an ordinary account pays
+twice a week and another where it pays twice a month. Calibration measures the file's pace (how
+long its ordinary account goes between payments, :func:`file_pace`) and scales every window
+parameter (``paced``) by that pace over :data:`REFERENCE_GAP_DAYS`, before it reads the other
+thresholds, which are then counted in the scaled windows. A file stretched four times in time
+gets windows four times longer and the same alerts.
 """
 
 from __future__ import annotations
@@ -20,8 +27,10 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
+import ibis.expr.types as ir
 import numpy as np
 
+from sever.monitor.flows import DAY, legs
 from sever.monitor.rule import Inputs, Param, Rule
 from sever.monitor.settings import PackSettings
 from sever.tables.engine import Engine
@@ -29,6 +38,49 @@ from sever.tables.engine import Engine
 MIN_ACCOUNTS = 200
 """Fewest accounts a percentile is taken over: the 99.5th percentile of fewer than 200 values is
 the largest of them, so the account that stands out would set its own threshold."""
+
+
+REFERENCE_GAP_DAYS = 8.0
+"""The pace the rules' default windows are written for: an ordinary account pays or is paid about
+every eight days. No published figure gives the pace of account-to-account payments, so this
+one is measured: the median account with three or more payments in the bench's tuning worlds
+(seed 101, 100,000 and 1,000,000 payments: 8.5 and 8.8 days) goes this long between payments,
+rounded down. Only the ratio to a file's own pace matters: windows move with the file."""
+MIN_PAYMENTS = 3
+"""An account's pace is read from at least this many payments (two gaps)."""
+PACE_OVER = "accounts' days between payments"
+"""What a window's reading is taken over, in words."""
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How long the file's ordinary account goes between payments, and over how many accounts."""
+
+    days: float | None
+    """The median, over accounts with :data:`MIN_PAYMENTS` or more payments, of the time from
+    an account's first payment to its last divided by its gaps (None: too few accounts)."""
+    accounts: int
+
+    @property
+    def scale(self) -> float:
+        """How much longer this file's windows are than the defaults (1.0 when unknown)."""
+        return self.days / REFERENCE_GAP_DAYS if self.days else 1.0
+
+
+def file_pace(engine: Engine, tx: ir.Table) -> Pace:
+    """The pace of the payments in ``tx`` (see :class:`Pace`).
+
+    Each account's mean gap (span over payments less one) is exact arithmetic on every engine,
+    and the median over accounts is taken here, so DuckDB and Spark agree.
+    """
+    side = legs(tx)
+    per = side.group_by("account").aggregate(n=side.tx_id.count(), span=side.t.max() - side.t.min())
+    per = per.filter(per.n >= MIN_PAYMENTS)
+    gaps = engine.to_pandas(per.select(gap=per.span / (per.n - 1) / DAY))["gap"]
+    values = gaps.dropna().astype(float).to_numpy()
+    if len(values) < MIN_ACCOUNTS:
+        return Pace(None, len(values))
+    return Pace(float(np.quantile(values, 0.5, method="inverted_cdf")), len(values))
 
 
 @dataclass(frozen=True)
@@ -58,36 +110,74 @@ class Reading:
 
 
 def calibrate(
-    engine: Engine, inputs: Inputs, settings: PackSettings, *, input_name: str
+    engine: Engine,
+    inputs: Inputs,
+    settings: PackSettings,
+    *,
+    input_name: str,
+    pace: Pace | None = None,
 ) -> tuple[PackSettings, list[Reading]]:
-    """``settings`` with every relative threshold they leave open read off ``inputs``.
+    """``settings`` with every relative threshold and window they leave open read off ``inputs``.
 
-    ``input_name`` is how the explanation names the data (a file name). Rules whose inputs are
-    missing (no accounts table, no hits) are left as they are: the run skips them anyway.
+    ``input_name`` is how the explanation names the data (a file name); ``pace`` is the file's
+    pace when the caller has measured it already. Rules whose inputs are missing (no accounts
+    table, no hits) are left as they are: the run skips them anyway.
     """
     values: dict[str, dict[str, Any]] = {}
     words: dict[str, dict[str, str]] = {}
     readings: list[Reading] = []
     payments: dict[str, np.ndarray] = {}
     for rule in settings.chosen:
-        wanted = [p for p in rule.relative if p.name in settings.missing(rule)]
-        if not wanted or any(getattr(inputs, need) is None for need in rule.needs):
+        missing = settings.missing(rule)
+        if not missing or any(getattr(inputs, need) is None for need in rule.needs):
             continue
+        paced = [p for p in rule.paced if p.name in missing]
+        if paced and pace is None:
+            pace = file_pace(engine, inputs.tx)
+        found = [scaled(rule, p, pace, input_name) for p in paced if pace is not None]
+        wanted = [p for p in rule.relative if p.name in missing]
         over_payments = partial(
             _over_payments, engine, inputs, rule, payments=payments, input_name=input_name
         )
-        found = [over_payments(p) for p in wanted if p.relative and p.relative.per_payment]
+        found += [over_payments(p) for p in wanted if p.relative and p.relative.per_payment]
         params = settings.values(rule) | {r.param: r.value for r in found}
-        windows = [p for p in wanted if p.relative and not p.relative.per_payment]
-        if windows:
-            read = _read_rule(engine, inputs, rule, params, windows, input_name)
-            for param, reading in zip(windows, read, strict=True):
+        per_account = [p for p in wanted if p.relative and not p.relative.per_payment]
+        if per_account:
+            read = _read_rule(engine, inputs, rule, params, per_account, input_name)
+            for param, reading in zip(per_account, read, strict=True):
                 found.append(_or_fallback(reading, param, over_payments))
         for reading in found:
             values.setdefault(rule.id, {})[reading.param] = reading.value
             words.setdefault(rule.id, {})[reading.param] = reading.basis
             readings.append(reading)
     return settings.with_values(values, words), readings
+
+
+def scaled(rule: Rule, param: Param, pace: Pace, input_name: str) -> Reading:
+    """A window parameter stretched or shrunk to the file's pace."""
+    if pace.days is None:
+        return Reading(
+            rule.id,
+            param.name,
+            param.default,
+            None,
+            0.5,
+            pace.accounts,
+            PACE_OVER,
+            f"the pack's default: {pace.accounts:,} {PACE_OVER} in {input_name} are too few to "
+            f"read the pace from (at least {MIN_ACCOUNTS:,})",
+        )
+    low, high = param.bounds
+    value = min(max(round(float(param.default) * pace.scale), low), high)
+    unit = f" {param.unit}" if param.unit else ""
+    basis = (
+        f"{_number(param.default)}{unit} at the default pace, scaled to {input_name}'s: its "
+        f"median account goes {_number(round(pace.days, 2))} days between payments "
+        f"(default pace {_number(REFERENCE_GAP_DAYS)})"
+    )
+    return Reading(
+        rule.id, param.name, param.coerce(value), pace.days, 0.5, pace.accounts, PACE_OVER, basis
+    )
 
 
 def _over_payments(

@@ -48,9 +48,17 @@ SIDE_FEATURES = (
 )
 """The account features each payment carries for its sender and its receiver."""
 SCALE_BOUND = ("usd_in", "usd_out", "max_in", "max_out")
+"""Amounts in USD: shown in reasons, never read by a model (it reads their peer ranks instead)."""
+ALERT_NEIGHBOURHOOD = ("alerted_counterparties", "alerted_flow_share", "alerted_payment_share")
+"""Account features that spread alerts to the accounts around their subjects (see
+:func:`alert_neighbourhood`)."""
 RULE_SUMMARY = ("rules_as_subject", "rule_margin", "named_in_alerts", "rules_naming")
 """Account features drawn from every rule's alerts at once (beside one ``rule_X`` per rule)."""
-"""Amounts in USD: shown in reasons, never read by a model (it reads their peer ranks instead)."""
+SPREAD_PREFIX = "near"
+"""Features that spread a model's scores to counterparties (see :func:`spread_scores`) are
+named ``near1_score_max``…: ``near``, the stage whose scores they spread, then what they say."""
+HIGH_SHARE = 0.01
+"""A counterparty scores high when it ranks in the top hundredth of the file's accounts."""
 
 
 def account_features(engine: Engine, inputs: Inputs) -> pd.DataFrame:
@@ -253,6 +261,88 @@ def rule_features(
     return pd.DataFrame(tx_cols, index=tx.index), pd.DataFrame(acc_cols, index=accounts.index)
 
 
+def alert_neighbourhood(
+    engine: Engine, tx: ir.Table, alerts: Iterable[Alert], accounts: pd.DataFrame
+) -> pd.DataFrame:
+    """Alerts spread to the accounts around their subjects, one row per account of ``accounts``.
+
+    A mule or the source of a scheme is seldom what a rule measures; it is the account that pays
+    the collector or is paid by the distributor. Per account: how many distinct counterparties
+    are alert subjects, the share of its money exchanged with them, and the share of its money
+    in payments some alert names as evidence. Shares, not sums, so they mean the same at any
+    scale.
+    """
+    alerts = list(alerts)
+    subjects = sorted({alert_subject(alert) for alert in alerts})
+    named = sorted({tx_id for alert in alerts for tx_id in alert.tx_ids})
+    side = legs(tx)
+    side = side.filter(side.account != side.counterparty)
+    subject_table = engine.table(pd.DataFrame({"subject": subjects}, dtype=str))
+    named_table = engine.table(pd.DataFrame({"named": named}, dtype=str))
+    marked = side.left_join(subject_table, side.counterparty == subject_table.subject)
+    marked = marked.left_join(named_table, marked.tx_id == named_table.named)
+    to_subject = marked.subject.notnull()
+    total = marked.amount.sum()
+    grouped = marked.group_by("account").aggregate(
+        alerted_counterparties=marked.counterparty.nunique(where=to_subject),
+        alerted_usd=marked.amount.sum(where=to_subject).fill_null(0),
+        named_usd=marked.amount.sum(where=marked.named.notnull()).fill_null(0),
+        total=total,
+    )
+    shares = grouped.select(
+        account_id=grouped.account,
+        alerted_counterparties=grouped.alerted_counterparties,
+        alerted_flow_share=grouped.alerted_usd / ibis.greatest(grouped.total, 0.01),
+        alerted_payment_share=grouped.named_usd / ibis.greatest(grouped.total, 0.01),
+    )
+    found = engine.to_pandas(shares)
+    frame = accounts[["account_id"]].merge(found, on="account_id", how="left")
+    frame = frame.fillna(0).set_index(accounts.index)
+    return _compact(frame.drop(columns=["account_id"]))
+
+
+def spread_scores(
+    engine: Engine, tx: ir.Table, accounts: pd.DataFrame, scores: np.ndarray, stage: int = 1
+) -> pd.DataFrame:
+    """A model's scores spread to each account's counterparties (one row per account).
+
+    ``scores`` are the scores of ``accounts`` by the model of ``stage``, in their order (scores
+    it did not fit, for accounts it learned from). Per account: the highest score among its
+    counterparties,
+    the money-weighted mean of their scores, how many of them rank in the file's top
+    :data:`HIGH_SHARE`, and the share of its money exchanged with those. Scores are read as
+    ranks within the file, so a first model a little more or less confident elsewhere spreads
+    the same.
+    """
+    ranks = pd.Series(scores).rank(pct=True).to_numpy()
+    table = engine.table(
+        pd.DataFrame({"scored": accounts["account_id"].astype(str).to_numpy(), "rank": ranks})
+    )
+    side = legs(tx)
+    side = side.filter(side.account != side.counterparty)
+    joined = side.join(table, side.counterparty == table.scored)
+    high = joined["rank"] > 1.0 - HIGH_SHARE
+    grouped = joined.group_by("account").aggregate(
+        near_score_max=joined["rank"].max(),
+        weighted=(joined.amount * joined["rank"]).sum(),
+        near_high=joined.counterparty.nunique(where=high),
+        high_usd=joined.amount.sum(where=high).fill_null(0),
+        total=joined.amount.sum(),
+    )
+    spread = grouped.select(
+        account_id=grouped.account,
+        near_score_max=grouped.near_score_max,
+        near_score_flow=grouped.weighted / ibis.greatest(grouped.total, 0.01),
+        near_high=grouped.near_high,
+        near_high_share=grouped.high_usd / ibis.greatest(grouped.total, 0.01),
+    )
+    found = engine.to_pandas(spread)
+    frame = accounts[["account_id"]].merge(found, on="account_id", how="left")
+    frame = frame.fillna(0).set_index(accounts.index).drop(columns=["account_id"])
+    named = {c: f"{SPREAD_PREFIX}{stage}_{c.removeprefix('near_')}" for c in frame.columns}
+    return _compact(frame.rename(columns=named))
+
+
 def alert_subject(alert: Alert) -> str:
     """The account an alert is about: the rule's ``focus`` (its first subject)."""
     return alert.all_subjects[0].id if alert.all_subjects else ""
@@ -319,6 +409,13 @@ FEATURE_WORDS = {
     "rule_margin": "how far past the line its strongest alert went (1: at the line, 2: twice it)",
     "named_in_alerts": "alerts about other accounts that name it as a counterparty",
     "rules_naming": "distinct rules whose alerts about other accounts name it",
+    "alerted_counterparties": "distinct counterparties that alerts are about",
+    "alerted_flow_share": "share of its money exchanged with accounts alerts are about",
+    "alerted_payment_share": "share of its money in payments alerts name",
+    "score_max": "highest rank among its counterparties (1: the top)",
+    "score_flow": "rank of its counterparties, weighted by money exchanged",
+    "high": "counterparties in the top hundredth",
+    "high_share": "share of its money exchanged with the top hundredth",
 }
 """Each feature in the analyst's words; ``pct_X`` is X's percentile among peers."""
 
@@ -328,6 +425,9 @@ def describe_feature(name: str) -> str:
     for prefix, side in (("src_", "sender's "), ("dst_", "receiver's ")):
         if name.startswith(prefix):
             return side + describe_feature(name.removeprefix(prefix))
+    stage, _, rest = name.removeprefix(SPREAD_PREFIX).partition("_")
+    if name.startswith(SPREAD_PREFIX) and stage.isdigit():
+        return f"{FEATURE_WORDS.get(rest, rest)}, by the stage-{stage} model's scores"
     if name.startswith("pct_"):
         base = name.removeprefix("pct_")
         words = FEATURE_WORDS.get(base, base.replace("_", " "))

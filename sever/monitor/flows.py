@@ -89,17 +89,21 @@ BUSY_PER_DAY = 10.0
 (a shop, an exchange, a payroll account), not a mule: pattern joins do not pass through it."""
 
 
-def busy_accounts(tx: ir.Table, per_day: float = BUSY_PER_DAY) -> ir.Table:
+def busy_accounts(tx: ir.Table, per_day: float = BUSY_PER_DAY, scale: float = 1.0) -> ir.Table:
     """Accounts too busy to be a link in a laundering chain, in one column ``busy``.
 
     Pairing every payment in with every payment out of such an account is what would make a
     pattern search explode; the patterns themselves move through quiet, often new accounts.
+    ``scale`` is the file's pace against the default one (see
+    :func:`sever.monitor.calibrate.file_pace`): in a file that moves four times more slowly,
+    a quarter of ``per_day`` is as busy.
     """
     side = legs(tx)
     activity = side.group_by("account").aggregate(
         n=side.tx_id.count(), span=(side.t.max() - side.t.min()) / DAY
     )
-    busy = activity.filter(activity.n / ibis.greatest(activity.span, 7.0) > per_day)
+    rate = activity.n / ibis.greatest(activity.span, 7.0 * scale)
+    busy = activity.filter(rate > per_day / scale)
     return busy.select(busy=busy.account)
 
 

@@ -42,6 +42,9 @@ UNIT_RANGES: dict[str, tuple[float, float]] = {
 from 0 to the largest amount an input may hold. A window of 0 would divide by zero; one of a
 century would pair every payment with every other."""
 
+PACED_UNITS = ("days", "h")
+"""Units of time: a parameter in one of them is a window, scaled to the file's pace."""
+
 PLAIN_RANGE = (0, 1_000_000)
 """The range of a number without a unit (counts, shares, ratios): never negative, never huge."""
 
@@ -95,6 +98,7 @@ class Param:
     ``low`` and ``high`` bound the values a user may set; left out, they come from the unit
     (:data:`UNIT_RANGES`, else :data:`PLAIN_RANGE`). ``relative`` says how calibration reads
     the value off the data; its ``default`` is then used only where the data are too few.
+    A parameter in days or hours is a window (:attr:`paced`).
     """
 
     name: str
@@ -104,6 +108,14 @@ class Param:
     low: float | None = None
     high: float | None = None
     relative: Relative | None = None
+
+    @property
+    def paced(self) -> bool:
+        """Whether this is a window that calibration stretches or shrinks with the file's pace
+        (see :func:`sever.monitor.calibrate.file_pace`). Its default is the window at the pace
+        an ordinary account keeps; a file whose accounts pay four times more slowly gets windows
+        four times longer."""
+        return self.unit in PACED_UNITS
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -278,6 +290,11 @@ class Rule:
     def relative(self) -> tuple[Param, ...]:
         """The parameters calibration reads off the data."""
         return tuple(p for p in self.params if p.relative is not None)
+
+    @property
+    def paced(self) -> tuple[Param, ...]:
+        """The windows calibration scales to the file's pace."""
+        return tuple(p for p in self.params if p.paced)
 
     @property
     def tuned(self) -> Param | None:

@@ -30,7 +30,7 @@ import pyarrow as pa
 from sever.alerts import FINDING_SCHEMA, Alert, alert_id
 from sever.errors import InputError
 from sever.home import Home
-from sever.monitor.calibrate import Reading, calibrate
+from sever.monitor.calibrate import Pace, Reading, calibrate, file_pace
 from sever.monitor.explain import describe
 from sever.monitor.flows import DAY, busy_accounts
 from sever.monitor.inputs import prepare
@@ -172,16 +172,17 @@ def run_pack(
     if future is not None and incremental_run:
         whole = Inputs(bound.keep(whole.tx.filter(whole.tx.t <= now_t)), whole.accounts,
                        whole.hits)  # fmt: skip
+    pace = file_pace(bound, whole.tx)
     whole = Inputs(whole.tx, whole.accounts, whole.hits, keep=bound.keep,
-                   busy=bound.keep(busy_accounts(whole.tx)))  # fmt: skip
-    settings, readings = _calibrated(bound, whole, settings, transactions)
+                   busy=bound.keep(busy_accounts(whole.tx, scale=pace.scale)))  # fmt: skip
+    settings, readings = _calibrated(bound, whole, settings, transactions, pace)
     values = {rule.id: settings.values(rule) for rule in chosen}
     inputs = whole
     if last is not None:
         look_back = max(rule.lookback(values[rule.id]) for rule in chosen)
         recent = whole.tx.filter(whole.tx.t >= int(last - look_back * DAY))
         inputs = Inputs(bound.keep(recent), whole.accounts, whole.hits, keep=bound.keep,
-                        busy=bound.keep(busy_accounts(recent)))  # fmt: skip
+                        busy=bound.keep(busy_accounts(recent, scale=pace.scale)))  # fmt: skip
     tx_t = inputs.tx.t
     stats = bound.to_pandas(
         inputs.tx.aggregate(n=inputs.tx.count(), last=tx_t.max(where=tx_t <= now_t))
@@ -219,7 +220,7 @@ def run_pack(
 
 
 def _calibrated(
-    engine: Engine, inputs: Inputs, settings: PackSettings, transactions: Source
+    engine: Engine, inputs: Inputs, settings: PackSettings, transactions: Source, pace: Pace
 ) -> tuple[PackSettings, list[Reading]]:
     """``settings`` with the relative thresholds they leave open read off this run's input.
 
@@ -230,7 +231,7 @@ def _calibrated(
         return settings, []
     name = Path(transactions).name if isinstance(transactions, (str, Path)) else "this input"
     fresh = not settings.thresholds
-    calibrated, readings = calibrate(engine, inputs, settings, input_name=name)
+    calibrated, readings = calibrate(engine, inputs, settings, input_name=name, pace=pace)
     if fresh:
         payments = int(engine.to_pandas(inputs.tx.count().as_table()).iloc[0, 0])
         described = {"transactions": name, "payments": payments}

@@ -229,6 +229,21 @@ def fit_cross(
     threshold, and the model kept is fitted on all rows. More positives reach the model than in
     a time split, and its features cover the same span as the data it will score.
     """
+    return cross_fit(matrix, y, groups, level=level, folds=folds, rounds=rounds, target=target)[0]
+
+
+def cross_fit(
+    matrix: pd.DataFrame,
+    y: np.ndarray,
+    groups: np.ndarray,
+    *,
+    level: str,
+    folds: int = CROSS_FOLDS,
+    rounds: int = ROUNDS,
+    target: float = TARGET_PRECISION,
+) -> tuple[Scorer, np.ndarray]:
+    """:func:`fit_cross`, and each row's out-of-fold raw score (from a model that did not see
+    its group), for a second stage that must not learn a row's label through its own score."""
     from sklearn.model_selection import GroupKFold
 
     if y.sum() < folds:
@@ -242,7 +257,7 @@ def fit_cross(
         held_out[test] = scorer.raw(matrix.iloc[test])
     scorer.model = _boost(matrix, y, rounds)
     _calibrate(scorer, held_out, y, target)
-    return scorer
+    return scorer, held_out
 
 
 def _boost(matrix: pd.DataFrame, y: np.ndarray, rounds: int) -> Any:

@@ -81,9 +81,10 @@ class PackSettings:
         return rule.settings(self.thresholds.get(rule.id))
 
     def missing(self, rule: Rule) -> tuple[str, ...]:
-        """The relative parameters of ``rule`` these settings leave to calibration."""
+        """The relative parameters and paced windows of ``rule`` these settings leave to
+        calibration."""
         given = self.thresholds.get(rule.id) or {}
-        return tuple(p.name for p in rule.relative if p.name not in given)
+        return tuple(p.name for p in (*rule.paced, *rule.relative) if p.name not in given)
 
     def with_values(
         self, values: Mapping[str, Mapping[str, Any]], basis: Mapping[str, Mapping[str, str]]

@@ -19,16 +19,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
 from sever.alerts import Alert
 from sever.errors import InputError
 from sever.monitor.features import (
+    ALERT_NEIGHBOURHOOD,
     RULE_SUMMARY,
     SCALE_BOUND,
+    SPREAD_PREFIX,
     account_features,
+    alert_neighbourhood,
     rule_features,
+    spread_scores,
     to_matrix,
     transaction_features,
 )
@@ -38,6 +43,7 @@ from sever.monitor.scorer import (
     ALERT_SHARE,
     TARGET_PRECISION,
     Scorer,
+    cross_fit,
     fit_anomaly,
     fit_cross,
     fit_supervised,
@@ -50,6 +56,11 @@ ACCOUNT_IDS = ["account_id"]
 MODES = ("auto", "accounts", "transactions", "both", "anomaly")
 """What ``train`` learns: ``auto`` follows the labels given (none given: ``anomaly``)."""
 MODEL_FILES = {"account": "monitor-account.json", "transaction": "monitor-transaction.json"}
+SPREAD_STAGES = 3
+"""Account models in a row, each reading the scores of the one before spread to counterparties
+(:func:`fit_spread`). Chosen on the bench's 1,000,000-payment pair (fitted on seed 101,
+measured on seed 202): account F1 0.24 with one stage, 0.43 with two, 0.49 with three; a fourth
+was not tried. The medium pair that reports the figures was not looked at."""
 MIN_FLAGGED_PAYMENTS = 2
 """A payment model alerts on an account party to at least this many flagged payments: one could be
 the innocent side of someone else's scheme (a victim, a customer), two make a pattern."""
@@ -114,7 +125,8 @@ def slices(
             seen = set(ids.tx_id)
             in_slice = [a for a in alerts if seen.intersection(a.tx_ids)]
             _, account_rules = rule_features(in_slice, rule_ids, ids, accounts)
-            accounts = pd.concat([accounts, account_rules], axis=1)
+            around = alert_neighbourhood(engine, tx, in_slice, accounts)
+            accounts = pd.concat([accounts, account_rules, around], axis=1)
             if payments is not None:
                 tx_rules, _ = rule_features(alerts, rule_ids, payments, accounts)
                 payments = pd.concat([payments, tx_rules], axis=1)
@@ -146,10 +158,12 @@ def model_columns(frame: pd.DataFrame, level: str, *, with_rules: bool) -> list[
     ranks instead), rule hits only when asked."""
     ids = ACCOUNT_IDS if level == "account" else TX_IDS
     skip = {*ids, "label", *SCALE_BOUND}
+    from_rules = {*RULE_SUMMARY, *ALERT_NEIGHBOURHOOD}
     return [
         c
         for c in frame.columns
-        if c not in skip and (with_rules or not (c.startswith("rule_") or c in RULE_SUMMARY))
+        if c not in skip
+        and (with_rules or not (c.startswith(("rule_", SPREAD_PREFIX)) or c in from_rules))
     ]
 
 
@@ -211,6 +225,43 @@ def fit_across(
     tested["score"] = scorer.score(tested)
     tested["flagged"] = tested["score"] >= scorer.threshold
     return scorer, tested
+
+
+def fit_spread(
+    engine: Engine,
+    tune: Slice,
+    test: Slice,
+    tune_tx: ir.Table,
+    test_tx: ir.Table,
+    groups: dict[str, str],
+    *,
+    target: float = TARGET_PRECISION,
+    stages: int = SPREAD_STAGES,
+) -> tuple[Scorer, pd.DataFrame]:
+    """Account models in ``stages`` stages: each model's scores are spread to every account's
+    counterparties (:func:`~sever.monitor.features.spread_scores`) and the next model reads
+    them beside everything the one before read. Returns the last scorer and ``test`` scored.
+
+    Mules and the sources of a scheme seldom stand out alone; they stand out as the accounts
+    that deal with the ones a model ranks high. On the tuning set each account's score comes
+    from a model that did not see its scheme (out of fold), so no account learns its own label
+    back through its neighbours; ``tune_tx`` and ``test_tx`` are the payments of each set, over
+    which scores spread.
+    """
+    fit, scored = _frames([tune, test], "account")
+    ids = fit["account_id"].astype(str)
+    y = fit["label"].astype(int).to_numpy()
+    grouping = ids.map(groups).fillna(ids).to_numpy()
+    for stage in range(1, stages):
+        chosen = model_columns(fit, "account", with_rules=True)
+        model, held_out = cross_fit(
+            to_matrix(fit[chosen], []), y, grouping, level="account", target=target
+        )
+        fit = pd.concat([fit, spread_scores(engine, tune_tx, fit, held_out, stage)], axis=1)
+        near = spread_scores(engine, test_tx, scored, model.raw(scored), stage)
+        scored = pd.concat([scored, near], axis=1)
+    last = [Slice(tune.name, fit, None, tune.dropped), Slice(test.name, scored, None, test.dropped)]
+    return fit_across(*last, "account", groups, with_rules=True, target=target)
 
 
 def measure(tested: pd.DataFrame) -> dict[str, Any]:
@@ -345,7 +396,8 @@ def scored_alerts(
     accounts = account_features(engine, inputs)
     ids = engine.to_pandas(inputs.tx.select("tx_id"))
     tx_rules, account_rules = rule_features(alerts, rule_ids, ids, accounts)
-    accounts = pd.concat([accounts, account_rules], axis=1)
+    around = alert_neighbourhood(engine, inputs.tx, alerts, accounts)
+    accounts = pd.concat([accounts, account_rules, around], axis=1)
     if scorer.level == "account":
         flagged = accounts.assign(score=scorer.score(accounts))
         return [
