@@ -182,5 +182,24 @@ def test_kept_alive_connections_are_evened_out_over_the_workers(watchlist_home: 
     finally:
         for client in clients:
             client.close()
-        process.kill()
-        process.wait()
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+@PROC
+def test_workers_stop_when_the_server_is_killed(watchlist_home: Home) -> None:
+    """SIGKILL gives the supervising process no chance to stop its workers: they stop on their
+    own rather than live on as orphans holding the port."""
+    process, _ = _start(watchlist_home)
+    workers = _children(process.pid)
+    assert len(workers) == 2
+    process.kill()
+    process.wait(timeout=20)
+    for _ in range(100):
+        if not [pid for pid in workers if _alive(pid)]:
+            break
+        time.sleep(0.1)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "workers outlived the server"
