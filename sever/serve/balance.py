@@ -54,7 +54,3 @@ class ConnectionShares:
             return False
         self._leaving += 1
         return True
-
-    def counts(self) -> list[int]:
-        """Open connections per worker (for tests and diagnostics)."""
-        return list(self._counts)

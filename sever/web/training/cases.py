@@ -125,16 +125,17 @@ def case_of(session: Session, attempt: Attempt, case_id: int) -> CaseView:
     raise TrainingError(f"you have no case {case_id} in this exercise", 404)
 
 
-def case_by_finding(session: Session, attempt: Attempt) -> dict[int, TrainingCase]:
-    """The case each finding of the attempt is in."""
-    return {f.id: view.case for view in cases_of(session, attempt) for f in view.findings}
+def case_by_finding(views: list[CaseView]) -> dict[int, TrainingCase]:
+    """The case each finding is in, among an attempt's cases (:func:`cases_of`)."""
+    return {f.id: view.case for view in views for f in view.findings}
 
 
-def effective_verdicts(session: Session, attempt: Attempt) -> dict[int, str]:
+def effective_verdicts(session: Session, attempt: Attempt, views: list[CaseView]) -> dict[int, str]:
     """What the trainee said of each finding they decided: the decision of its case where the
-    case is decided, else the verdict they gave the finding alone."""
+    case is decided, else the verdict they gave the finding alone (``views``: the attempt's
+    cases, :func:`cases_of`)."""
     verdicts = {f: v.verdict for f, v in verdicts_of(session, attempt).items()}
-    for view in cases_of(session, attempt):
+    for view in views:
         if view.case.decision in CASE_VERDICT:
             for finding in view.findings:
                 verdicts[finding.id] = CASE_VERDICT[view.case.decision]

@@ -169,7 +169,7 @@ def training_exercise(request: Request, exercise_id: int) -> Response:
         )
         given = attempts.verdicts_of(session, mine) if mine is not None else {}
         mine_cases = cases_of(session, mine) if mine is not None else []
-    in_case = {f.id: view.case for view in mine_cases for f in view.findings}
+    in_case = case_by_finding(mine_cases)
     return render(
         request,
         "training/exercise.html",
@@ -206,7 +206,8 @@ def training_finding(request: Request, exercise_id: int, finding: int) -> HTMLRe
         row = session.get(TrainingFinding, finding)
         mine = attempts.attempt_of(session, exercise_id, visitor.name)
         given = attempts.verdicts_of(session, mine).get(finding) if mine is not None else None
-        in_case = case_by_finding(session, mine).get(finding) if mine is not None else None
+        mine_cases = cases_of(session, mine) if mine is not None else []
+        in_case = case_by_finding(mine_cases).get(finding)
     if row is None or row.exercise_id != exercise_id:
         raise Refused(404, f"exercise {exercise_id} has no finding {finding}")
     if mine is None and not visitor.can(INSTRUCTOR):

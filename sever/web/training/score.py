@@ -133,7 +133,8 @@ def score(session: Session, exercise: Exercise, attempt: Attempt) -> Score:
             .order_by(TrainingScheme.scheme_id)
         )
     )
-    verdicts = effective_verdicts(session, attempt)
+    views = cases_of(session, attempt)
+    verdicts = effective_verdicts(session, attempt, views)
     escalated = {f for f, verdict in verdicts.items() if verdict == "escalate"}
     touches = {row.id: set(json.loads(row.schemes)) for row in findings}
     typologies = {row.id: row.typology for row in findings}
@@ -174,7 +175,7 @@ def score(session: Session, exercise: Exercise, attempt: Attempt) -> Score:
                 [f.id for f in view.findings],
                 sorted({scheme for f in view.findings for scheme in touches.get(f.id, ())}),
             )
-            for view in cases_of(session, attempt)
+            for view in views
         ],
     )
 
