@@ -83,10 +83,36 @@ Dataset = Annotated[
 ]
 
 
-class MatchParams(BaseModel):
-    """The query string of ``/match``: how many results, where the lines fall, which entries."""
+class EntryFilters(BaseModel):
+    """The query-string filters /match and /search share: which list entries a query may hit."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    include_dataset: list[str] = Field([], title="Only include these datasets")
+    exclude_dataset: list[str] = Field([], title="Leave out these datasets")
+    exclude_schema: list[str] = Field([], title="Leave out these entity types")
+    topics: list[str] = Field([], title="Only entities with any of these topics")
+    changed_since: str | None = Field(
+        None, pattern=DATE_PATTERN, title="Only entities changed since this date"
+    )
+
+    def options(self, scope: str, deadline: float, **chosen: Any) -> ScreenOptions:
+        """Screening options for ``scope`` with these filters, the time budget's ``deadline``
+        and the endpoint's own ``chosen`` options (limit, threshold...)."""
+        return ScreenOptions(
+            scope=scope,
+            include_datasets=frozenset(self.include_dataset),
+            exclude_datasets=frozenset(self.exclude_dataset),
+            exclude_schemata=frozenset(self.exclude_schema),
+            topics=frozenset(self.topics),
+            changed_since=_since(self.changed_since),
+            deadline=deadline,
+            **chosen,
+        )
+
+
+class MatchParams(EntryFilters):
+    """The query string of ``/match``: how many results, where the lines fall, which entries."""
 
     limit: int = Field(5, ge=1, le=MAX_LIMIT, title="Number of results to return")
     threshold: float = Field(
@@ -96,13 +122,6 @@ class MatchParams(BaseModel):
         REVIEW_CUTOFF, ge=0, le=1, title="Lower bound of score for results to be returned at all"
     )
     algorithm: str = Field("best", title="Scoring algorithm to use (see /algorithms)")
-    include_dataset: list[str] = Field([], title="Only include these datasets")
-    exclude_schema: list[str] = Field([], title="Leave out these entity types")
-    exclude_dataset: list[str] = Field([], title="Leave out these datasets")
-    topics: list[str] = Field([], title="Only entities with any of these topics")
-    changed_since: str | None = Field(
-        None, pattern=DATE_PATTERN, title="Only entities changed since this date"
-    )
     exclude_entity_ids: list[str] = Field(
         [], max_length=50, title="Entity IDs to leave out (decided false positives)"
     )
@@ -111,22 +130,13 @@ class MatchParams(BaseModel):
 MATCH_PARAMS = QueryModel(MatchParams)
 
 
-class SearchParams(BaseModel):
+class SearchParams(EntryFilters):
     """The query string of ``/search``: the name, which entries, which page."""
-
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
 
     q: str = Field("", max_length=1000, title="Query text (a name)")
     schema_: str = Field(
         "Thing", alias="schema", title="Types of entities that can match the search"
     )
-    include_dataset: list[str] = Field([], title="Only these datasets")
-    exclude_dataset: list[str] = Field([], title="Leave out these datasets")
-    exclude_schema: list[str] = Field([], title="Leave out these entity types")
-    changed_since: str | None = Field(
-        None, pattern=DATE_PATTERN, title="Only entities changed since this date"
-    )
-    topics: list[str] = Field([], title="Only entities with any of these topics")
     limit: int = Field(10, ge=0, le=MAX_LIMIT, title="Number of results to return")
     offset: int = Field(0, ge=0, le=9499, title="Start at result with given offset")
     fuzzy: bool = Field(
@@ -188,19 +198,14 @@ async def match(
         )
     if not body.queries:
         raise QueryError("no queries given", "queries")
-    options = ScreenOptions(
-        scope=dataset,
+    options = params.options(
+        dataset,
+        deadline,
         threshold=params.threshold,
         cutoff=min(params.cutoff, params.threshold),
         limit=params.limit,
         algorithm=resolve_algorithm(params.algorithm),
-        include_datasets=frozenset(params.include_dataset),
-        exclude_datasets=frozenset(params.exclude_dataset),
-        exclude_schemata=frozenset(params.exclude_schema),
-        topics=frozenset(params.topics),
         exclude_ids=frozenset(params.exclude_entity_ids),
-        changed_since=_since(params.changed_since),
-        deadline=deadline,
     )
     check_filters(index, options)
     queries = {
@@ -250,16 +255,7 @@ async def search_endpoint(request: Request, dataset: Dataset) -> Response:
     params = SEARCH_PARAMS.read(request)
     index = await _index(request)
     check_scope(index, dataset)
-    options = ScreenOptions(
-        scope=dataset,
-        limit=params.limit,
-        include_datasets=frozenset(params.include_dataset),
-        exclude_datasets=frozenset(params.exclude_dataset),
-        exclude_schemata=frozenset(params.exclude_schema),
-        topics=frozenset(params.topics),
-        changed_since=_since(params.changed_since),
-        deadline=deadline,
-    )
+    options = params.options(dataset, deadline, limit=params.limit)
     check_filters(index, options)
     found = search(index, params.q, schema=params.schema_, options=options, offset=params.offset)
     return json_answer(
