@@ -17,10 +17,12 @@ which the cost of screening and of rendering a page can be read.
 The client is a few dozen lines of asyncio over raw keep-alive HTTP/1.1 connections, one per
 simulated client. httpx would do, but its per-request cost (a few hundred microseconds of Python)
 runs on the same two cores as the server and would be counted as the server's latency; this
-client costs a fraction of that. It still shares the machine: the load average is recorded.
+client costs a fraction of that. It runs on uvloop, as the server does (``--client-loop``). It
+still shares the machine: its CPU per request and the load average are recorded.
 
     .venv/bin/python bench/serve_load.py [--home /tmp/sever-serve-load/home] [--findings 100000]
         [--workers N] [--concurrency 8,16,32] [--seconds 10] [--only match|inbox|healthz]
+        [--client-loop uvloop|asyncio]
 
 The home is seeded once (minutes: 100,000 findings through the real ingest) and reused.
 """
@@ -48,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import uvloop
 from rich.console import Console
 from rich.table import Table
 
@@ -227,6 +230,11 @@ def _children(pid: int) -> list[int]:
         return []
 
 
+CLIENT_LOOPS = {"uvloop": uvloop.run, "asyncio": asyncio.run}
+"""The client's event loop: uvloop by default, the server's own; ``asyncio`` (the standard
+library's) for comparison."""
+
+
 async def _exchange(
     reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
 ) -> tuple[int, bool]:
@@ -375,6 +383,12 @@ def main() -> None:
     parser.add_argument("--warm", type=float, default=2.0, help="Seconds not measured, first.")
     parser.add_argument("--only", choices=("match", "inbox", "healthz"))
     parser.add_argument(
+        "--client-loop",
+        choices=tuple(CLIENT_LOOPS),
+        default="uvloop",
+        help="The load client's event loop.",
+    )
+    parser.add_argument(
         "--workers", type=int, help="sever serve --workers (default: as the README, not given)"
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -402,9 +416,8 @@ def main() -> None:
             if args.only and name != args.only:
                 continue
             for clients in levels:
-                tally = asyncio.run(
-                    _load(port, make(), clients, args.seconds, args.warm, server.pid)
-                )
+                run = CLIENT_LOOPS[args.client_loop]
+                tally = run(_load(port, make(), clients, args.seconds, args.warm, server.pid))
                 runs.append(
                     {"endpoint": name, "concurrency": clients} | summary(tally, args.seconds)
                 )
@@ -425,6 +438,7 @@ def main() -> None:
         "findings": args.findings,
         "seed_s": seeded.get("seed_s"),
         "seconds_per_run": args.seconds,
+        "client_loop": args.client_loop,
         "runs": runs,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

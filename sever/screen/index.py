@@ -180,6 +180,13 @@ class ScreeningIndex:
             self._id_rank = rank
         return self._id_rank
 
+    def decode_all(self) -> None:
+        """Decode every entry's saved matching features now rather than when first scored (a
+        long-running server does this once, before putting the index out of the garbage
+        collector's sight: see ``sever.serve.state.settle_memory``)."""
+        for entry in self.entries:
+            entry.packed.get()
+
     def entry(self, entity_id: str) -> Entry | None:
         row = self.rows.get(entity_id)
         return self.entries[row] if row is not None else None
@@ -262,8 +269,12 @@ class ScreeningIndex:
     ) -> list[Entry]:
         """The first ``PRE_RANK`` of these rows that the filter keeps, heaviest first, equal
         weights in the order of entity ids."""
-        rank = self.id_rank
-        rows.sort(key=lambda row: (-weights[row], rank[row]))
+        # Two stable sorts, each on a key the interpreter reads without calling back into Python:
+        # by id, then by weight, heaviest first (a sort in reverse keeps equal keys in order).
+        rows.sort(key=self.id_rank.__getitem__)
+        rows.sort(key=weights.__getitem__, reverse=True)
+        if keep is None and not exclude:  # nothing to pass over (most queries)
+            return list(map(self.entries.__getitem__, rows[:PRE_RANK]))
         pool = []
         for entry in map(self.entries.__getitem__, rows):
             if (keep is None or keep(entry)) and entry.id not in exclude:
@@ -277,11 +288,11 @@ class ScreeningIndex:
         best = 0.0
         weight_of = self.key_weights.__getitem__
         for name_keys, name_weight in entry.names:
-            shared = keys & name_keys
-            if shared:
-                cover = 2 * math.fsum(map(weight_of, shared)) / (query_weight + name_weight)
-                if cover > best:
-                    best = cover
+            if keys.isdisjoint(name_keys):  # most of a listed party's aliases (no set to make)
+                continue
+            cover = 2 * math.fsum(map(weight_of, keys & name_keys)) / (query_weight + name_weight)
+            if cover > best:
+                best = cover
         return best
 
     def adjacent(self, entity_id: str) -> Iterator[Record]:

@@ -16,7 +16,15 @@ from followthemoney import EntityProxy
 
 from sever.screen.algorithms import DEFAULT_ALGORITHM, get_algorithm
 from sever.screen.features import Observation
-from sever.screen.model import DECISIVE, FEATURES, KOREAN_V1, NOTES, FeatureFn, Model
+from sever.screen.model import (
+    DECISIVE,
+    FEATURES,
+    KOREAN_V1,
+    NOTES,
+    QUERY_NEEDS,
+    FeatureFn,
+    Model,
+)
 from sever.screen.prepared import Prepared, prepare, schemata_matchable
 
 THRESHOLD = KOREAN_V1.threshold
@@ -130,13 +138,34 @@ def _as_prepared(entity: EntityProxy | Prepared) -> Prepared:
     return entity if isinstance(entity, Prepared) else prepare(entity)
 
 
-@lru_cache(maxsize=16)
-def _plan(model: Model) -> tuple[tuple[str, str, FeatureFn, float], ...]:
-    """The model's switched-on features in order, with group, function and weight."""
+Plan = tuple[tuple[str, str, FeatureFn, float], ...]
+
+_last_plan: tuple[Model, Prepared, Plan] | None = None
+"""The plan last made, and for which model and query: a query's candidates are scored one after
+another, so its plan is made once, not once per candidate. Kept as one tuple, replaced whole, so
+that a thread never reads one query's plan under another's name."""
+
+
+def _plan(model: Model, query: Prepared) -> Plan:
+    """The model's switched-on features that this query gives them something to compare, in
+    order, with group, function and weight."""
+    global _last_plan
+    last = _last_plan
+    if last is not None and last[0] is model and last[1] is query:
+        return last[2]
+    plan = _plan_for(model, tuple(bool(needs(query)) for needs in QUERY_NEEDS.values()))
+    _last_plan = (model, query, plan)
+    return plan
+
+
+@lru_cache(maxsize=256)
+def _plan_for(model: Model, given: tuple[bool, ...]) -> Plan:
+    """The plan for a query that gives, or not, what each of QUERY_NEEDS asks."""
+    lacking = {name for name, has in zip(QUERY_NEEDS, given, strict=True) if not has}
     return tuple(
         (name, group, fn, model.weights[name])
         for name, (group, fn) in FEATURES.items()
-        if model.weights.get(name, 0.0) != 0
+        if model.weights.get(name, 0.0) != 0 and name not in lacking
     )
 
 
@@ -147,7 +176,7 @@ def _observe(model: Model, query: Prepared, candidate: Prepared) -> tuple[Observ
     fuzzy comparisons."""
     fired: list[tuple[str, str, float, Observation]] = []
     best: dict[str, tuple[float, int]] = {}
-    for name, group, fn, weight in _plan(model):
+    for name, group, fn, weight in _plan(model, query):
         leader = best.get(group)
         if leader is not None and 0 < weight <= leader[0]:
             continue

@@ -53,6 +53,25 @@ FEATURES: dict[str, tuple[str, FeatureFn]] = {
 }
 """Every feature by stable name, with its group (alternatives within a group do not add up)."""
 
+QUERY_NEEDS: dict[str, Callable[[Prepared], object]] = {
+    "identifier_match": lambda query: query.ids.keys,
+    "imo_mismatch": lambda query: query.ids.keys,
+    "birth_date_match": lambda query: query.birth_dates,
+    "birth_year_match": lambda query: query.birth_dates,
+    "birth_date_near": lambda query: query.birth_dates,
+    "birth_date_mismatch": lambda query: query.birth_dates,
+    "country_match": lambda query: query.countries,
+    "country_mismatch": lambda query: query.countries,
+    "gender_mismatch": lambda query: query.genders,
+    "flag_match": lambda query: query.flags,
+    "flag_mismatch": lambda query: query.flags,
+    "tonnage_match": lambda query: query.tonnage,
+    "tonnage_mismatch": lambda query: query.tonnage,
+}
+"""What a feature needs the query to give, without which it has nothing to say (a date of birth
+for the date features): a query that gives only a name is not compared on the others, candidate
+after candidate. A feature not named here is always run."""
+
 NOTES: dict[str, FeatureFn] = {
     "birth_date_ignored": dates.birth_date_ignored,
 }

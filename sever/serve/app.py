@@ -24,6 +24,7 @@ from sever.home import Home
 from sever.screen.query import QueryError
 from sever.screen.search import ScreenTimeout
 from sever.serve.auth import keys_from_env
+from sever.serve.collector import young_collection
 from sever.serve.limits import MAX_BODY_BYTES, RequestGuard
 from sever.serve.logs import private
 from sever.serve.routers import admin, cases, entities, screen
@@ -125,7 +126,8 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         holder.reload()
         app.state.cases.has_users()  # opens an existing cases store now, not on a first request
-        yield
+        async with young_collection():
+            yield
 
     app = FastAPI(
         title="sever",

@@ -224,7 +224,7 @@ KOREAN_OR_CHINESE_WORDS = 2
 however many syllables its given name is written in (Kim Min Jun, Li Xiu Ying)."""
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 12)
 def common_name_words(tokens: tuple[str, ...], korean_readings: tuple) -> int:
     """How many words a common name has (see :func:`is_common_name`), counting a Korean or
     Chinese given name as one word; 0 for a name that is not common."""
@@ -243,7 +243,7 @@ def _common_chinese(tokens: tuple[str, ...]) -> bool:
     )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 12)
 def is_common_name(tokens: tuple[str, ...], korean_readings: tuple) -> bool:
     """True when a name of two to MAX_COMMON_WORDS words is made only of common words: read as
     Korean, a common family name with a common whole given name; otherwise every word a common

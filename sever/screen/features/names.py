@@ -369,7 +369,7 @@ def _prepare_cyrillic(original: str) -> PreparedName:
     )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 12)
 def prepare_name(original: str) -> tuple[PreparedName, ...]:
     """Every comparable form of one name as written."""
     text = original.strip()
@@ -756,6 +756,7 @@ def first_given_name_missing(
     return first
 
 
+@lru_cache(maxsize=1 << 16)
 def _word_weight(token: str) -> float:
     return len(token) * (PATRONYMIC_WEIGHT if is_patronymic(token) else 1.0)
 
@@ -773,7 +774,7 @@ def _chinese_name(name: tuple[str, ...]) -> bool:
     return 2 <= len(name) <= 3 and all(spelling.is_chinese_syllables(t) for t in name)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 10)
 def aligned_words(query: tuple[str, ...], candidate: tuple[str, ...]) -> Alignment:
     """The word-by-word alignment of two names, words written together on one side and apart on
     the other joined first, kept for the next feature that compares the same pair (the fuzzy

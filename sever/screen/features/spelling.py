@@ -435,7 +435,6 @@ def same_particle(a: str, b: str) -> bool:
     return (a in ARTICLES and b in ARTICLES) or (a in SON_OF and b in SON_OF)
 
 
-@lru_cache(maxsize=1 << 16)
 def split_words(
     query: tuple[str, ...], candidate: tuple[str, ...]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -445,24 +444,30 @@ def split_words(
     return joined_as(query, candidate), joined_as(candidate, query)
 
 
+# The keys are kept as tuples, not sets: a cached tuple of strings leaves the garbage
+# collector's care after its first collection, and a cached set would be walked at every full
+# collection for as long as the cache holds it (see ``sever.serve.state.settle_memory``).
+
+
 @lru_cache(maxsize=1 << 16)
-def _join_keys(word: str) -> frozenset[str]:
+def _join_keys(word: str) -> tuple[str, ...]:
     """The word, its Mandarin key, and its first letter with its consonants (for joining words:
     Tse Tung / Zedong; al Qarwani / alqrwany read from Arabic script). The first letter keeps a
     vowel-led run from joining by its consonants alone (Aye Maung is not Myong)."""
-    keys = {word}
+    keys = [word]
     mandarin = mandarin_key(word)
     if mandarin:
-        keys.add("m:" + mandarin)
+        keys.append("m:" + mandarin)
     consonants = consonants_of(word)
     if consonants:
-        keys.add(f"~{word[0]}{consonants}")
-    return frozenset(keys)
+        keys.append(f"~{word[0]}{consonants}")
+    return tuple(keys)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 10)
 def _join_keys_of(tokens: tuple[str, ...]) -> frozenset[str]:
-    """The join keys of every word of a name (a query's, asked for once per candidate)."""
+    """The join keys of every word of a name (a query's, asked for once per candidate: a small
+    cache serves the query in hand)."""
     return frozenset(key for token in tokens for key in _join_keys(token))
 
 
@@ -479,9 +484,9 @@ def joined_runs(tokens: tuple[str, ...]) -> list[str]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _run_keys(tokens: tuple[str, ...]) -> frozenset[str]:
+def _run_keys(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """The join keys of every run of words of a name that :func:`joined_as` may try joined."""
-    return frozenset(key for run in joined_runs(tokens) for key in _join_keys(run))
+    return tuple(key for run in joined_runs(tokens) for key in _join_keys(run))
 
 
 def joined_as(tokens: tuple[str, ...], other_tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -490,7 +495,7 @@ def joined_as(tokens: tuple[str, ...], other_tokens: tuple[str, ...]) -> tuple[s
     if len(tokens) < 2:
         return tokens
     other = _join_keys_of(other_tokens)
-    if _run_keys(tokens).isdisjoint(other):
+    if other.isdisjoint(_run_keys(tokens)):
         return tokens  # no run of words joins into a word of the other name (most pairs)
     out: list[str] = []
     i = 0
@@ -501,7 +506,7 @@ def joined_as(tokens: tuple[str, ...], other_tokens: tuple[str, ...]) -> tuple[s
             joined = "".join(tokens[i : i + size])
             if any(len(t) == 1 for t in tokens[i : i + size]) and joined not in other:
                 continue  # an initial joins only into the same word (N P C, NPC; not Gennady A.)
-            if _join_keys(joined) & other:
+            if not other.isdisjoint(_join_keys(joined)):
                 out.append(joined)
                 i += size
                 break

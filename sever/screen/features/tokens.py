@@ -176,12 +176,12 @@ def align_tokens(
 ) -> Alignment:
     """Pair the words of two names in whatever order they are written, best pairs first (by
     default a word weighs its length in letters)."""
-    pairs: list[tuple[float, int, int]] = []
-    for i, q in enumerate(query):
-        for j, c in enumerate(candidate):
-            sim = similarity(q, c)
-            if sim > 0:
-                pairs.append((sim, i, j))
+    pairs = [
+        (sim, i, j)
+        for i, q in enumerate(query)
+        for j, c in enumerate(candidate)
+        if (sim := similarity(q, c)) > 0
+    ]
     pairs.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
