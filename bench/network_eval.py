@@ -310,7 +310,7 @@ def run(world: Path, hits: Path | None) -> dict[str, Any]:
         plain_fronts = cluster_alerts(
             find_clusters(con, ClusterSettings(pair_weight=1e-9, most_shared=5000), timed["linked"])
         )
-        plain_farm_settings = FarmSettings(least_employees=2, remote_share=0.0)
+        plain_farm_settings = FarmSettings(least_employees=2, remote_share=0.0, long_share=0.0)
         plain_farms = farm_alerts(find_farms(con, plain_farm_settings), plain_farm_settings)
         leak = company_shortcut(con, set(truth["fronts"]))
         con.close()

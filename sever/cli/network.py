@@ -290,9 +290,10 @@ def clusters_command(
     raw: _RawOpt = False,
 ) -> None:
     """Front-company clusters: companies tied by rare shared details and officers, raised on the
-    signs of a front: a DPRK link (members dealing with a party screened as listed, or found
-    blocked by `sever network blocked` on this graph) and money passed through, money between
-    members not under one control, members formed together.
+    signs of a front: members paying one listed or blocked party within days of each other, a
+    DPRK link (members dealing with a party screened as listed, or found blocked by `sever
+    network blocked` on this graph), money passed through, members paying one outside party
+    within days of each other, money between members not under one control.
 
     \b
       sever network blocked && sever network clusters --out fronts.jsonl
@@ -325,7 +326,7 @@ def clusters_command(
 def farms_command(
     out: _FindingsOut = None,
     least_employees: Annotated[
-        int, typer.Option(help="Group size raised on shared values alone (a household is two).")
+        int, typer.Option(help="Group size raised on remote log-ins alone (a household is two).")
     ] = 3,
     monitor_alerts: Annotated[
         Path | None,

@@ -8,27 +8,33 @@ companies 0.56 and a registered agent's address shared by 500 companies 0.16. Va
 more than :attr:`ClusterSettings.most_shared` companies are not paired at all (their weight is
 below 0.26 and pairing them is quadratic).
 
-Pairs whose ties weigh at least :attr:`ClusterSettings.pair_weight` are joined into clusters; a
-parent and its subsidiary, or two subsidiaries of one parent company, are a declared group and are
-not paired. Most tied companies are innocent (an owner-manager's companies, tenants of one
-office), so a cluster is raised on the signs of a front (TYPOLOGIES.md section B), each worth
-named points (:class:`ClusterSettings`), when they add up to :attr:`ClusterSettings.raise_at`:
+Pairs whose ties weigh at least :attr:`ClusterSettings.pair_weight` are joined into clusters, and
+so are two companies that paid one listed or blocked party within 72 hours of each other when
+their ties weigh at least :attr:`ClusterSettings.paid_in_turn_pair_weight` (a nominee director of
+a few companies, not a registered agent's address); a parent and its subsidiary, or two
+subsidiaries of one parent company, are a declared group and are not paired. Most tied companies
+are innocent (an owner-manager's companies, tenants of one office), so a cluster is raised on the
+signs of a front (TYPOLOGIES.md section B), each worth named points (:class:`ClusterSettings`),
+when they add up to :attr:`ClusterSettings.raise_at`:
 
-- **DPRK link** (2, 3 when every member shows it): half the members, and at least two, pay,
-  are paid by or are one party on a sanctions list (a screening hit) or blocked by OFAC's 50 %
-  rule (``linked``, from :mod:`sever.network.blocked`); one customer of a blocked supplier is
-  ordinary trade;
+- **paid a listed or blocked party in turn** (3): half the members, and at least two, pay one
+  party on a sanctions list (a screening hit) or blocked by OFAC's 50 % rule (``linked``, from
+  :mod:`sever.network.blocked`) within 72 hours of each other, over occasional links: an end
+  user collecting from its fronts;
+- **DPRK link** (1, 2 when every member shows it): half the members, and at least two, pay,
+  are paid by or are such a party at any time. Weak alone: a blocked trader deals with hundreds
+  of companies, and on the tuning world most Chinese companies trade with one;
 - **pass-through** (1): a member, or an outside party, passes on to one member 80 % or more of
   a payment it received from another, within 72 hours (TYPOLOGIES.md A, red flag 2; B, red
   flag 4: U-turns), over occasional payment links (not a regular supplier's);
-- **paid out together** (1): two or more members pay one outside party, over occasional links,
-  within 72 hours of each other (an end user collecting from its fronts);
+- **paid out together** (1): two or more members pay one other outside party, over occasional
+  links, within 72 hours of each other;
 - **money between members not under one control** (1): payments between a parent and its
   subsidiaries, between companies of one group or of one majority owner, are expected and not
   counted.
 
-A cluster is raised on a DPRK link and two other signs, or one when every member deals with the
-linked party (:attr:`ClusterSettings.raise_at`).
+A cluster is raised on payments in turn to a listed or blocked party and one other sign, or on a
+DPRK link every member shows and two other signs (:attr:`ClusterSettings.raise_at`).
 Every raised cluster says which signs it shows, in words; members formed together recently (two
 or more incorporated within :attr:`ClusterSettings.batch_days` of each other, within
 :attr:`ClusterSettings.young_years` of the newest company of the graph), young companies and
@@ -64,6 +70,10 @@ class ClusterSettings:
     pair_weight: float = 1.4
     """Least summed tie weight for two companies to be tied: one value shared by these two
     companies only (1.44), or several commoner ones (a phone and an address of three: 1.82)."""
+    paid_in_turn_pair_weight: float = 0.5
+    """Least summed tie weight for two companies that paid one listed or blocked party within
+    the window of each other to be tied: a nominee director of up to seven companies (0.51), not
+    a registered agent's address."""
     most_shared: int = 50
     """Values shared by more companies than this are too common to tie anyone."""
     young_years: float = 2.0
@@ -90,10 +100,16 @@ class ClusterSettings:
     linked_share: float = 0.5
     """Least share of the members (and at least two) that pay, are paid by or are one listed or
     blocked party for a DPRK link: one customer of a blocked supplier is ordinary trade."""
-    link_points: float = 2.0
-    """Points of a DPRK link: members pay, are paid by or are one listed or blocked party."""
+    link_points: float = 1.0
+    """Points of a DPRK link: members pay, are paid by or are one listed or blocked party, at
+    any time. Weak alone: on the tuning world (seed 3, 40 front schemes) 89 % of the Chinese
+    companies trade with some listed or blocked party (a blocked trader deals with hundreds)."""
     every_member_points: float = 1.0
     """Points added to a DPRK link when every member deals with the listed or blocked party."""
+    paid_in_turn_points: float = 3.0
+    """Points of two or more members paying one listed or blocked party within the window of
+    each other, over occasional links: fronts paying their end user in turn. Two companies that
+    trade with a blocked trader rarely pay it within days of each other by chance."""
     pass_through_points: float = 1.0
     """Points of money passed through, from one member to another."""
     least_usd: float = 3000.0
@@ -108,9 +124,9 @@ class ClusterSettings:
     """Points of members formed together recently (0: reported, not scored; on the tuning world,
     seed 3, scoring it raised as many families and investors' vehicles as fronts)."""
     raise_at: float = 4.0
-    """Least points that raise a cluster: a DPRK link and two other signs (one, when every
-    member deals with the linked party). Tied companies that move money oddly with no DPRK
-    link are too often innocent (on the tuning world, seed 3)."""
+    """Least points that raise a cluster: members paying a listed or blocked party in turn and
+    one other sign, or a DPRK link shared by every member and two others. Tied companies that
+    move money oddly with no DPRK link are too often innocent (on the tuning world, seed 3)."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +172,9 @@ class Cluster:
     pass_through: tuple[tuple[str, str, str, float, float, float], ...] = ()
     """``(member, via, other member, USD in, USD on, hours between)``: money passed through
     ``via`` within the window."""
+    paid_in_turn: tuple[tuple[str, str, str, float], ...] = ()
+    """``(member, member, party, hours between)``: two members that paid one listed or blocked
+    party within the window of each other (an end user collecting from its fronts)."""
     scored: tuple[tuple[str, float], ...] = ()
     """The signs of a front it shows, in words, each with its points."""
     raise_at: float = ClusterSettings.raise_at
@@ -220,8 +239,15 @@ class Cluster:
                 f"{got:,.2f} USD {name(src, src)} paid it ({paid / got:.0%}), {hours:.0f} hours "
                 "later"
             )
+        for a, b, party, hours in self.paid_in_turn:
+            out.append(
+                f"{name(a, a)} and {name(b, b)} paid {name(party, party)}, a listed or blocked "
+                f"party, {hours:.0f} hours apart"
+            )
+        collecting = {party for _, _, party, _ in self.paid_in_turn}
         for payee, payers in self.paid_together:
-            out.append(f"{payers} members paid {name(payee, payee)} within days of each other")
+            if payee not in collecting:
+                out.append(f"{payers} members paid {name(payee, payee)} within days of each other")
         return out
 
 
@@ -233,6 +259,13 @@ def _scored(cluster: Cluster, settings: ClusterSettings) -> tuple[tuple[str, flo
         dealing[other].add(member)
     party, members = max(dealing.items(), key=lambda kv: (len(kv[1]), kv[0]), default=("", set()))
     passing = sorted({via for _, via, *_ in cluster.pass_through})
+    in_turn: dict[str, set[str]] = defaultdict(set)
+    for a, b, paid, _ in cluster.paid_in_turn:
+        in_turn[paid] |= {a, b}
+    collector, payers = max(
+        in_turn.items(), key=lambda kv: (len(kv[1]), kv[0]), default=("", set())
+    )
+    others = [payee for payee, _ in cluster.paid_together if payee not in in_turn]
     signs = [
         (
             len(members) >= max(2.0, settings.linked_share * size),
@@ -241,16 +274,22 @@ def _scored(cluster: Cluster, settings: ClusterSettings) -> tuple[tuple[str, flo
             "a listed or blocked party",
         ),
         (
+            len(payers) >= max(2.0, settings.linked_share * size),
+            settings.paid_in_turn_points,
+            f"{len(payers)} of {size} members paid {cluster.labels.get(collector, collector)}, "
+            "a listed or blocked party, within days of each other",
+        ),
+        (
             cluster.pass_through,
             settings.pass_through_points,
             "money passed on from member to member by "
             + ", ".join(cluster.labels.get(via, via) for via in passing),
         ),
         (
-            cluster.paid_together,
+            others,
             settings.paid_together_points,
             "members paid "
-            + ", ".join(cluster.labels.get(p, p) for p, _ in cluster.paid_together)
+            + ", ".join(cluster.labels.get(p, p) for p in others)
             + " within days of each other",
         ),
         (
@@ -309,19 +348,26 @@ def find_clusters(
     for a, b, kind, tie, d in con.execute(_TIES, [settings.most_shared]).fetchall():
         value = tie.split(":", 1)[1] if kind in CONTACT_KINDS else tie
         pairs[(a, b)].append(Tie(kind, value, int(d)))
+    _linked_parties(con, linked or {})
+    in_turn = _paid_in_turn(con, settings)
     graph = nx.Graph()
     for (a, b), ties in sorted(pairs.items()):
-        if sum(t.weight for t in ties) >= settings.pair_weight:
+        weight = sum(t.weight for t in ties)
+        if weight >= settings.pair_weight or (
+            (a, b) in in_turn and weight >= settings.paid_in_turn_pair_weight
+        ):
             graph.add_edge(a, b, ties=ties)
     groups = sorted(sorted(c) for c in nx.connected_components(graph))
-    facts = _facts(con, groups, settings, dict(linked or {}))
+    facts = _facts(con, groups, settings)
+    cluster_of = {member: number for number, members in enumerate(groups) for member in members}
+    turns: dict[int, list[tuple[str, str, str, float]]] = defaultdict(list)
+    for (a, b), (party, hours) in sorted(in_turn.items()):
+        if a in cluster_of and cluster_of[a] == cluster_of.get(b):
+            turns[cluster_of[a]].append((a, b, party, hours))
     clusters = []
     for number, members in enumerate(groups):
-        ties = tuple(
-            (a, b, tie)
-            for a, b, data in sorted(graph.subgraph(members).edges(data=True))
-            for tie in data["ties"]
-        )
+        edges = sorted(graph.subgraph(members).edges(data=True))
+        ties = tuple((a, b, tie) for a, b, data in edges for tie in data["ties"])
         cluster = Cluster(
             companies=tuple(members),
             labels=facts.labels,
@@ -332,6 +378,7 @@ def find_clusters(
             formed_together=tuple(facts.batches.get(number, ())),
             paid_together=tuple(facts.together.get(number, ())),
             pass_through=tuple(facts.through.get(number, ())),
+            paid_in_turn=tuple(turns.get(number, ())),
             little_trade=tuple(
                 m for m in members if facts.outside.get(m, 0) <= settings.few_counterparties
             ),
@@ -365,18 +412,9 @@ class _Facts:
     through: dict[int, list[tuple[str, str, str, float, float, float]]]
 
 
-def _facts(
-    con: duckdb.DuckDBPyConnection,
-    groups: list[list[str]],
-    settings: ClusterSettings,
-    linked: dict[str, str],
-) -> _Facts:
-    """Labels, payments, links and ages of every cluster's members, in a few queries over all."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE members AS SELECT unnest(?::VARCHAR[]) AS node_id, "
-        "unnest(?::INTEGER[]) AS cluster",
-        [[m for g in groups for m in g], [i for i, g in enumerate(groups) for _ in g]],
-    )
+def _linked_parties(con: duckdb.DuckDBPyConnection, linked: Mapping[str, str]) -> None:
+    """The temporary table ``linked_parties(node_id, why)``: parties with a screening hit in the
+    graph and those of ``linked``."""
     con.execute(
         """CREATE OR REPLACE TEMP TABLE linked_parties AS
            SELECT src AS node_id, 'screened as list entry ' || min(dst) AS why FROM edges
@@ -386,6 +424,20 @@ def _facts(
         "INSERT INTO linked_parties SELECT * FROM (SELECT unnest(?::VARCHAR[]) AS node_id, "
         "unnest(?::VARCHAR[]) AS why) WHERE node_id NOT IN (SELECT node_id FROM linked_parties)",
         [list(linked), list(linked.values())],
+    )
+
+
+def _facts(
+    con: duckdb.DuckDBPyConnection,
+    groups: list[list[str]],
+    settings: ClusterSettings,
+) -> _Facts:
+    """Labels, payments, links and ages of every cluster's members, in a few queries over all
+    (the linked parties are in ``linked_parties``: :func:`_linked_parties`)."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE members AS SELECT unnest(?::VARCHAR[]) AS node_id, "
+        "unnest(?::INTEGER[]) AS cluster",
+        [[m for g in groups for m in g], [i for i, g in enumerate(groups) for _ in g]],
     )
     labels = dict(
         con.execute(
@@ -486,6 +538,54 @@ WHERE p.usd >= ? AND (s.cluster IS NOT NULL OR d.cluster IS NOT NULL);
 """
 
 
+def _most_occasional(con: duckdb.DuckDBPyConnection, settings: ClusterSettings) -> int | None:
+    """The most payments an occasional link between two companies carries
+    (:attr:`ClusterSettings.occasional_payments` or the :attr:`ClusterSettings.occasional_quantile`
+    of the links, whichever is more); None when the graph has no ``company_payments``."""
+    has = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'company_payments'"
+    ).fetchone()[0]
+    if not has:
+        return None
+    occasional = con.execute(
+        """SELECT quantile_disc(e.count, ?) FROM edges e
+           SEMI JOIN nodes a ON a.node_id = e.src AND a.kind = 'company'
+           SEMI JOIN nodes b ON b.node_id = e.dst AND b.kind = 'company'
+           WHERE e.kind = 'payment'""",
+        [settings.occasional_quantile],
+    ).fetchone()[0]
+    return max(settings.occasional_payments, int(occasional or 0))
+
+
+_PAID_IN_TURN = """
+WITH paid AS (
+    SELECT p.src, p.dst, epoch(p.paid_at) AS at FROM company_payments p
+    SEMI JOIN linked_parties l ON l.node_id = p.dst
+    SEMI JOIN (SELECT src, dst FROM edges WHERE kind = 'payment' AND count <= ?) o
+      ON o.src = p.src AND o.dst = p.dst
+    WHERE p.usd >= ?
+)
+SELECT a.src, b.src, arg_min(a.dst, abs(a.at - b.at)), min(abs(a.at - b.at)) / 3600
+FROM paid a JOIN paid b ON b.dst = a.dst AND a.src < b.src AND abs(a.at - b.at) <= ?
+GROUP BY a.src, b.src
+"""
+
+
+def _paid_in_turn(
+    con: duckdb.DuckDBPyConnection, settings: ClusterSettings
+) -> dict[tuple[str, str], tuple[str, float]]:
+    """Pairs of companies that paid one listed or blocked party (``linked_parties``) within the
+    window of each other, over occasional links, each at least
+    :attr:`ClusterSettings.least_usd`: the party and the hours between."""
+    most = _most_occasional(con, settings)
+    if most is None:
+        return {}
+    rows = con.execute(
+        _PAID_IN_TURN, [most, settings.least_usd, int(settings.window_hours * 3600)]
+    ).fetchall()
+    return {(a, b): (party, float(hours)) for a, b, party, hours in rows}
+
+
 def _timing(
     con: duckdb.DuckDBPyConnection, settings: ClusterSettings
 ) -> tuple[
@@ -495,19 +595,9 @@ def _timing(
     within the window, over occasional links (from ``company_payments``; none without it)."""
     through: dict[int, list[tuple[str, str, str, float, float, float]]] = defaultdict(list)
     together: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    has = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'company_payments'"
-    ).fetchone()[0]
-    if not has:
+    most = _most_occasional(con, settings)
+    if most is None:
         return through, together
-    occasional = con.execute(
-        """SELECT quantile_disc(e.count, ?) FROM edges e
-           SEMI JOIN nodes a ON a.node_id = e.src AND a.kind = 'company'
-           SEMI JOIN nodes b ON b.node_id = e.dst AND b.kind = 'company'
-           WHERE e.kind = 'payment'""",
-        [settings.occasional_quantile],
-    ).fetchone()[0]
-    most = max(settings.occasional_payments, int(occasional or 0))
     con.execute(_TIMED, [most, settings.least_usd])
     window = int(settings.window_hours * 3600)
     for cluster, src, via, dst, got, paid, seconds in con.execute(

@@ -57,8 +57,19 @@ def test_the_front_cluster_is_raised_with_its_ties_in_words(con) -> None:
         "Trading Ltd paid it (98%), 24 hours later" in alert.explanation
     )
     assert "money passed on from member to member by F2 Trading Ltd" in signs
+    assert (
+        "2 of 3 members paid Korea Listed Trading, a listed or blocked party, within days of "
+        "each other" in signs
+    )
+    assert (
+        "F1 Trading Ltd and F3 Trading Ltd paid Korea Listed Trading, a listed or blocked party, "
+        "24 hours apart" in alert.explanation
+    )
+    assert not any("members paid Korea Listed Trading within days" in s for s in signs), (
+        "the listed party's payments in turn are one sign, not two"
+    )
     points = next(r for r in alert.reasons if r.label == "points of the signs of a front")
-    assert points.observed == 4.0 and points.threshold == ClusterSettings().raise_at
+    assert points.observed == 5.0 and points.threshold == ClusterSettings().raise_at
 
 
 def _without(con, table: str, where: str) -> None:
@@ -143,7 +154,22 @@ def test_a_declared_group_at_its_head_office_is_not_clustered(con) -> None:
 def test_a_stricter_pair_weight_drops_weak_ties(con) -> None:
     loose = find_clusters(con, ClusterSettings(pair_weight=1.0))
     strict = find_clusters(con, ClusterSettings(pair_weight=50.0))
-    assert loose and not strict
+    assert [c.companies for c in loose] == [("F1", "F2", "F3")]
+    assert [c.companies for c in strict] == [("F1", "F3")], (
+        "F1 and F3 paid the listed party within a day of each other: tied all the same"
+    )
+    stricter = ClusterSettings(pair_weight=50.0, paid_in_turn_pair_weight=50.0)
+    assert not find_clusters(con, stricter)
+
+
+def test_paying_a_listed_party_in_turn_needs_the_payments_within_the_window(con) -> None:
+    con.execute(
+        "CREATE TEMP TABLE company_payments AS SELECT * REPLACE (CASE WHEN src = 'F1' "
+        "AND dst = 'X1' THEN paid_at + INTERVAL 5 DAY ELSE paid_at END AS paid_at) "
+        "FROM main.company_payments"
+    )
+    front = next(c for c in find_clusters(con, ClusterSettings()) if "F1" in c.companies)
+    assert not front.paid_in_turn and not front.raised, "F1 paid X1 six days after F3"
 
 
 def test_cli_writes_findings(tmp_path) -> None:

@@ -46,9 +46,36 @@ def test_a_household_is_grouped_but_not_raised(con) -> None:
     assert not farm_alerts(household, FarmSettings())
 
 
-def test_a_smaller_threshold_raises_the_household(con) -> None:
+def test_a_smaller_threshold_raises_the_household_only_without_the_remote_bar(con) -> None:
     settings = FarmSettings(least_employees=2)
+    assert len(farm_alerts(find_farms(con, settings), settings)) == 1, "it logs in plainly"
+    settings = FarmSettings(least_employees=2, remote_share=0.0)
     assert len(farm_alerts(find_farms(con, settings), settings)) == 2
+
+
+def _household_logs_in(con, remote: bool, long: bool) -> None:
+    """Shadow the graph's log-ins: the household's through remote tools and from abroad (as a
+    traveller's are), in sessions of 12 hours or more where ``long``."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE logins AS SELECT * REPLACE ("
+        f"CASE WHEN employee_id LIKE 'E_HOME%' AND {remote} THEN logins "
+        "ELSE remote_tool_logins END AS remote_tool_logins, "
+        f"CASE WHEN employee_id LIKE 'E_HOME%' AND {remote} THEN logins "
+        "ELSE foreign_logins END AS foreign_logins, "
+        f"CASE WHEN employee_id LIKE 'E_HOME%' AND {long} THEN logins "
+        "ELSE long_sessions END AS long_sessions) FROM main.logins"
+    )
+
+
+def test_a_travelling_household_is_not_raised_unless_its_laptops_stay_on(con) -> None:
+    settings = FarmSettings()
+    _household_logs_in(con, remote=True, long=False)
+    household = [f for f in find_farms(con, settings) if "E_HOME1" in f.employees]
+    assert household[0].remote_share == 1.0
+    assert not farm_alerts(household, settings), "travellers log out at night"
+    _household_logs_in(con, remote=True, long=True)
+    household = [f for f in find_farms(con, settings) if "E_HOME1" in f.employees]
+    assert farm_alerts(household, settings), "two laptops reached remotely and left on"
 
 
 def test_monitor_payroll_alerts_on_pay_accounts_add_to_the_evidence(con) -> None:
