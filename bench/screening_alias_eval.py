@@ -27,6 +27,7 @@ listed name once folded is a namesake and set aside, also across scripts (see
 
     .venv/bin/python bench/screening_alias_eval.py [--rounds 2] [--negatives 20000]
     .venv/bin/python bench/screening_alias_eval.py --unlisted-only   # faker's names alone
+    .venv/bin/python bench/screening_alias_eval.py --unlisted-only --locales ko_KR,companies
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ import statistics
 import time
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -198,8 +199,10 @@ def namesake_forms(name: str, organisation: bool = False) -> set[str]:
     (see :func:`fold`), its letters run together, Hangul in McCune–Reischauer syllable by syllable
     (ko-pron) and as the lists write North Korean names (see :func:`north_korean`), Cyrillic in
     BGN/PCGN (as Western lists write it) and, for organisations, without legal forms (rigour's
-    list: Surgutneftegaz OAO is Surgutneftegaz). Independent of sever's matcher, which reads
-    scripts its own way."""
+    list: Surgutneftegaz OAO is Surgutneftegaz), taken out of the name as written and of its
+    BGN/PCGN form, before the words are sorted or run together: a legal form of several words
+    (e.V., Joint Stock Company) is only recognised in its own order. Independent of sever's
+    matcher, which reads scripts its own way."""
     forms = {fold(name), compact(name)}
     if any(_is_hangul(ch) for ch in name):
         forms.add(compact("".join(_mr(ch) for ch in name)))
@@ -207,9 +210,9 @@ def namesake_forms(name: str, organisation: bool = False) -> set[str]:
     if any("\u0400" <= ch <= "\u04ff" for ch in name):
         forms.add(compact(_BGN.transliterate(name)))
     if organisation:
-        for form in [*forms, fold(_BGN.transliterate(name))]:
-            bare = remove_org_types(form, replacement=" ")
-            forms.add("".join(ch for ch in bare if ch.isalnum()))
+        for written in (name, _BGN.transliterate(name)):
+            bare = remove_org_types(written, replacement=" ")
+            forms |= {fold(bare), compact(bare)}
     return {f for f in forms if f}
 
 
@@ -656,14 +659,25 @@ def faker_names(locale: str, count: int, make: str = "name") -> list[str]:
     return list(found)
 
 
-def unlisted_rates(index: ScreeningIndex, count: int, listed_forms: set[str]) -> dict:
+def unlisted_rates(
+    index: ScreeningIndex,
+    count: int,
+    listed_forms: set[str],
+    only: Iterable[str] = (),
+    done: Callable[[dict], None] = lambda figures: None,
+) -> dict:
     """Share of faker's names (per locale, and company names) that any listed party matches. A
     false match is a hit decided ``match`` (at or above the threshold); hits for review are
-    counted apart. A name that is a listed name once folded (a namesake) is set aside."""
-    batches = {loc: ("Person", faker_names(loc, count)) for loc in LOCALES}
-    per_locale = max(count // len(COMPANY_LOCALES), 1)
-    companies = [n for loc in COMPANY_LOCALES for n in faker_names(loc, per_locale, "company")]
-    batches["companies"] = ("Company", companies)
+    counted apart. A name that is a listed name once folded (a namesake) is set aside. ``only``:
+    the batches to screen in that order (locales, ``companies``), all when empty; ``done`` is
+    handed the figures so far after each batch (a long run stopped halfway keeps what it
+    screened)."""
+    wanted = list(only) or [*LOCALES, "companies"]
+    batches = {loc: ("Person", faker_names(loc, count)) for loc in wanted if loc != "companies"}
+    if "companies" in wanted:
+        per_locale = max(count // len(COMPANY_LOCALES), 1)
+        companies = [n for loc in COMPANY_LOCALES for n in faker_names(loc, per_locale, "company")]
+        batches["companies"] = ("Company", companies)
     options = ScreenOptions(limit=3)
     out = {}
     for label, (schema, names) in batches.items():
@@ -684,6 +698,7 @@ def unlisted_rates(index: ScreeningIndex, count: int, listed_forms: set[str]) ->
                 reviews += 1
         screened_count = len(names) - homonyms
         out[label] = {
+            "drawn": len(names),
             "screened": screened_count,
             "listed_namesakes_skipped": homonyms,
             "false_matches": hits,
@@ -698,6 +713,7 @@ def unlisted_rates(index: ScreeningIndex, count: int, listed_forms: set[str]) ->
             f"{time.perf_counter() - started:.0f} s)",
             flush=True,
         )
+        done(out)
     return out
 
 
@@ -734,8 +750,18 @@ def main() -> None:
         action="store_true",
         help="only screen faker's names (the output's other sections are kept as they are)",
     )
+    parser.add_argument(
+        "--locales",
+        default="",
+        help="faker batches to screen, comma-separated, in that order (locales, companies); all "
+        "when empty",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
+    only = [b for b in args.locales.split(",") if b]
+    unknown = set(only) - {*LOCALES, "companies"}
+    if unknown:
+        parser.error(f"--locales: unknown batch {', '.join(sorted(unknown))}")
 
     parties = load_parties()
     listed_forms = {
@@ -753,10 +779,16 @@ def main() -> None:
     elif args.output.is_file():
         result = json.loads(args.output.read_text()) | result
     print(f"\nfaker's names ({args.negatives:,} per locale): false matches per locale")
-    result["unlisted_faker_names"] = unlisted_rates(index_of(parties), args.negatives, listed_forms)
+    kept = result.get("unlisted_faker_names", {}) if only else {}
     result.pop("unlisted_written_names", None)  # the hand-written pools faker replaced
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+
+    def save(screened: dict) -> None:
+        """Write the results with the batches screened so far (a subset keeps the others)."""
+        result["unlisted_faker_names"] = kept | screened
+        args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+
+    save(unlisted_rates(index_of(parties), args.negatives, listed_forms, only, save))
     print(f"written to {args.output}")
 
 

@@ -57,9 +57,12 @@ made only of these and of GENERIC_WORDS has no distinctive word, and must agree 
 LEGAL_FORMS = frozenset((
     "corporation", "corp", "company", "co", "limited", "ltd", "incorporated", "inc", "llc", "jsc",
     "plc", "pte", "gmbh", "sa", "ag", "bv", "srl", "spa", "ooo", "zao", "oao", "pao", "fze", "fzco",
-    "sas", "sarl", "sprl", "sro", "sal",
+    "sas", "sarl", "sprl", "sro", "sal", "eood", "ead", "wll", "fzc", "pvt", "est", "akb", "jsb",
+    "cia", "sl",
 ))  # fmt: skip
-"""Legal forms, whichever way they are abbreviated."""
+"""Legal forms, whichever way they are abbreviated (with those the lists write that rigour's list
+lacks: Bulgarian EOOD, EAD; Gulf W.L.L., FZC, Est.; Pvt; Russian AKB and JSB, joint-stock
+commercial bank; Spanish Cía., S.L.)."""
 
 GENERIC_WORD_WEIGHT = 0.2
 """Weight of a generic word in a company name, against 1.0 for a distinctive word."""
@@ -91,6 +94,14 @@ MISSING_WORDS_CAP = 0.8
 words, or when they agree only where one writes initials for the other's words (Western Services
 / WS Shipping): a review at most."""
 MISSING_DISTINCTIVE = 2
+MIN_FORGIVEN_ONE_WORD = 8
+"""Shortest word that may carry a company name alone while spelled differently from its partner
+(Rosoboronexport, Rosoboroneksport). A shorter word a letter or a sound away is another word as
+often as the same one (Koch, Koach; Stark, Stars; Marin, Makin; Denis, Denise), and a company
+named by one such word is one of a great many: the names agree as a review at most, unless the
+two words read as the same Korean syllables (Taejin, Taechin), which is how the lists' own
+spellings of one Korean company differ, or differ only in their vowels beside a generic word
+that agrees (Nour Holding, Noor Holding)."""
 ACRONYM_CREDIT = 0.87
 """How much an acronym agreeing with the initials of the other name counts: a review on its own
 (about 0.57 with the default model), never a match. Three to eight letters are shared by a great
@@ -108,12 +119,34 @@ def is_generic(token: str) -> bool:
 @lru_cache(maxsize=65536)
 def legal_form_tokens(tokens: tuple[str, ...]) -> frozenset[str]:
     """The words of a name that are a legal form: ours (LEGAL_FORMS), also when written letter by
-    letter (S.A.), and those rigour's list of organisation types recognises (rigour misses
-    Corporation and Corp on their own)."""
+    letter (S.A.), and those rigour's list of organisation types recognises, also once their dots
+    are lost (d.o.o. read as doo; rigour misses Corporation and Corp on their own)."""
     kept = remove_org_types(" ".join(tokens), replacement=" ").split()
-    return frozenset(
-        (set(tokens) - set(kept)) | (set(tokens) & LEGAL_FORMS) | _spelled_legal_forms(tokens)
+    dotted = {t for t in tokens if _is_dotted_legal_form(t)}
+    found = (
+        (set(tokens) - set(kept))
+        | (set(tokens) & LEGAL_FORMS)
+        | dotted
+        | _spelled_legal_forms(tokens)
     )
+    # Most names (every person's) have none: they share one empty set, which the garbage
+    # collector does not walk, rather than each caching a set of its own that it would.
+    return frozenset(found) if found else NO_LEGAL_FORM
+
+
+NO_LEGAL_FORM: frozenset[str] = frozenset()
+"""The legal form words of a name that has none."""
+
+
+@lru_cache(maxsize=65536)
+def _is_dotted_legal_form(token: str) -> bool:
+    """A short word that rigour's list knows as a legal form written with dots, which the names'
+    tokens have lost: d.o.o. (doo), Zrt. (zrt). Two letters are left to the other checks: read
+    without their dots they are as often initials or a word of the name (RT, ET, NA)."""
+    if not 3 <= len(token) <= MAX_SPELLING_FORM or not token.isalpha():
+        return False
+    forms = (".".join(token) + ".", token + ".")
+    return any(not remove_org_types(form).strip() for form in forms)
 
 
 def _spelled_legal_forms(tokens: tuple[str, ...]) -> set[str]:
@@ -211,8 +244,9 @@ def org_comparison(
     other joined, and initials matched to the words they abbreviate (IT, Information Technology).
     Names that share only generic words score 0. When either name has no distinctive word at
     all, every word counts and the names must agree almost exactly (see
-    GENERIC_NAME_STRICTNESS). Also a note, in words, of a difference that limits the agreement
-    (see :func:`org_name_cap`)."""
+    GENERIC_NAME_STRICTNESS). Names that agree on one distinctive word only, a short one spelled
+    differently, are a review at most (see MIN_FORGIVEN_ONE_WORD). Also a note, in words, of a
+    difference that limits the agreement (see :func:`org_name_cap`)."""
     query, candidate = spelling.split_words(query, candidate)
     written_q, written_c = set(query), set(candidate)
     query = spelling.abbreviated_as(query, candidate)
@@ -244,12 +278,49 @@ def org_comparison(
     value = alignment.score**GENERIC_NAME_STRICTNESS if plain else alignment.score
     cap, note = org_name_cap(query, candidate, alignment.pairs, usual)
     if (
+        len(distinctive) == 1
+        and cap > MISSING_WORDS_CAP
+        and _respelled_short(*distinctive[0])
+        and not _vowels_respelled_in_context(distinctive[0], alignment.pairs, usual)
+    ):
+        a, b, _ = distinctive[0]
+        cap = MISSING_WORDS_CAP
+        note = f"the names agree on one short word only, spelled differently ({a}, {b}): "
+        note += "a review at most"
+    if (
         distinctive
         and all(a in abbreviations or b in abbreviations for a, b, _ in distinctive)
         and cap > MISSING_WORDS_CAP
     ):
         cap, note = MISSING_WORDS_CAP, "the names agree only by initials: a review at most"
     return min(value, cap), alignment.pairs, note
+
+
+def _respelled_short(a: str, b: str, similarity: float) -> bool:
+    """Two words that are not the same, one shorter than MIN_FORGIVEN_ONE_WORD letters, and not
+    one Korean word in two romanisations (see MIN_FORGIVEN_ONE_WORD)."""
+    return (
+        similarity < 1.0
+        and min(len(a), len(b)) < MIN_FORGIVEN_ONE_WORD
+        and not korean_spellings(a) & korean_spellings(b)
+    )
+
+
+_VOWELS = str.maketrans("", "", "aeiouy")
+
+
+def _vowels_respelled_in_context(
+    distinctive: tuple[str, str, float],
+    pairs: list[tuple[str, str, float]],
+    weights: dict[str, float],
+) -> bool:
+    """The one distinctive word differs only in its vowels, as transliterations differ (Nour,
+    Noor; Zulikha, Zuleikha), and a generic word of the names agrees too (Holding, General
+    Trading): forgiven. Alone, or beside a legal form only, it is not (Koch, Koach)."""
+    a, b, _ = distinctive
+    if a.translate(_VOWELS) != b.translate(_VOWELS):
+        return False
+    return any(sim == 1.0 and weights[x] == GENERIC_WORD_WEIGHT for x, _, sim in pairs)
 
 
 def org_name_cap(

@@ -81,3 +81,47 @@ def test_an_acronym_with_an_identifier_that_agrees_matches(
     listed = make("Company", name="TQE", registrationNumber="HRB 40417")
     query = make("Company", name="Tarvelo Quendrin Exports Company", registrationNumber="HRB 40417")
     assert score(query, listed).match
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Velko GmbH", "VELKA"),  # a letter changed
+     ("Torvik", "TORVIG TRADING LIMITED"),  # a letter changed, a generic word more
+     ("Bourak GmbH", "BURAK LLC")],  # vowels respelled, beside legal forms only
+)  # fmt: skip
+def test_one_short_word_spelled_differently_is_a_review_at_most(
+    make: Callable[..., EntityProxy], query: str, listed: str
+) -> None:
+    """A company named by one short word a letter away from the listed one's is another
+    company as often as the same one."""
+    result = score(make("Company", name=query), make("Company", name=listed))
+    assert REVIEW_CUTOFF <= result.score < THRESHOLD, result.explanation
+    assert "one short word only" in result.explanation
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Velko GmbH", "VELKO LLC"),  # the same short word
+     ("Kravtsovgaz OOO", "KRAVTSOVGAS JSC"),  # a long word respelled
+     ("Chinsong Trading", "JINSONG TRADING CORP"),  # one Korean word in two romanisations
+     ("Bourak Trading", "BURAK TRADING LLC")],  # vowels respelled, a generic word agrees
+)  # fmt: skip
+def test_one_word_that_agrees_still_matches(
+    make: Callable[..., EntityProxy], query: str, listed: str
+) -> None:
+    result = score(make("Company", name=query), make("Company", name=listed))
+    assert result.match, result.explanation
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Vetrosan D.O.O.", "VETROSAN LTD"),  # rigour's d.o.o., its dots lost in the words
+     ("Kelmora Trading W.L.L.", "KELMORA TRADING LLC"),
+     ("JSB Orvimbank", "ORVIMBANK"),
+     ("Dravimex EOOD", "DRAVIMEX LTD")],
+)  # fmt: skip
+def test_legal_forms_the_lists_write_do_not_tell_companies_apart(
+    make: Callable[..., EntityProxy], query: str, listed: str
+) -> None:
+    result = score(make("Company", name=query), make("Company", name=listed))
+    assert result.match, result.explanation
