@@ -14,17 +14,22 @@ testing. These detectors run in this one process, on the same test payments and 
   strongest went, how often other accounts' alerts named it as a counterparty, and the alerts
   around it (counterparties that alerts are about, the share of its money in payments alerts
   name);
-- rules + model: that model's scores spread to each account's counterparties (the highest
-  rank among them, the money-weighted rank, how many rank in the top hundredth), then a second
-  model over everything (`fit_spread`); the tune world's first-stage scores are out of fold.
-  This is the one ranked account score that joins rules and model;
+- rules + model: the account model `sever monitor train` fits (`fit_account_model`), in stages:
+  each stage's scores spread to each account's counterparties (the highest rank among them, the
+  money-weighted rank, how many rank in the top hundredth) and read by the next; the tune world's
+  scores are out of fold, and the stage count is chosen on them (a stage is kept when it raises
+  their average precision), never on the test world. Run on the test world as `sever monitor
+  score` runs it (`score_accounts`). This is the one ranked account score that joins rules and
+  model;
 - degree baseline: the k accounts with the most payments, k = the number of true accounts;
 - raw LightGBM baseline: LightGBM on the raw payment columns only (amount, currency, format,
   countries, hour, purpose), trained on the tune world.
 
 The models fit on the whole tune world; their calibration and alert threshold (the lowest score
 still ``--precision`` precise) come from 4-fold out-of-fold scores, the folds grouped by scheme
-so one scheme's accounts never sit on both sides. The test world is never seen before scoring.
+(read off the payments as `sever monitor train` reads them: labelled accounts that paid each
+other) so one scheme's accounts never sit on both sides. The test world is never seen before
+scoring.
 
 What counts as flagged. A payment is flagged when an alert names it (a model: when it scores
 above its threshold). An account is flagged when it is an alert's *subject*: the account the
@@ -55,7 +60,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -69,7 +74,14 @@ from sever.monitor.pack import DPRK_PACK
 from sever.monitor.rule import Inputs
 from sever.monitor.run import run_pack
 from sever.monitor.settings import PackSettings
-from sever.monitor.training import fit_across, fit_spread, slices
+from sever.monitor.training import (
+    MAX_STAGES,
+    fit_account_model,
+    fit_across,
+    scheme_groups,
+    score_accounts,
+    slices,
+)
 from sever.monitor.tune import calibrate_pack, tune_pack
 from sever.tables.contracts import ACCOUNTS, PARTIES, TRANSACTIONS
 from sever.tables.currencies import read_rates
@@ -346,8 +358,6 @@ class Features:
 
     full: list = field(default_factory=list)
     raw: list = field(default_factory=list)
-    groups: dict[str, dict[str, str]] = field(default_factory=dict)
-    """Per level, each labelled tune id's scheme: a scheme never sits on both sides of a fold."""
 
 
 def features(
@@ -367,63 +377,68 @@ def features(
         inputs = world_inputs(engine, world)
         tx_pos = set(world.tx_labels.tx_id) if payments else None
         acc_pos = set(world.account_labels.account_id)
-        made.full += slices(engine, inputs, alerts, rule_ids, tx_pos, acc_pos, WHOLE)
+        # Payments are read again from the world when needed (the cache keeps tables only).
+        made.full += [
+            replace(part, ledger=None)
+            for part in slices(engine, inputs, alerts, rule_ids, tx_pos, acc_pos, WHOLE)
+        ]
         if payments:
-            made.raw += slices(engine, inputs, [], [], tx_pos, acc_pos, WHOLE, raw_only=True)
-    made.groups = {
-        "account": _schemes(tune.account_labels, "account_id"),
-        "transaction": _schemes(tune.tx_labels, "tx_id"),
-    }
+            made.raw += [
+                replace(part, ledger=None)
+                for part in slices(engine, inputs, [], [], tx_pos, acc_pos, WHOLE, raw_only=True)
+            ]
     return made
 
 
-def _schemes(labels: pd.DataFrame, key: str) -> dict[str, str]:
-    """Each labelled id's first scheme."""
-    first = labels.sort_values("scheme_id").drop_duplicates(key)
-    return dict(zip(first[key], first.scheme_id, strict=True))
+def tune_groups(engine: Engine, tune: World) -> dict[str, str]:
+    """The tune world's labelled accounts and payments grouped into schemes as `sever monitor
+    train` groups them (:func:`scheme_groups`: read off the payments, not the labels' scheme
+    ids), so one scheme never sits on both sides of a fold."""
+    accounts, payments = set(tune.account_labels.account_id), set(tune.tx_labels.tx_id)
+    return scheme_groups(engine, world_inputs(engine, tune).tx, accounts, payments)
 
 
-def model_flags(made: Features, *, with_rules: bool, precision: float) -> Flags:
-    """LightGBM fitted on the whole tune world (threshold set out of fold for ``precision``),
-    then applied to the whole test world; account and payment models each flag their own (the
-    payment model only when payment features were made)."""
-    tune, test = made.full
-    levels = ("account", "transaction") if tune.tx is not None else ("account",)
-    fitted = {
-        level: fit_across(tune, test, level, made.groups[level], with_rules=with_rules,
-                          target=precision)
-        for level in levels
-    }  # fmt: skip
-    account_model, accounts = fitted["account"]
+def model_flags(
+    engine: Engine,
+    made: Features,
+    groups: dict[str, str],
+    tune: World,
+    test: World,
+    precision: float,
+    *,
+    with_rules: bool,
+    stages: int = MAX_STAGES,
+) -> Flags:
+    """The account model as `sever monitor train` fits it (:func:`fit_account_model`: fitted on
+    the whole tune world, calibrated and its stage count chosen out of fold, at most ``stages``
+    stages) and as `sever monitor score` runs it (:func:`score_accounts`) on the whole test
+    world. With payment features made, a payment model flags payments as well."""
+    tune_part, test_part = made.full
+    scorer = fit_account_model(
+        engine, tune_part.accounts, world_inputs(engine, tune).tx, groups,
+        with_rules=with_rules, target=precision, max_stages=stages,
+    )  # fmt: skip
+    accounts = score_accounts(engine, world_inputs(engine, test).tx, test_part.accounts, scorer)
+    chosen = scorer.report["stages"]
     flags = Flags(set(), set(accounts.account_id[accounts.flagged]),
-                  importance={"account": account_model.importance})  # fmt: skip
-    if "transaction" in fitted:
-        payment_model, payments = fitted["transaction"]
-        flags.tx = set(payments.tx_id[payments.flagged])
-        flags.importance["transaction"] = payment_model.importance
-    else:
-        flags.note = "account model only (no payment features made)"
+                  f"{chosen['chosen']} stage(s); out-of-fold average precision per stage on "
+                  f"the tune world: {chosen['out_of_fold_average_precision']}",
+                  {"account": scorer.importance})  # fmt: skip
+    if tune_part.tx is None:
+        flags.note += "; account model only (no payment features made)"
+        return flags
+    payment_model, payments = fit_across(tune_part, test_part, "transaction",
+                                         groups, with_rules=with_rules,
+                                         target=precision)  # fmt: skip
+    flags.tx = set(payments.tx_id[payments.flagged])
+    flags.importance["transaction"] = payment_model.importance
     return flags
 
 
-def spread_flags(
-    engine: Engine, made: Features, tune: World, test: World, precision: float
-) -> Flags:
-    """Rules and model in two stages (:func:`~sever.monitor.training.fit_spread`): the first
-    model's scores spread to counterparties, then a second model; it flags accounts."""
-    tune_part, test_part = made.full
-    model, accounts = fit_spread(
-        engine, tune_part, test_part, world_inputs(engine, tune).tx,
-        world_inputs(engine, test).tx, made.groups["account"], target=precision,
-    )  # fmt: skip
-    return Flags(set(), set(accounts.account_id[accounts.flagged]),
-                 "account model only (two stages)", {"account": model.importance})  # fmt: skip
-
-
-def raw_lightgbm_flags(made: Features, precision: float) -> Flags:
+def raw_lightgbm_flags(made: Features, groups: dict[str, str], precision: float) -> Flags:
     """LightGBM on raw payment columns; an account is flagged when one of its payments is."""
     tune, test = made.raw
-    model, payments = fit_across(tune, test, "transaction", made.groups["transaction"],
+    model, payments = fit_across(tune, test, "transaction", groups,
                                  with_rules=False, target=precision)  # fmt: skip
     hit = payments[payments.flagged]
     return Flags(set(hit.tx_id), set(hit.src_account) | set(hit.dst_account),
@@ -506,14 +521,18 @@ def evaluate(
     tune_alerts = timed("rules on the tune world", lambda: run_rules(engine, tune, calibrated))
     made = timed("features", lambda: features(engine, tune, test, tune_alerts, test_alerts,
                                               payments=not accounts_only))  # fmt: skip
-    for name, with_rules in (("model", False), ("rules + model, one stage", True)):
-        work = partial(model_flags, made, with_rules=with_rules, precision=precision)
+    groups = tune_groups(engine, tune)
+    for name, with_rules, stages in (
+        ("model", False, 1),
+        ("rules + model, one stage", True, 1),
+        ("rules + model", True, MAX_STAGES),
+    ):
+        work = partial(model_flags, engine, made, groups, tune, test, precision,
+                       with_rules=with_rules, stages=stages)  # fmt: skip
         record(name, timed(name, work, keep=False))
-    work = partial(spread_flags, engine, made, tune, test, precision)
-    record("rules + model", timed("rules + model", work, keep=False))
     record("degree baseline", degree_flags(test))
     if not accounts_only:
-        work = partial(raw_lightgbm_flags, made, precision)
+        work = partial(raw_lightgbm_flags, made, groups, precision)
         record("raw LightGBM baseline", timed("raw LightGBM", work, keep=False))
     return {
         "tune_world": str(tune.path),

@@ -2,12 +2,13 @@
 
 Two kinds, one interface:
 
-- **lightgbm** (labels given): gradient-boosted trees fitted on the fit slice, calibrated
-  (isotonic) on the calibration slice so a score of 0.8 means about 80 % of such cases were
-  illicit there; the alert threshold is the lowest score whose alerts were still 70 % precise in
-  calibration. Reasons are each row's top feature contributions (LightGBM's ``pred_contrib``).
+- **lightgbm** (labels given): gradient-boosted trees fitted on every labelled row, calibrated
+  (isotonic) on out-of-fold scores (each row scored by a model that did not see its scheme) so a
+  score of 0.8 means about 80 % of such cases were illicit there; the alert threshold is the
+  lowest score whose alerts were still 70 % precise on those scores. Reasons are each row's top
+  feature contributions (LightGBM's ``pred_contrib``).
 - **isolation_forest** (no labels): scikit-learn's isolation forest over the same numeric features;
-  the score is the share of calibration rows less anomalous than this one, and the threshold is set
+  the score is the share of the fit rows less anomalous than this one, and the threshold is set
   by an alert budget (the share of rows an analyst can review). Reasons are the features farthest
   from the typical row, in interquartile ranges.
 
@@ -36,12 +37,15 @@ MODEL_PARAMS: dict[str, Any] = {
     "bagging_fraction": 0.8,
     "bagging_freq": 1,
     "lambda_l2": 1.0,
-    "num_threads": 2,
+    "num_threads": 1,
     "seed": 7,
     "deterministic": True,
     "verbose": -1,
 }
-"""LightGBM settings."""
+"""LightGBM settings. One thread: a model fits every positive and at most
+:data:`NEGATIVES_PER_POSITIVE` negatives each, too few rows for threads to pay, and on a busy
+machine LightGBM's threads spin waiting for one another (a two-stage model of 500 accounts took
+101 s with two threads on two shared cores, 5.5 s with one)."""
 ROUNDS = 300
 TARGET_PRECISION = 0.7
 """The alert threshold is the lowest score whose alerts were at least this precise in calibration:
@@ -76,6 +80,15 @@ class Scorer:
     spreads: dict[str, float] = field(default_factory=dict)
     sample: list[list[float]] = field(default_factory=list)
     report: dict[str, Any] = field(default_factory=dict)
+    earlier: list[Scorer] = field(default_factory=list)
+    """The models of the stages before this one, in order: the scores of the first, spread to
+    each account's counterparties, are this model's ``near1_…`` features, and so on (see
+    :func:`sever.monitor.training.fit_account_model`). Empty for a one-stage model."""
+
+    @property
+    def stages(self) -> int:
+        """How many models in a row make this score."""
+        return len(self.earlier) + 1
 
     def matrix(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The model's columns in its order; categories as they were in training."""
@@ -128,9 +141,16 @@ class Scorer:
         return out
 
     def save(self, path: str | Path) -> Path:
-        """Write the model, its calibration and its feature shares as one JSON file (atomically)."""
+        """Write the model, its calibration, its feature shares and its earlier stages as one
+        JSON file (atomically)."""
         path = Path(path)
-        payload = {
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(json.dumps(self._payload(), default=_plain), encoding="utf-8")
+        partial.replace(path)
+        return path
+
+    def _payload(self) -> dict[str, Any]:
+        return {
             "level": self.level,
             "kind": self.kind,
             "model": self.model.model_to_string() if self.kind == "lightgbm" else None,
@@ -144,20 +164,21 @@ class Scorer:
             "spreads": self.spreads,
             "sample": self.sample,
             "report": self.report,
+            "earlier": [stage._payload() for stage in self.earlier],
         }
-        partial = path.with_name(path.name + ".partial")
-        partial.write_text(json.dumps(payload, default=_plain), encoding="utf-8")
-        partial.replace(path)
-        return path
 
     @classmethod
     def load(cls, path: str | Path) -> Scorer:
         """A scorer saved by :meth:`save`; a forest is refitted from its kept rows, identically."""
         try:
-            payload = json.loads(Path(path).read_text(encoding="utf-8"))
-            scorer = cls(**payload)
-        except (OSError, ValueError, TypeError) as exc:
+            return cls._from_payload(json.loads(Path(path).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError, KeyError) as exc:
             raise InputError(path, f"not a sever monitor model: {exc}") from None
+
+    @classmethod
+    def _from_payload(cls, payload: dict[str, Any]) -> Scorer:
+        earlier = [cls._from_payload(stage) for stage in payload.pop("earlier", [])]
+        scorer = cls(**payload, earlier=earlier)
         if scorer.kind == "lightgbm":
             import lightgbm as lgb
 
@@ -183,32 +204,6 @@ def categories_of(matrix: pd.DataFrame) -> dict[str, list[str]]:
         for c in matrix.columns
         if isinstance(matrix[c].dtype, pd.CategoricalDtype)
     }
-
-
-def fit_supervised(
-    fit: pd.DataFrame,
-    fit_y: np.ndarray,
-    calibration: pd.DataFrame,
-    calibration_y: np.ndarray,
-    *,
-    level: str,
-    rounds: int = ROUNDS,
-    target: float = TARGET_PRECISION,
-) -> Scorer:
-    """LightGBM on the fit rows, isotonic calibration and threshold on the calibration rows.
-
-    ``fit`` and ``calibration`` are model matrices (:func:`~sever.monitor.features.to_matrix`).
-    """
-    if fit_y.sum() == 0 or calibration_y.sum() == 0:
-        raise InputError(
-            None, "too few labelled positives before the test period to train and calibrate"
-        )
-    scorer = Scorer(
-        level, "lightgbm", list(fit.columns), categories_of(fit), [0.0, 1.0], [0.0, 1.0], 0.5
-    )
-    scorer.model = _boost(fit, fit_y, rounds)
-    _calibrate(scorer, scorer.raw(calibration), calibration_y, target)
-    return scorer
 
 
 def fit_cross(

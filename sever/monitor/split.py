@@ -1,15 +1,17 @@
-"""A fair split of labelled data: three time slices with gaps, each scheme counted once.
+"""A fair split of labelled data: two time slices with a gap, each scheme counted once.
 
-The period is cut by payment time into fit (oldest), calibration and test (newest) slices. A gap
-before each cut belongs to no slice, so a pattern cannot sit half in the model's training data and
-half in the data it is judged on. Features of each slice are computed from that slice's payments
-only, as a monitoring system would have seen them then.
+The period is cut by payment time into a fit slice (older) and a test slice (newest). A gap before
+the cut belongs to neither, so a pattern cannot sit half in the model's training data and half in
+the data it is judged on. Features of each slice are computed from that slice's payments only, as
+a monitoring system would have seen them then. The model calibrates itself and sets its threshold
+on scores it did not fit, within the fit slice (:func:`sever.monitor.scorer.cross_fit`), so no
+third slice is needed.
 
-A scheme that straddles a cut is counted once, in the slice where it started: its accounts and
-payments are positives there; in a later slice they are dropped (neither positive nor negative),
-and in an earlier slice, before the scheme began, they count as the ordinary accounts they then
-were. A scheme's start comes from the labels (``labels/schemes.parquet`` of a simulated world, or
-an account's first labelled payment); labels without a start count wherever they appear.
+A scheme that straddles the cut is counted once, in the slice where it started: its accounts and
+payments are positives there; in the later slice they are dropped (neither positive nor
+negative), and in the earlier slice, before the scheme began, they count as the ordinary accounts
+they then were. A scheme's start comes from the labels (``labels/schemes.parquet`` of a simulated
+world, or an account's first labelled payment); labels without a start count wherever they appear.
 """
 
 from __future__ import annotations
@@ -18,44 +20,32 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-SLICES = ("fit", "calibrate", "test")
 TEST_SHARE = 0.3
 """The newest share of payments is the test slice."""
-CALIBRATION_SHARE = 0.2
-"""Of the payments before the test slice, the newest share calibrates the model."""
 GAP_SHARE = 0.02
-"""Before each cut this share of the period (about a week of a year) is left out."""
+"""Before the cut this share of the period (about a week of a year) is left out."""
 
 
 @dataclass(frozen=True)
 class Cuts:
-    """Where the slices begin (seconds since 1970) and how long the gap before each cut is."""
+    """Where the test slice begins (seconds since 1970) and how long the gap before it is."""
 
-    calibrate: int
     test: int
     gap: int
 
     def bounds(self) -> list[tuple[str, int | None, int | None]]:
         """Each slice as (name, first second, end second exclusive); None is open-ended."""
-        return [
-            ("fit", None, self.calibrate - self.gap),
-            ("calibrate", self.calibrate, self.test - self.gap),
-            ("test", self.test, None),
-        ]
+        return [("fit", None, self.test - self.gap), ("test", self.test, None)]
 
 
 def time_cuts(
-    times: pd.Series,
-    test_share: float = TEST_SHARE,
-    calibration_share: float = CALIBRATION_SHARE,
-    gap_share: float = GAP_SHARE,
+    times: pd.Series, test_share: float = TEST_SHARE, gap_share: float = GAP_SHARE
 ) -> Cuts:
-    """Cuts at payment-time quantiles: the newest ``test_share`` tests, the ``calibration_share``
-    of the rest just before it calibrates; ``gap_share`` of the period is left out before each."""
+    """The cut at a payment-time quantile: the newest ``test_share`` tests; ``gap_share`` of the
+    period is left out before it."""
     test = int(times.quantile(1 - test_share))
-    calibrate = int(times[times < test].quantile(1 - calibration_share))
     gap = int((times.max() - times.min()) * gap_share)
-    return Cuts(calibrate, test, gap)
+    return Cuts(test, gap)
 
 
 @dataclass

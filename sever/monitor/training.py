@@ -7,9 +7,15 @@ What is learned depends on the labels given:
 - both: both models;
 - none: an account anomaly model (isolation forest) over the same features.
 
-The data is split fairly (:mod:`sever.monitor.split`): time slices with gaps between them, each
-scheme counted once. The model fits on the oldest slice, calibrates and sets its threshold on the
-next, and is tested on the newest.
+The data is split fairly (:mod:`sever.monitor.split`): an older and a newer time slice with a gap
+between them, each scheme counted once. The model fits on the older slice, calibrates and sets its
+threshold there on scores it did not fit (folds grouped so that one scheme's rows never sit on both
+sides), and is tested on the newer.
+
+The account model comes in stages (:func:`fit_account_model`): each stage's scores are spread to
+every account's counterparties and read by the next, because mules and the sources of a scheme
+seldom stand out alone. How many stages is chosen on the fit slice, from scores no model saw the
+labels of; the test slice is not looked at.
 """
 
 from __future__ import annotations
@@ -46,7 +52,6 @@ from sever.monitor.scorer import (
     cross_fit,
     fit_anomaly,
     fit_cross,
-    fit_supervised,
 )
 from sever.monitor.split import Cuts, Labels, slice_labels, time_cuts
 from sever.tables.engine import Engine
@@ -56,11 +61,11 @@ ACCOUNT_IDS = ["account_id"]
 MODES = ("auto", "accounts", "transactions", "both", "anomaly")
 """What ``train`` learns: ``auto`` follows the labels given (none given: ``anomaly``)."""
 MODEL_FILES = {"account": "monitor-account.json", "transaction": "monitor-transaction.json"}
-SPREAD_STAGES = 3
-"""Account models in a row, each reading the scores of the one before spread to counterparties
-(:func:`fit_spread`). Chosen on the bench's 1,000,000-payment pair (fitted on seed 101,
-measured on seed 202): account F1 0.24 with one stage, 0.43 with two, 0.49 with three; a fourth
-was not tried. The medium pair that reports the figures was not looked at."""
+MAX_STAGES = 6
+"""The most account models in a row (:func:`fit_account_model`)."""
+STAGE_GAIN = 0.01
+"""A further stage is kept only when it raises the out-of-fold average precision on the fit data by
+at least this much: a stage that adds less is noise bought with another model to explain."""
 MIN_FLAGGED_PAYMENTS = 2
 """A payment model alerts on an account party to at least this many flagged payments: one could be
 the innocent side of someone else's scheme (a victim, a customer), two make a pattern."""
@@ -75,10 +80,12 @@ class Slice:
     tx: pd.DataFrame | None
     dropped: dict[str, int]
     """Rows left out because their scheme was already counted in an earlier slice."""
+    ledger: ir.Table | None = None
+    """The slice's payments, over which an account model's stages spread their scores."""
 
 
 def cuts(engine: Engine, inputs: Inputs) -> Cuts:
-    """Where calibration and testing begin, and the gap left before each (see ``split``)."""
+    """Where testing begins, and the gap left before it (see ``split``)."""
     return time_cuts(engine.to_pandas(inputs.tx.select("t")).t)
 
 
@@ -96,13 +103,13 @@ def slices(
     account_start: dict[str, float] | None = None,
     tx_start: dict[str, float] | None = None,
 ) -> list[Slice]:
-    """Features and labels for the fit, calibration and test slices.
+    """Features and labels for the fit and test slices.
 
     Payment features are computed only when payment labels are given (``labelled_tx`` not None).
     ``fit_share`` below 1 keeps that share of the unlabelled payments of the fit slice (all the
-    labelled ones stay); calibration and test slices are always whole, so scores stay calibrated
-    and measured on the real mix. ``account_start`` and ``tx_start`` give each labelled id its
-    scheme's start, so a scheme that straddles a cut is counted once.
+    labelled ones stay; the model then calibrates on that sample); the test slice is always
+    whole, so scores are measured on the real mix. ``account_start`` and ``tx_start`` give each
+    labelled id its scheme's start, so a scheme that straddles a cut is counted once.
     """
     labelled = engine.table(pd.DataFrame({"tx_id": sorted(labelled_tx or ())}).astype(str))
     out = []
@@ -142,7 +149,7 @@ def slices(
             )
             payments = payments.assign(label=label)[keep].reset_index(drop=True)
             dropped["transactions"] = int((~keep).sum())
-        out.append(Slice(name, accounts, payments, dropped))
+        out.append(Slice(name, accounts, payments, dropped, tx))
     return out
 
 
@@ -165,36 +172,6 @@ def model_columns(frame: pd.DataFrame, level: str, *, with_rules: bool) -> list[
         if c not in skip
         and (with_rules or not (c.startswith(("rule_", SPREAD_PREFIX)) or c in from_rules))
     ]
-
-
-def fit_level(
-    parts: Sequence[Slice],
-    level: str,
-    *,
-    with_rules: bool,
-    columns: Sequence[str] | None = None,
-    anomaly: bool = False,
-    alert_share: float = ALERT_SHARE,
-) -> tuple[Scorer, pd.DataFrame]:
-    """Train one scorer on the fit slice, calibrate it on the next; returns it and the test
-    slice, scored (``score``, ``flagged``)."""
-    fit, calibration, test = _frames(parts, level)
-    chosen = model_columns(fit, level, with_rules=with_rules) if columns is None else list(columns)
-    matrix = to_matrix(fit[chosen], [])
-    if anomaly:
-        scorer = fit_anomaly(matrix, calibration, level=level, alert_share=alert_share)
-    else:
-        scorer = fit_supervised(
-            matrix,
-            fit["label"].astype(int).to_numpy(),
-            calibration,
-            calibration["label"].astype(int).to_numpy(),
-            level=level,
-        )
-    tested = test.copy()
-    tested["score"] = scorer.score(tested)
-    tested["flagged"] = tested["score"] >= scorer.threshold
-    return scorer, tested
 
 
 def fit_across(
@@ -227,41 +204,107 @@ def fit_across(
     return scorer, tested
 
 
-def fit_spread(
+def fit_account_model(
     engine: Engine,
-    tune: Slice,
-    test: Slice,
-    tune_tx: ir.Table,
-    test_tx: ir.Table,
+    fit: pd.DataFrame,
+    tx: ir.Table,
     groups: dict[str, str],
     *,
+    with_rules: bool = True,
     target: float = TARGET_PRECISION,
-    stages: int = SPREAD_STAGES,
-) -> tuple[Scorer, pd.DataFrame]:
-    """Account models in ``stages`` stages: each model's scores are spread to every account's
-    counterparties (:func:`~sever.monitor.features.spread_scores`) and the next model reads
-    them beside everything the one before read. Returns the last scorer and ``test`` scored.
+    max_stages: int = MAX_STAGES,
+) -> Scorer:
+    """The account model, in as many stages as help (at most ``max_stages``).
 
-    Mules and the sources of a scheme seldom stand out alone; they stand out as the accounts
-    that deal with the ones a model ranks high. On the tuning set each account's score comes
-    from a model that did not see its scheme (out of fold), so no account learns its own label
-    back through its neighbours; ``tune_tx`` and ``test_tx`` are the payments of each set, over
-    which scores spread.
+    ``fit`` holds the account features of the fit data with a ``label`` column; ``tx`` its
+    payments, over which scores spread; ``groups`` maps a labelled account to its scheme. Each
+    stage is LightGBM cross-fitted with folds grouped by scheme
+    (:func:`~sever.monitor.scorer.cross_fit`); its out-of-fold scores are spread to every
+    account's counterparties (:func:`~sever.monitor.features.spread_scores`) and the next stage
+    reads them beside everything the one before read. So no account learns its own label back
+    through its neighbours, and the out-of-fold average precision of each stage says whether it
+    helped: a stage is kept when it adds at least :data:`STAGE_GAIN`. The choice is recorded in
+    the last scorer's report (``stages``); a model that reads no rules has one stage.
     """
-    fit, scored = _frames([tune, test], "account")
-    ids = fit["account_id"].astype(str)
+    from sklearn.metrics import average_precision_score
+
     y = fit["label"].astype(int).to_numpy()
+    ids = fit["account_id"].astype(str)
     grouping = ids.map(groups).fillna(ids).to_numpy()
-    for stage in range(1, stages):
-        chosen = model_columns(fit, "account", with_rules=True)
+    frame = fit
+    kept: list[Scorer] = []
+    quality: list[float] = []
+    for stage in range(1, (max_stages if with_rules else 1) + 1):
+        chosen = model_columns(frame, "account", with_rules=with_rules)
         model, held_out = cross_fit(
-            to_matrix(fit[chosen], []), y, grouping, level="account", target=target
+            to_matrix(frame[chosen], []), y, grouping, level="account", target=target
         )
-        fit = pd.concat([fit, spread_scores(engine, tune_tx, fit, held_out, stage)], axis=1)
-        near = spread_scores(engine, test_tx, scored, model.raw(scored), stage)
-        scored = pd.concat([scored, near], axis=1)
-    last = [Slice(tune.name, fit, None, tune.dropped), Slice(test.name, scored, None, test.dropped)]
-    return fit_across(*last, "account", groups, with_rules=True, target=target)
+        quality.append(round(float(average_precision_score(y, held_out)), 4))
+        if kept and quality[-1] < quality[-2] + STAGE_GAIN:
+            break
+        kept.append(model)
+        frame = pd.concat([frame, spread_scores(engine, tx, frame, held_out, stage)], axis=1)
+    last = kept[-1]
+    last.earlier = kept[:-1]
+    last.report["stages"] = {"chosen": last.stages, "out_of_fold_average_precision": quality}
+    return last
+
+
+def stage_features(
+    engine: Engine, tx: ir.Table, accounts: pd.DataFrame, scorer: Scorer
+) -> pd.DataFrame:
+    """``accounts`` with what the scorer's earlier stages say about each account's
+    counterparties: each stage's scores spread over ``tx`` (the payments they were made from)."""
+    for stage, model in enumerate(scorer.earlier, start=1):
+        near = spread_scores(engine, tx, accounts, model.raw(accounts), stage)
+        accounts = pd.concat([accounts, near], axis=1)
+    return accounts
+
+
+def score_accounts(
+    engine: Engine, tx: ir.Table, accounts: pd.DataFrame, scorer: Scorer
+) -> pd.DataFrame:
+    """Account features scored by an account scorer, all its stages run in order: ``accounts``
+    with the spread features, ``score`` and ``flagged`` (at or above its threshold)."""
+    scored = stage_features(engine, tx, accounts, scorer)
+    scored["score"] = scorer.score(scored)
+    scored["flagged"] = scored["score"] >= scorer.threshold
+    return scored
+
+
+def scheme_groups(
+    engine: Engine, tx: ir.Table, accounts: set[str], payments: set[str] | None = None
+) -> dict[str, str]:
+    """Labelled accounts (and labelled payments) grouped as the schemes they play in, read off
+    the payments: labelled accounts that paid each other are one group. Cross-fitting keeps a
+    group on one side of a fold, so a mule is never scored by a model that learned from its
+    collector. A labelled payment takes its sender's group, else its receiver's (when only one
+    side is labelled); with neither side labelled, the payments to one receiver are one group."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    names = sorted(accounts)
+    index = {name: i for i, name in enumerate(names)}
+    known = engine.table(pd.DataFrame({"known": names}, dtype=str))
+    marked = engine.table(pd.DataFrame({"marked": sorted(payments or ())}, dtype=str))
+    edges = tx.select("tx_id", "src_account", "dst_account")
+    edges = edges.left_join(marked, edges.tx_id == marked.marked)
+    both = edges.src_account.isin(known.known) & edges.dst_account.isin(known.known)
+    links = engine.to_pandas(
+        edges.filter(both | edges.marked.notnull()).select(
+            "tx_id", "src_account", "dst_account", linked=both, labelled=edges.marked.notnull()
+        )
+    )
+    paired = links[links.linked]
+    src = paired.src_account.map(index).to_numpy()
+    dst = paired.dst_account.map(index).to_numpy()
+    graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(len(names), len(names)))
+    _, component = connected_components(graph, directed=False)
+    out = {name: f"scheme-{component[i]}" for name, i in index.items()}
+    for row in links[links.labelled].itertuples(index=False):
+        side = row.src_account if row.src_account in index else row.dst_account
+        out[str(row.tx_id)] = out.get(side, f"receiver-{row.dst_account}")
+    return out
 
 
 def measure(tested: pd.DataFrame) -> dict[str, Any]:
@@ -319,11 +362,25 @@ def train_scorers(
         labels.tx if "transaction" in levels else None, labels.accounts, bounds,
         account_start=labels.account_start, tx_start=labels.tx_start,
     )  # fmt: skip
+    fit, test = parts
+    groups = (
+        scheme_groups(engine, fit.ledger, labels.accounts or set(), labels.tx)
+        if labels.mode != "none"
+        else {}
+    )
     report: dict[str, Any] = {}
     for level, anomaly in levels.items():
-        scorer, tested = fit_level(
-            parts, level, with_rules=True, anomaly=anomaly, alert_share=alert_share
-        )
+        if anomaly:
+            chosen = model_columns(fit.accounts, level, with_rules=True)
+            scorer = fit_anomaly(to_matrix(fit.accounts[chosen], []), fit.accounts,
+                                 level=level, alert_share=alert_share)  # fmt: skip
+            tested = test.accounts.assign(score=scorer.score(test.accounts))
+            tested["flagged"] = tested["score"] >= scorer.threshold
+        elif level == "account":
+            scorer = fit_account_model(engine, fit.accounts, fit.ledger, groups)
+            tested = score_accounts(engine, test.ledger, test.accounts, scorer)
+        else:
+            scorer, tested = fit_across(fit, test, level, groups, with_rules=True)
         scorer.report = {
             "kind": scorer.kind,
             "threshold": round(scorer.threshold, 4),
@@ -332,7 +389,7 @@ def train_scorers(
                 p.name: {"rows": len(_frames([p], level)[0]), "dropped": p.dropped} for p in parts
             },
             "gap_seconds": bounds.gap,
-        }
+        } | ({"stages": scorer.report["stages"]} if "stages" in scorer.report else {})
         if (labels.accounts if level == "account" else labels.tx) is not None:
             scorer.report["tested"] = measure(tested)
         scorer.save(models_dir / MODEL_FILES[level])
@@ -399,6 +456,7 @@ def scored_alerts(
     around = alert_neighbourhood(engine, inputs.tx, alerts, accounts)
     accounts = pd.concat([accounts, account_rules, around], axis=1)
     if scorer.level == "account":
+        accounts = stage_features(engine, inputs.tx, accounts, scorer)
         flagged = accounts.assign(score=scorer.score(accounts))
         return [
             *attach_scores(alerts, scorer, accounts),

@@ -95,12 +95,12 @@ def test_a_saved_forest_scores_the_same_after_loading(tmp_path: Path) -> None:
     assert scorer.contributions(odd, top=1)[0][0]["feature"] == "a"
 
 
-def test_the_cuts_leave_a_gap_before_calibration_and_before_the_test() -> None:
+def test_the_cut_leaves_a_gap_before_the_test() -> None:
     times = pd.Series(range(0, 1_000_000, 10))
-    cuts = time_cuts(times, test_share=0.3, calibration_share=0.2, gap_share=0.02)
+    cuts = time_cuts(times, test_share=0.3, gap_share=0.02)
     assert cuts.gap == pytest.approx(20_000, abs=10)
-    (_, _, fit_end), (_, cal_start, cal_end), (_, test_start, _) = cuts.bounds()
-    assert fit_end == cal_start - cuts.gap and cal_end == test_start - cuts.gap
+    (_, _, fit_end), (_, test_start, _) = cuts.bounds()
+    assert fit_end == test_start - cuts.gap
     assert test_start == pytest.approx(700_000, abs=20)
 
 
@@ -119,9 +119,5 @@ def test_a_scheme_that_straddles_a_cut_counts_once_in_the_slice_where_it_began()
 
 
 def test_cuts_bound_every_slice() -> None:
-    cuts = Cuts(calibrate=500, test=800, gap=20)
-    assert cuts.bounds() == [
-        ("fit", None, 480),
-        ("calibrate", 500, 780),
-        ("test", 800, None),
-    ]
+    cuts = Cuts(test=800, gap=20)
+    assert cuts.bounds() == [("fit", None, 780), ("test", 800, None)]
