@@ -214,6 +214,10 @@ def _alive(pid: int) -> bool:
     return "State:\tZ" not in status
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc (Linux)")
 def test_ctrl_c_during_a_batch_leaves_no_output_and_no_children(
     tmp_path: Path, screen_home: Path
@@ -229,6 +233,9 @@ def test_ctrl_c_during_a_batch_leaves_no_output_and_no_children(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        # as from a terminal: a suite started in the background (nohup, `&` without job control)
+        # passes Ctrl-C on ignored, and Python then never turns it into KeyboardInterrupt
+        preexec_fn=_ctrl_c_as_at_a_terminal,
     )
     try:
         deadline = time.monotonic() + 90
