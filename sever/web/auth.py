@@ -66,11 +66,12 @@ def _visitor(request: Request, session: Session | None = None) -> Visitor | None
     found = sessions.read(signing_key(request), request.cookies.get(sessions.COOKIE))
     if found is None:
         return None
+    who = _WHO.where(User.name == found.name)
     if session is None:
         with request.app.state.cases.store().read() as own:
-            user = own.execute(_WHO.where(User.name == found.name)).first()
+            user = own.execute(who).first()
     else:
-        user = session.execute(_WHO.where(User.name == found.name)).first()
+        user = session.execute(who).first()
     if user is None or user.disabled or user.role not in ROLES:
         return None
     return Visitor(Actor(found.name, user.role), found.csrf)
