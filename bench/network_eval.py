@@ -20,15 +20,20 @@ farm or payroll). Recall counts the planted
 front-company and laptop-farm schemes that some right finding covers (for fronts also apart for
 schemes whose end user is visibly DPRK-linked and for disguised ones). Everything else raised is a
 false positive, and each is tallied by the look-alikes among its members (registered-agent and
-co-working offices, corporate groups, households, corporate VPNs…). A baseline in the same
-process weighs every shared value alike (no rarity weights, no contact-detail or employer rule).
+co-working offices, corporate groups, households, shared houses, co-working desks, commercial and
+corporate VPNs, sessions left open…). Baselines in the same process: for fronts, every shared
+value weighs alike (no rarity weights); for farms, every group tied by a shared value across
+employers is raised.
 
 The shortcut check (DESIGN.md "Evaluation: measure on what you did not make") trains a depth-3
 decision tree, cross-validated, on plain per-company aggregates of the registry and the payments
 (age, how many of its contact details other companies share, how many officers it has and how
 many companies its busiest officer sits on, payments in and out, counterparties) to tell planted
 front companies from all others. If it scores well, the world gives the fronts away and the
-detector's figures mean nothing; it must stay at F1 <= 0.3.
+detector's figures mean nothing; it must stay at F1 <= 0.3. A second tree does the same for
+planted IT workers (laptop farms and payroll) among all employees who logged in, on plain
+per-employee aggregates that are no red flag: how many log-ins, IPs and devices, the share of
+sessions of 12 hours or more, and the size of the employer.
 """
 
 from __future__ import annotations
@@ -120,6 +125,43 @@ def company_shortcut(con: duckdb.DuckDBPyConnection, fronts: set[str]) -> dict[s
     ).set_index("company")
     frame["planted"] = frame.index.isin(fronts)
     result = shortcut(frame, COMPANY_FEATURES)
+    return {**result, "ceiling": SHORTCUT_F1_CEILING, "ok": result["f1"] <= SHORTCUT_F1_CEILING}
+
+
+EMPLOYEE_FEATURES = ("logins", "ips", "devices", "long_share", "employer_staff")
+"""Plain per-employee aggregates of the log-ins and HR records. Not the red flags of the
+advisories (remote-access tools, log-ins from abroad, values shared with other employers'
+staff): a tree may find IT workers by those, as the detector does."""
+
+_EMPLOYEE_AGGREGATES = """
+WITH staff AS (
+    SELECT src AS employee, dst AS employer FROM edges
+    WHERE kind = 'employment' AND via = 'employer'
+),
+size AS (SELECT employer, count(*) AS employer_staff FROM staff GROUP BY employer),
+used AS (
+    SELECT src AS employee, count(*) FILTER (WHERE kind = 'ip') AS ips,
+           count(*) FILTER (WHERE kind = 'device') AS devices
+    FROM edges WHERE via = 'login' GROUP BY src
+)
+SELECT l.employee_id, l.logins, u.ips, u.devices,
+       l.long_sessions / l.logins AS long_share,
+       z.employer_staff
+FROM logins l
+LEFT JOIN used u ON u.employee = l.employee_id
+LEFT JOIN staff s ON s.employee = l.employee_id
+LEFT JOIN size z ON z.employer = s.employer
+"""
+
+
+def employee_shortcut(con: duckdb.DuckDBPyConnection, workers: set[str]) -> dict[str, Any]:
+    """The shortcut tree on per-employee log-in aggregates: planted laptop-farm and IT workers
+    against every other employee who logged in."""
+    frame = pd.DataFrame(
+        con.execute(_EMPLOYEE_AGGREGATES).fetchall(), columns=["employee", *EMPLOYEE_FEATURES]
+    ).set_index("employee")
+    frame["planted"] = frame.index.isin(workers)
+    result = shortcut(frame, EMPLOYEE_FEATURES)
     return {**result, "ceiling": SHORTCUT_F1_CEILING, "ok": result["f1"] <= SHORTCUT_F1_CEILING}
 
 
@@ -310,9 +352,10 @@ def run(world: Path, hits: Path | None) -> dict[str, Any]:
         plain_fronts = cluster_alerts(
             find_clusters(con, ClusterSettings(pair_weight=1e-9, most_shared=5000), timed["linked"])
         )
-        plain_farm_settings = FarmSettings(least_employees=2, remote_share=0.0, long_share=0.0)
+        plain_farm_settings = FarmSettings(least_employees=2, long_share=0.0, raise_at=0.0)
         plain_farms = farm_alerts(find_farms(con, plain_farm_settings), plain_farm_settings)
         leak = company_shortcut(con, set(truth["fronts"]))
+        worker_leak = employee_shortcut(con, set(truth["workers"]))
         con.close()
     worker_scheme = {e: s for e, (s, _) in truth["workers"].items()}
     looks = truth["lookalikes"]
@@ -343,6 +386,7 @@ def run(world: Path, hits: Path | None) -> dict[str, Any]:
         "proximity_parties": len(near),
         "ownership_50pct": _score_blocked(timed["blocked"], truth["blocked"]),
         "shortcut_check_companies": leak,
+        "shortcut_check_employees": worker_leak,
     }
 
 

@@ -3,12 +3,27 @@ from one IP or one device.
 
 A shared value ties employees only when they work for at least two employers: staff of one
 company behind its VPN or at its office share an IP by design. Employees tied through such values
-form a group. A group is raised when its log-ins look remote-controlled (remote-access tools,
-log-in countries that contradict the stated residence, sessions left open for half a day:
-:attr:`FarmSettings.remote_share`) and it is either larger than a household
-(:attr:`FarmSettings.least_employees`) or leaves laptops on for half a day and more
-(:attr:`FarmSettings.long_share`). A household of two whose members travel logs in from abroad
-and through remote desktops too, but shuts its laptops at night.
+form a group. A group larger than a household (:attr:`FarmSettings.least_employees`), or one
+that leaves laptops on for half a day and more (:attr:`FarmSettings.long_share`), is raised when
+the signs of a farm it shows add up to :attr:`FarmSettings.raise_at`, each worth named points
+(the red flags of the FBI, State and Treasury advisory on DPRK IT workers, May 2022, and DOJ's
+laptop-farm cases):
+
+- **laptops at one address** (2): the laptops of :attr:`FarmSettings.least_employees` or more
+  employees of different employers ship to one address;
+- **remote-access tools** (2): at least :attr:`FarmSettings.remote_share` of the log-ins go
+  through remote-desktop software (AnyDesk, TeamViewer…), or stay open 12 hours and more;
+- **one computer, several employers** (1): one device logs in for employees of different
+  employers (a laptop serving two identities);
+- **abroad** (1): at least :attr:`FarmSettings.remote_share` of the log-ins come from a country
+  other than the stated residence.
+
+Look-alikes each show one sign, not two: people sharing a house ship their laptops home and log
+in plainly; co-working members and commercial-VPN users share an IP, not an address, and a
+VPN server abroad puts them in another country; a household of two whose members travel logs in
+from abroad and through remote desktops too, but shuts its laptops at night. A farm whose workers
+reach the laptops through hardware (KVM-over-IP) shows no tool; with its laptops at one address
+it is raised only when a device serves two employers' staff as well.
 """
 
 from __future__ import annotations
@@ -27,14 +42,13 @@ class FarmSettings:
     """The thresholds of the laptop-farm analysis (none read off the simulator)."""
 
     least_employees: int = 3
-    """A group this large is raised on remote-looking log-ins alone: two adults of one household
-    share an address, an IP and sometimes a computer; three or more employers' laptops at one
-    home, reached remotely, do not happen by chance."""
+    """A group this large may be raised, and laptops of this many at one address are a sign: two
+    adults of one household share an address, an IP and sometimes a computer."""
     remote_share: float = 0.4
-    """Least share of a group's log-ins that use a remote-access tool, come from a country other
-    than the stated residence, or last 12 hours or more (whichever is most). On the tuning world
-    (seed 3, medium) three or four employees at one address that log in plainly (a quarter to a
-    third of log-ins remote) were households joined by a shared value, not farms."""
+    """Least share of a group's log-ins through remote-access tools or left open 12 hours or
+    more (whichever is more) for the remote sign, and from abroad for the abroad sign. On the
+    tuning world (seed 3, medium) three or four employees at one address that log in plainly (a
+    quarter to a third of log-ins remote) were households joined by a shared value, not farms."""
     long_share: float = 0.2
     """A smaller group is raised only when at least this share of its sessions last 12 hours or
     more as well: laptops left on for someone to reach remotely. Travellers log in from abroad
@@ -43,6 +57,23 @@ class FarmSettings:
     most_shared: int = 500
     """Values used by more employees than this (a carrier-grade NAT, a big co-working space) are
     not followed."""
+    address_points: float = 2.0
+    """Points of laptops of ``least_employees`` or more employees of different employers shipped
+    to one address (the advisory's first red flag: laptops sent to an address not the
+    employee's)."""
+    remote_points: float = 2.0
+    """Points of remote-controlled log-ins (``remote_share`` of them through remote-access tools
+    or left open)."""
+    device_points: float = 1.0
+    """Points of one device logging in for employees of different employers."""
+    abroad_points: float = 1.0
+    """Points of log-ins from outside the stated residence (``remote_share`` of them). One point:
+    a commercial VPN server abroad does the same for many honest users."""
+    raise_at: float = 3.0
+    """Least points that raise a group: two signs, one of them laptops at one address or remote
+    control. On the tuning world (seed 3, medium, 40 farms) laptops at one address alone raised
+    about thirty shared houses and households, and log-ins from abroad or through remote tools
+    alone raised commercial-VPN users and travellers."""
 
 
 @dataclass(frozen=True)
@@ -67,9 +98,24 @@ class Farm:
 
     @property
     def remote_share(self) -> float:
-        """The share of log-ins with a sign of remote control (any of the three)."""
-        flagged = max(self.remote_logins, self.foreign_logins, self.long_sessions)
+        """The share of log-ins through remote-access tools or left open (whichever is more)."""
+        flagged = max(self.remote_logins, self.long_sessions)
         return flagged / self.logins if self.logins else 0.0
+
+    @property
+    def foreign_share(self) -> float:
+        """The share of log-ins from a country other than the stated residence."""
+        return self.foreign_logins / self.logins if self.logins else 0.0
+
+    @property
+    def shares_a_device(self) -> bool:
+        """Whether one device logs in for employees of different employers."""
+        return any(kind == "device" for kind, _, _ in self.values)
+
+    @property
+    def most_at_one_address(self) -> int:
+        """The most employees whose laptops ship to one address."""
+        return max((count for kind, _, count in self.values if kind == "address"), default=0)
 
     def evidence_path(self) -> list[str]:
         """The shared values in words, one sentence each."""
@@ -179,11 +225,41 @@ def _describe(
     return farms
 
 
+def farm_signs(farm: Farm, settings: FarmSettings) -> tuple[tuple[str, float], ...]:
+    """The signs of a farm the group shows, in words, each with its points."""
+    signs = (
+        (
+            farm.most_at_one_address >= settings.least_employees,
+            settings.address_points,
+            f"laptops of {farm.most_at_one_address} employees of different employers shipped "
+            "to one address",
+        ),
+        (
+            farm.remote_share >= settings.remote_share,
+            settings.remote_points,
+            f"{farm.remote_share:.0%} of log-ins through remote-access tools or left open",
+        ),
+        (
+            farm.shares_a_device,
+            settings.device_points,
+            "one device logs in for employees of different employers",
+        ),
+        (
+            farm.foreign_share >= settings.remote_share,
+            settings.abroad_points,
+            f"{farm.foreign_share:.0%} of log-ins from outside the stated residence",
+        ),
+    )
+    return tuple((words, points) for shown, points, words in signs if shown and points > 0)
+
+
 def is_suspect(farm: Farm, settings: FarmSettings) -> bool:
-    """Remote-controlled by its log-ins, and larger than a household or with laptops left on."""
-    return farm.remote_share >= settings.remote_share and (
+    """Larger than a household or with laptops left on, and signs of a farm that add up to
+    :attr:`FarmSettings.raise_at`."""
+    sized = (
         len(farm.employees) >= settings.least_employees or farm.long_share >= settings.long_share
     )
+    return sized and sum(p for _, p in farm_signs(farm, settings)) >= settings.raise_at
 
 
 def payroll_flagged(alerts: Iterable[Alert]) -> set[str]:
@@ -207,6 +283,8 @@ def farm_alerts(
         if not is_suspect(farm, settings):
             continue
         passed_on = forwarded(farm, flagged or set())
+        signs = farm_signs(farm, settings)
+        points = sum(p for _, p in signs)
         reasons = (
             Reason(
                 "employees tied by shared laptop addresses, IPs or devices",
@@ -215,18 +293,15 @@ def farm_alerts(
                 ">=",
             ),
             Reason("distinct employers", len(farm.employers), 2, ">="),
-            Reason(
-                "share of log-ins remote, foreign or 12 h+",
-                round(farm.remote_share, 2),
-                settings.remote_share,
-                ">=",
-            ),
+            Reason("points of the signs of a farm", points, settings.raise_at, ">="),
+            *(Reason("sign of a farm", f"{words} ({points:g} points)") for words, points in signs),
             Reason("share of sessions of 12 h or more", round(farm.long_share, 2)),
             Reason("employees whose pay is forwarded (monitor alerts)", len(passed_on)),
         )
         path = farm.evidence_path()
+        path.append("signs of a farm: " + "; ".join(words for words, _ in signs))
         path += [f"pay of {e} ({farm.pay_accounts[e]}) forwarded on (monitor)" for e in passed_on]
-        score = min(1.0, 0.1 * len(farm.employees) + 0.5 * farm.remote_share + 0.1 * len(passed_on))
+        score = min(1.0, 0.1 * points + 0.05 * len(farm.employees) + 0.1 * len(passed_on))
         alerts.append(
             Alert(
                 alert_id=alert_id("network.laptop_farm", farm.employees[0], farm.employees),

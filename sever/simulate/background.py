@@ -955,28 +955,66 @@ TRAVEL_COUNTRIES = ("TH", "VN", "AE", "CN", "RU", "SG", "HK", "KR", "GB", "DE", 
 """Where travelling remote staff log in from (digital nomads, family visits, business trips)."""
 REMOTE_TOOLS = ("vpn", "rdp", "anydesk", "teamviewer", "chrome-remote-desktop")
 """Remote-access tools ordinary staff use too (IT support, reaching an office desktop)."""
-LONG_SESSION_SHARE = 0.03
-"""Share of sessions left open for half a day or more (a remote desktop never logged out)."""
+PLAIN_TOOLS = (None, None, None, None, "vpn", "rdp")
+"""The tool of an ordinary log-in (drawn uniformly): mostly none, now and then a VPN or a remote
+desktop to the office."""
+CONSUMER_VPN_USE = 0.8
+"""Share of a commercial-VPN user's log-ins made through the VPN (the rest from home)."""
+SESSION_HOURS = (7.5, 1.8, 0.2, 14.0)
+"""An ordinary session's length in hours: normal (mean, standard deviation), clipped to bounds."""
+LONG_SESSION_HOURS = (12.0, 48.0)
+"""A session left open: its length in hours, uniform within these bounds."""
+
+
+def session_hours(rng: np.random.Generator, long_share: np.ndarray) -> np.ndarray:
+    """One session length per log-in: a working day, or with chance ``long_share`` (per log-in)
+    half a day to two days (left open)."""
+    n = len(long_share)
+    mean, sd, low, high = SESSION_HOURS
+    hours = np.clip(rng.normal(mean, sd, n), low, high)
+    long = rng.random(n) < long_share
+    hours[long] = rng.uniform(*LONG_SESSION_HOURS, int(long.sum()))
+    return np.round(hours, 2)
+
+
+def plain_tools(rng: np.random.Generator, n: int) -> np.ndarray:
+    """The tools of ``n`` ordinary log-ins (:data:`PLAIN_TOOLS`)."""
+    return np.asarray(PLAIN_TOOLS, dtype=object)[rng.integers(0, len(PLAIN_TOOLS), n)]
+
+
+def login_counts(rng: np.random.Generator, per: int, n: int) -> np.ndarray:
+    """How many log-ins each of ``n`` employees makes in the records: uniform from half to one
+    and a half times ``per`` (some work more days than others)."""
+    return rng.integers(max(1, per // 2), per + per // 2 + 1, n)
+
+
+def login_seconds(
+    rng: np.random.Generator, world: World, hired: np.ndarray, country: np.ndarray
+) -> np.ndarray:
+    """One moment per log-in: a working day from the day hired (or the period's start) to the
+    period's end, at business hours in ``country``."""
+    hired = np.maximum(hired, world.first_day)
+    days = hired + (rng.random(len(hired)) * (world.last_day + 1 - hired)).astype(np.int64)
+    workday = calendar.weekday_of(days) < 5
+    days = np.where(workday | (days - 2 < hired), days, days - 2)
+    return calendar.timestamps(rng, days, "business", _offsets(country))
 
 
 def logins(world: World) -> Columns:
     """Login events of remote employees: home IP mostly, now and then travelling or a VPN.
 
-    Travellers log in from abroad most of the time, often through a remote-desktop tool, and
-    staff on their employer's VPN share its one exit IP (imitating IT workers abroad and laptop
-    farms); a few sessions stay open for a day or two."""
+    Travellers log in from abroad most of the time, often through a remote-desktop tool; staff on
+    their employer's VPN share its one exit IP; co-working members log in from the space's one
+    IP on some days; commercial-VPN users share a provider's exit IP with strangers, sometimes
+    abroad (all imitating IT workers abroad and laptop farms); some employees leave sessions
+    open overnight as a habit."""
     rng = rng_for(world.params.seed, "logins")
     staff = world.employees
     remote = np.flatnonzero(staff["remote"])
-    per = world.params.logins_per_employee
-    who = np.repeat(remote, per)
+    who = np.repeat(remote, login_counts(rng, world.params.logins_per_employee, len(remote)))
     n = len(who)
     country = world.accounts.country[staff["person_account"][who]]
-    hired = np.maximum(staff["start"][who], world.first_day)
-    days = hired + (rng.random(n) * (world.last_day + 1 - hired)).astype(np.int64)
-    workday = calendar.weekday_of(days) < 5
-    days = np.where(workday | (days - 2 < hired), days, days - 2)
-    seconds = calendar.timestamps(rng, days, "business", _offsets(country))
+    seconds = login_seconds(rng, world, staff["start"][who], country)
     party = staff["party"][who]
     ip = world.parties["ip"][party].copy()
     ip_country = country.copy()
@@ -989,23 +1027,26 @@ def logins(world: World) -> Columns:
     office = (vpn_ip != None) & ~away & (rng.random(n) < 0.8)  # noqa: E711
     ip[office] = vpn_ip[office]
     ip_country[office] = world.accounts.country[staff["employer_account"][who[office]]]
-    plain = np.asarray([None, None, None, None, "vpn", "rdp"], dtype=object)
-    tools = plain[rng.integers(0, len(plain), n)]
+    cowork_ip = staff["cowork_ip"][who]
+    desk = (cowork_ip != None) & ~away & (rng.random(n) < staff["cowork_share"][who])  # noqa: E711
+    ip[desk] = cowork_ip[desk]
+    consumer_ip = staff["consumer_vpn_ip"][who]
+    tunnel = (consumer_ip != None) & ~office & (rng.random(n) < CONSUMER_VPN_USE)  # noqa: E711
+    ip[tunnel] = consumer_ip[tunnel]
+    ip_country[tunnel] = staff["consumer_vpn_country"][who[tunnel]]
+    tools = plain_tools(rng, n)
     remote_tool = (travels | (rng.random(n) < 0.05)) & (rng.random(n) < 0.5)
     tools[remote_tool] = np.asarray(REMOTE_TOOLS, dtype=object)[
         rng.integers(0, len(REMOTE_TOOLS), int(remote_tool.sum()))
     ]
-    tools[office] = "vpn"
-    hours = np.clip(rng.normal(7.5, 1.8, n), 0.2, 14.0)
-    long = rng.random(n) < LONG_SESSION_SHARE
-    hours[long] = rng.uniform(12.0, 48.0, int(long.sum()))
+    tools[office | tunnel] = "vpn"
     return {
         "employee_id": staff["employee_id"][who],
         "seconds": seconds,
         "ip": ip,
         "ip_country": ip_country,
         "device_id": world.parties["device_id"][party],
-        "session_hours": np.round(hours, 2),
+        "session_hours": session_hours(rng, staff["long_share"][who]),
         "remote_tool": tools,
     }
 

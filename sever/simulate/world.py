@@ -399,6 +399,10 @@ LOOKALIKES = {
     "travelling_remote_worker": "laptop_farm",
     "corporate_vpn_user": "laptop_farm",
     "shared_household": "laptop_farm",
+    "shared_home": "laptop_farm",
+    "coworking_member": "laptop_farm",
+    "consumer_vpn_user": "laptop_farm",
+    "always_on_session": "laptop_farm",
 }
 """Legitimate look-alikes: the kind of ordinary account and the typology each one imitates.
 Trade with China, Russia and the UAE, legitimate mixer and bridge users and exchange sweeps
@@ -427,6 +431,10 @@ def _lookalikes(world: World) -> dict[str, np.ndarray]:
         "travelling_remote_worker": staff["person_account"][staff["travels"]],
         "corporate_vpn_user": staff["person_account"][staff["vpn_ip"] != None],  # noqa: E711
         "shared_household": staff["person_account"][parties["household"][staff["party"]] >= 0],
+        "shared_home": staff["person_account"][staff["shared_home"] >= 0],
+        "coworking_member": staff["person_account"][staff["cowork_ip"] != None],  # noqa: E711
+        "consumer_vpn_user": staff["person_account"][staff["consumer_vpn_ip"] != None],  # noqa: E711
+        "always_on_session": staff["person_account"][staff["long_share"] > LONG_SESSION_SHARE],
     }
     return {kind: np.unique(np.asarray(found, dtype=np.int64)) for kind, found in out.items()}
 
@@ -1167,6 +1175,7 @@ def _employees(
     start = day_number(params.start) - rng.integers(30, 365 * 12, len(employed))
     start = np.maximum(start, accounts.opened[employed])  # new customers are new hires
     remote = rng.random(len(employed)) < params.remote_share
+    habits = _remote_habits(rng, accounts, employer_account, remote)
     return {
         "employee_id": hex_ids("E", params.seed, "employee", np.arange(len(employed))),
         "person_account": employed,
@@ -1177,7 +1186,12 @@ def _employees(
         "start": start,
         "remote": remote,
         **_migrants(rng, params, accounts, pops, employed),
-        **_remote_habits(rng, accounts, employer_account, remote),
+        **habits,
+        **_shared_workplaces(
+            params, accounts, employed, remote, habits["vpn_ip"], habits["travels"]
+        ),
+        **_session_habits(params, remote),
+        "shared_home": _shared_homes(params, parties, accounts.holder[employed], remote),
     }
 
 
@@ -1361,3 +1375,142 @@ def chain_book(rng: np.random.Generator, wallets: dict[str, np.ndarray]) -> Chai
             hot[owned] = mine[rng.integers(0, len(mine), len(owned))]
             hot_of[(name, str(exchange))] = wallets["address"][mine]
     return ChainBook(user_usd(rng, n), deposit, hot, hot_of)
+
+
+COLIVING_SHARE = 0.03
+"""Share of remote employees who live in a shared house with other remote workers (a co-living
+house, a shared flat of young professionals), outside two-adult households."""
+COLIVING_SIZE = (3, 8)
+"""Remote workers in one shared house (uniform within these bounds)."""
+
+
+def _shared_homes(
+    params: SimulationParams, parties: dict[str, np.ndarray], person: np.ndarray, remote: np.ndarray
+) -> np.ndarray:
+    """Move some remote employees into shared houses of three to eight, in place: each takes the
+    first resident's address and home IP and keeps their own computer. Returns each employee's
+    house (-1: none).
+
+    Imitates laptop farms: three or more employees of different employers whose laptops ship to
+    one residential address and who log in from one home IP."""
+    rng = rng_for(params.seed, "shared_homes")
+    n = len(person)
+    house = np.full(n, -1, dtype=np.int64)
+    alone = remote & (parties["household"][person] < 0)
+    chosen = np.flatnonzero(alone & (rng.random(n) < COLIVING_SHARE))
+    country, address, ip = parties["country"], parties["address"], parties["ip"]
+    low, high = COLIVING_SIZE
+    number = 0
+    for code in np.unique(country[person[chosen]]):
+        here = rng.permutation(chosen[country[person[chosen]] == code])
+        sizes = rng.integers(low, high + 1, len(here) // low + 1)
+        for stop, size in zip(np.cumsum(sizes), sizes, strict=True):
+            if stop > len(here):
+                break
+            residents = person[here[stop - size : stop]]
+            address[residents], ip[residents] = address[residents[0]], ip[residents[0]]
+            house[here[stop - size : stop]] = number
+            number += 1
+    return house
+
+
+COWORKING_SHARE = 0.06
+"""Share of remote employees (not travelling, not on their employer's VPN) who rent a desk at a
+co-working space and log in from its one IP on some of their working days."""
+COWORKING_MEMBERS = (3, 40)
+"""Remote employees of the world at one co-working space (log-uniform within these bounds)."""
+COWORKING_DAYS = (0.2, 0.9)
+"""Share of a member's log-ins made at the space (uniform per member)."""
+CONSUMER_VPN_SHARE = 0.05
+"""Share of remote employees who route their log-ins through a commercial VPN service."""
+CONSUMER_VPN_USERS = (5, 60)
+"""Users of the world behind one commercial VPN exit address (log-uniform within these bounds):
+a provider's server is shared by many customers, usually of different employers."""
+CONSUMER_VPN_ABROAD = 0.35
+"""Share of commercial-VPN users whose chosen server is in another country."""
+VPN_SERVER_COUNTRIES = ("US", "GB", "DE", "SG", "HK", "AE")
+"""Where commercial VPN servers that users pick abroad stand."""
+
+
+def _log_uniform_sizes(rng: np.random.Generator, bounds: tuple[int, int], total: int) -> np.ndarray:
+    """Group sizes drawn log-uniformly within ``bounds`` until they cover ``total`` members."""
+    low, high = np.log(bounds[0]), np.log(bounds[1] + 1)
+    sizes = np.exp(rng.uniform(low, high, total // bounds[0] + 1)).astype(np.int64)
+    return sizes[: int(np.searchsorted(np.cumsum(sizes), total)) + 1]
+
+
+def _shared_exits(
+    rng: np.random.Generator, countries: np.ndarray, bounds: tuple[int, int]
+) -> np.ndarray:
+    """One IP per group of people in one country (sizes within ``bounds``): each person's
+    shared IP, in the order of ``countries``."""
+    out = np.full(len(countries), None, dtype=object)
+    for code in np.unique(countries):
+        here = np.flatnonzero(countries == code)
+        order = rng.permutation(here)
+        sizes = _log_uniform_sizes(rng, bounds, len(order))
+        slot = np.repeat(np.arange(len(sizes)), sizes)[: len(order)]
+        addresses = ips(rng, np.full(len(sizes), code, dtype=object))
+        out[order] = addresses[slot]
+    return out
+
+
+def _shared_workplaces(
+    params: SimulationParams,
+    accounts: Accounts,
+    person_account: np.ndarray,
+    remote: np.ndarray,
+    vpn_ip: np.ndarray,
+    travels: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Co-working spaces and commercial VPN exits: IPs that remote employees of many employers
+    share. ``cowork_ip`` and ``cowork_share`` (the space's IP and the share of log-ins made
+    there), ``consumer_vpn_ip`` (the commercial VPN exit, or None).
+
+    Imitates laptop farms: three or more employees at different employers logging in from one
+    IP; behind a VPN server abroad, from a country that contradicts their residence."""
+    rng = rng_for(params.seed, "workplaces")
+    n = len(remote)
+    home = accounts.country[person_account]
+    free = remote & ~travels & (vpn_ip == None)  # noqa: E711
+    cowork = free & (rng.random(n) < COWORKING_SHARE)
+    cowork_ip = np.full(n, None, dtype=object)
+    cowork_ip[cowork] = _shared_exits(rng, home[cowork], COWORKING_MEMBERS)
+    consumer = remote & (vpn_ip == None) & (rng.random(n) < CONSUMER_VPN_SHARE)  # noqa: E711
+    server = home.copy()
+    abroad = rng.random(n) < CONSUMER_VPN_ABROAD
+    server[abroad] = np.asarray(VPN_SERVER_COUNTRIES, dtype=object)[
+        rng.integers(0, len(VPN_SERVER_COUNTRIES), int(abroad.sum()))
+    ]
+    consumer_ip = np.full(n, None, dtype=object)
+    consumer_ip[consumer] = _shared_exits(rng, server[consumer], CONSUMER_VPN_USERS)
+    return {
+        "cowork_ip": cowork_ip,
+        "cowork_share": np.where(cowork, rng.uniform(*COWORKING_DAYS, n), 0.0),
+        "consumer_vpn_ip": consumer_ip,
+        "consumer_vpn_country": np.where(consumer, server, None),
+    }
+
+
+ALWAYS_ON_SHARE = 0.06
+"""Share of remote employees who leave their session open overnight as a habit (a remote desktop
+to an office workstation, a build machine, a trading screen)."""
+ALWAYS_ON_LONG = (0.15, 0.6)
+"""Share of such an employee's sessions that last 12 hours or more (uniform per employee)."""
+LONG_SESSION_SHARE = 0.03
+"""Share of everyone else's sessions left open for half a day or more (a laptop not logged out)."""
+
+
+def long_session_shares(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Each of ``n`` employees' chance that a session lasts 12 hours or more: mostly
+    :data:`LONG_SESSION_SHARE`, for the always-on few within :data:`ALWAYS_ON_LONG`."""
+    always_on = rng.random(n) < ALWAYS_ON_SHARE
+    return np.where(always_on, rng.uniform(*ALWAYS_ON_LONG, n), LONG_SESSION_SHARE)
+
+
+def _session_habits(params: SimulationParams, remote: np.ndarray) -> dict[str, np.ndarray]:
+    """``long_share``: each employee's chance that a session lasts 12 hours or more.
+
+    Imitates laptop farms, whose laptops may stay on for someone abroad to reach."""
+    shares = long_session_shares(rng_for(params.seed, "sessions"), len(remote))
+    return {"long_share": np.where(remote, shares, LONG_SESSION_SHARE)}

@@ -1,5 +1,6 @@
 """Laptop farms: employees of several employers whose laptops go to one home or who log in from
-one IP; a household of two and one employer's VPN are not farms."""
+one IP, raised on two signs of a farm; a household of two, a shared house, co-working members,
+commercial-VPN users and one employer's VPN are not farms."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typer.testing import CliRunner
 from sever.alerts import Alert, write_findings
 from sever.cli import app
 from sever.home import Home
-from sever.network.farms import FarmSettings, farm_alerts, find_farms
+from sever.network.farms import Farm, FarmSettings, farm_alerts, farm_signs, find_farms, is_suspect
 from sever.network.graph import GRAPH_FILE, GraphSources, build_graph
 from tests.network import tiny_network
 
@@ -32,6 +33,9 @@ def test_the_farm_is_raised_with_its_evidence(con) -> None:
     assert {s.id for s in alert.subjects} == set(tiny_network.FARM)
     assert "4 employees: laptops shipped to 12 elm st, phoenix" in alert.explanation
     assert "12 through remote-access tools" in alert.explanation
+    assert "signs of a farm: laptops of 4 employees of different employers shipped" in (
+        alert.explanation
+    )
 
 
 def test_one_employers_vpn_ties_nobody(con) -> None:
@@ -46,11 +50,60 @@ def test_a_household_is_grouped_but_not_raised(con) -> None:
     assert not farm_alerts(household, FarmSettings())
 
 
-def test_a_smaller_threshold_raises_the_household_only_without_the_remote_bar(con) -> None:
+def test_a_smaller_threshold_raises_the_household_on_its_shared_address_and_computer(con) -> None:
     settings = FarmSettings(least_employees=2)
-    assert len(farm_alerts(find_farms(con, settings), settings)) == 1, "it logs in plainly"
-    settings = FarmSettings(least_employees=2, remote_share=0.0)
+    household = [f for f in find_farms(con, settings) if "E_HOME1" in f.employees]
+    words = [w for w, _ in farm_signs(household[0], settings)]
+    assert words == [
+        "laptops of 2 employees of different employers shipped to one address",
+        "one device logs in for employees of different employers",
+    ]
     assert len(farm_alerts(find_farms(con, settings), settings)) == 2
+
+
+def _group(size: int, address: bool, device: bool, remote: int, foreign: int) -> Farm:
+    """A group of ``size`` employees at as many employers, 10 log-ins each, ``remote`` and
+    ``foreign`` of them remote-controlled or from abroad (per employee)."""
+    employees = tuple(f"E{i}" for i in range(size))
+    values = [("ip", "203.0.113.9", size)]
+    if address:
+        values.append(("address", "1 main st", size))
+    if device:
+        values.append(("device", "D1", 2))
+    return Farm(
+        employees=employees,
+        labels={},
+        employers=tuple(f"C{i}" for i in range(size)),
+        values=tuple(values),
+        logins=10 * size,
+        remote_logins=remote * size,
+        foreign_logins=foreign * size,
+        long_sessions=0,
+        pay_accounts={},
+    )
+
+
+@pytest.mark.parametrize(
+    ("what", "group", "raised"),
+    [
+        (
+            "a shared house: laptops at one address, plain log-ins",
+            _group(5, True, False, 1, 0),
+            False,
+        ),
+        ("co-working members: one IP, plain log-ins", _group(12, False, False, 1, 0), False),
+        ("commercial-VPN users: one IP abroad", _group(20, False, False, 0, 9), False),
+        ("a farm reached by remote-desktop software", _group(6, True, False, 7, 0), True),
+        ("a farm reached by KVM, one laptop for two identities", _group(6, True, True, 1, 0), True),
+        (
+            "remote desktops and a shared laptop, laptops at homes",
+            _group(4, False, True, 7, 0),
+            True,
+        ),
+    ],
+)
+def test_a_group_is_raised_on_two_signs_of_a_farm(what: str, group: Farm, raised: bool) -> None:
+    assert is_suspect(group, FarmSettings()) is raised, what
 
 
 def _household_logs_in(con, remote: bool, long: bool) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sever.simulate.background import _client_relays
+from sever.simulate.background import _client_relays, logins
 from sever.simulate.params import SimulationParams
 from sever.simulate.run import simulate
 from sever.simulate.world import build_world
@@ -129,3 +129,32 @@ def test_a_clients_vehicles_pass_money_on_within_days(world) -> None:
     assert ((hours > 0) & (hours <= 120)).all()
     kept = relays["usd"][half:] / relays["usd"][:half]
     assert ((kept >= 0.85) & (kept <= 0.99)).all()
+
+
+def test_staff_of_different_employers_share_an_ip_without_a_farm(world) -> None:
+    """Co-working spaces and commercial VPN servers put three or more employees of different
+    employers behind one IP, some of them abroad, as a laptop farm does."""
+    events = pd.DataFrame(logins(world))
+    employer = dict(zip(world.employees["employee_id"], world.employees["employer"], strict=True))
+    events["employer"] = events["employee_id"].map(employer)
+    per_ip = events.groupby("ip").agg(
+        employees=("employee_id", "nunique"), employers=("employer", "nunique")
+    )
+    shared = per_ip[(per_ip.employees >= 3) & (per_ip.employers >= 2)]
+    assert len(shared) >= 5
+    home = dict(
+        zip(
+            world.employees["employee_id"],
+            world.accounts.country[world.employees["person_account"]],
+            strict=True,
+        )
+    )
+    abroad = events[events["ip"].isin(shared.index)]
+    assert (abroad["ip_country"] != abroad["employee_id"].map(home)).any()
+
+
+def test_some_staff_leave_sessions_open_as_a_habit(world) -> None:
+    events = pd.DataFrame(logins(world))
+    long = (events["session_hours"] >= 12).groupby(events["employee_id"]).mean()
+    often = (long >= 0.4).mean()
+    assert 0.005 <= often <= 0.2, "a few, not most, leave their session open on many days"

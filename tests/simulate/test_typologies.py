@@ -173,6 +173,15 @@ def test_laptop_farm_most_laptops_at_drop_addresses_and_one_ip(world) -> None:
         assert theirs["remote_tool"].isna().any() or len(theirs) < 20, "not every login is remote"
 
 
+def test_laptop_farm_sessions_are_as_long_as_everybodys(world) -> None:
+    """Farm laptops are worked in shifts: no more sessions of 12 hours and more than ordinary
+    staff leave open (a farm whose sessions stand out would be found by their length alone)."""
+    logins = world["logins"]
+    for sid, _ in _instances(world, "laptop_farm"):
+        theirs = logins[logins["employee_id"].isin(_params(world, sid)["employees"])]
+        assert (theirs["session_hours"] >= 12).mean() < 0.25
+
+
 def test_it_worker_laptops_do_not_all_ship_to_one_address(world) -> None:
     employment = world["employment"].set_index("employee_id")
     spread = []
@@ -189,7 +198,7 @@ def test_it_workers_log_in_from_abroad_with_remote_tools(world) -> None:
         theirs = logins[logins["employee_id"].isin(_params(world, sid)["employees"])]
         assert len(theirs)
         assert set(theirs["ip_country"]) <= {"CN", "RU", "KP"}
-        assert (theirs["session_hours"] > 10).any()
+        assert theirs["remote_tool"].notna().any()
 
 
 def test_front_companies_share_a_nominee_and_contacts(world) -> None:
@@ -201,7 +210,10 @@ def test_front_companies_share_a_nominee_and_contacts(world) -> None:
         ]
         companies = parties.loc[members]
         assert len(companies) >= 2
-        assert companies["directors"].nunique() <= 2, "one or two nominee directors"
+        nominees = set(_params(world, sid)["nominee_directors"])
+        for directors in companies["directors"].map(json.loads):
+            assert len(set(directors) & nominees) == 1, "one of one or two nominee directors"
+            assert len(directors) <= 2, "beside at most one director already on the board"
         assert max(companies[c].value_counts().max() for c in ("address", "phone", "email")) >= 2
 
 

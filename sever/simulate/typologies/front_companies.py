@@ -36,6 +36,9 @@ another directly); or from each member to the end user only."""
 CONTACT_SHARE = 0.7
 """Share of clusters whose members copy contact details from each other (the rest share only a
 nominee director)."""
+KEEP_DIRECTOR_SHARE = 0.5
+"""Share of clusters where the nominee joins each board beside a director already there (else
+the nominee replaces the board)."""
 NOMINEE_OWNER_SHARE = 0.5
 """Share of clusters where the nominee also takes over the shares (else the owners stay)."""
 BATCH_SHARE = 0.5
@@ -119,7 +122,8 @@ def _link_to_dprk(plant: Plant, end_user: AccountRef) -> dict[str, object]:
 def front_company(plant: Plant) -> None:
     """Companies tied by nominee directors and often shared addresses, phones or e-mails.
 
-    The structure varies: one or two nominees, who may take over the shares too; most clusters
+    The structure varies: one or two nominees, who may take over the shares too and may sit
+    beside a director already on the board or replace the board; most clusters
     copy one to three contact details from an earlier member (a chain, a star or a tree), the
     rest share only a nominee; about half were formed together shortly before the period, the
     rest are older companies taken over; money goes round in a circle, between a few members,
@@ -144,12 +148,16 @@ def front_company(plant: Plant) -> None:
     textbook = plant.world.params.difficulty == "easy"  # the blatant shape: all signs at once
     contacts = textbook or plant.rng.random() < CONTACT_SHARE
     takes_shares = textbook or plant.rng.random() < NOMINEE_OWNER_SHARE
+    keeps_board = not textbook and plant.rng.random() < KEEP_DIRECTOR_SHARE
     batch = textbook or plant.rng.random() < BATCH_SHARE
     formed = _formed_in_batch(plant, companies) if batch else []
     shared: list[str] = []
     for index, company in enumerate(companies):
         nominee = nominees[int(plant.rng.integers(0, len(nominees)))]
-        changes: dict[str, object] = {"directors": [nominee.holder_id]}
+        kept = (
+            json.loads(plant.party_value(company, "directors") or "[]")[:1] if keeps_board else []
+        )
+        changes: dict[str, object] = {"directors": [*kept, nominee.holder_id]}
         if takes_shares:
             changes["owners"] = [{"owner_id": nominee.holder_id, "share": 1.0}]
         if formed:
@@ -173,6 +181,7 @@ def front_company(plant: Plant) -> None:
         money=pattern,
         formed_together=batch,
         nominee_owns=takes_shares,
+        board_kept=keeps_board,
         end_user=end_user.holder_id,
         end_user_linked=linked,
         **link,

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from sever.simulate import calendar
+from sever.simulate.background import login_counts, login_seconds, plain_tools, session_hours
 from sever.simulate.plant import AccountRef, Plant
 from sever.simulate.typologies.registry import typology
-from sever.simulate.world import ips
+from sever.simulate.world import ips, long_session_shares
 
 REMOTE_TOOLS = ("anydesk", "teamviewer", "chrome-remote-desktop", "rdp")
 ABROAD = ("CN", "CN", "RU", "KP")
@@ -32,6 +33,7 @@ class Worker:
     salary_usd: float
     device_id: str
     home_ip: str
+    start_day: int
 
 
 def _cash_out_points(plant: Plant, facilitator: AccountRef) -> list[AccountRef]:
@@ -86,7 +88,7 @@ def _hire_workers(
         salary = _salary_usd(plant)
         device = str(plant.party_value(identity, "device_id"))
         home_ip = str(plant.party_value(identity, "ip"))
-        workers.append(Worker(identity.holder_id, employee_id, pay, salary, device, home_ip))
+        workers.append(Worker(identity.holder_id, employee_id, pay, salary, device, home_ip, start))
         for paid, usd in _pay_months(plant, employer, pay, salary, start):
             _forward(plant, pay, paid, usd * share, cash_out)
     plant.params.update(forward_share=round(share, 3))
@@ -123,29 +125,51 @@ def _forward(
         )
 
 
+REMOTE_SOFTWARE_SHARE = 0.6
+"""Share of farms whose workers reach the laptops through remote-access software (AnyDesk,
+TeamViewer…), visible in the log-ins; the rest use hardware KVM-over-IP devices plugged into the
+laptops (DOJ, June 2025), which leave no trace of a tool: their log-ins carry the tools of
+ordinary ones."""
+SOFTWARE_USE = 0.7
+"""Share of a software farm's (or a worker abroad's) log-ins that name the remote tool."""
+FARM_IP_USE = 0.85
+"""Share of a farm worker's log-ins from the farm's IP (the rest from the identity's home)."""
+
+
 def _remote_logins(plant: Plant, workers: list[Worker], farm_ip: str | None) -> None:
-    """Logins from abroad, or mostly from one farm IP (now and then from the identity's home),
-    usually through a remote tool, often in long sessions. At a farm some laptops serve two
-    identities: a worker then logs in on another worker's device."""
+    """Logins from abroad, or mostly from one farm IP (now and then from the identity's home).
+    Workers abroad and software farms (every farm at ``easy`` difficulty) name a remote tool most
+    of the time; KVM farms do not.
+    They log in on working days after the hire, in US business hours (the hours they are paid
+    for), as everybody logs in at their own business hours.
+    Session lengths follow the law of everybody's (:func:`background.session_hours`): a farm's
+    laptops are worked in shifts like anyone's. At a farm some laptops serve two identities: a
+    worker then logs in on another worker's device."""
+    textbook = plant.world.params.difficulty == "easy"  # the blatant shape: remote software
+    software = farm_ip is None or textbook or plant.rng.random() < REMOTE_SOFTWARE_SHARE
     for worker in workers:
         device = worker.device_id
         if farm_ip is not None and len(workers) > 1 and plant.rng.random() < 0.3:
             device = workers[int(plant.rng.integers(0, len(workers)))].device_id
-        for _ in range(int(plant.rng.integers(5, 12))):
-            when = plant.start_second(1)
-            if farm_ip is not None and plant.rng.random() < 0.85:
+        count = int(login_counts(plant.rng, plant.world.params.logins_per_employee, 1)[0])
+        long_share = long_session_shares(plant.rng, 1)[0]
+        hours = session_hours(plant.rng, np.full(count, long_share))
+        plain = plain_tools(plant.rng, count)
+        moments = login_seconds(
+            plant.rng, plant.world, np.full(count, worker.start_day), np.full(count, "US")
+        )
+        for index, when in enumerate(moments.tolist()):
+            if farm_ip is not None and plant.rng.random() < FARM_IP_USE:
                 ip, country = farm_ip, "US"
             elif farm_ip is not None:
                 ip, country = worker.home_ip, "US"
             else:
                 country = ABROAD[int(plant.rng.integers(0, len(ABROAD)))]
                 ip = str(ips(plant.rng, np.array([country]))[0])
-            tool = None
-            if plant.rng.random() < 0.7:
+            tool = plain[index]
+            if software and plant.rng.random() < SOFTWARE_USE:
                 tool = REMOTE_TOOLS[int(plant.rng.integers(0, len(REMOTE_TOOLS)))]
-            long = plant.rng.random() < 0.5
-            hours = float(plant.rng.uniform(12, 60) if long else plant.rng.uniform(4, 11))
-            plant.login(worker.employee_id, when, ip, country, device, hours, tool)
+            plant.login(worker.employee_id, when, ip, country, device, float(hours[index]), tool)
 
 
 def _scheme(plant: Plant, count: int, farm: bool) -> None:
