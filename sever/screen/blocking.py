@@ -45,7 +45,7 @@ def keys_per_name(prepared: Prepared) -> tuple[frozenset[str], ...]:
     """The blocking keys of each of an entity's names on its own (for ranking candidates)."""
     found = []
     for name in prepared.names:
-        keys = name_keys(SimpleNamespace(names=(name,)))
+        keys = name_keys(SimpleNamespace(names=(name,), is_person=prepared.is_person))
         found.append(frozenset(keys | affix_keys(keys)))
     return tuple(found)
 

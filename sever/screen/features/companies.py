@@ -10,7 +10,7 @@ an acronym matches the name it abbreviates.
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import TYPE_CHECKING
 
 from rigour.names import remove_org_types
@@ -58,11 +58,20 @@ LEGAL_FORMS = frozenset((
     "corporation", "corp", "company", "co", "limited", "ltd", "incorporated", "inc", "llc", "jsc",
     "plc", "pte", "gmbh", "sa", "ag", "bv", "srl", "spa", "ooo", "zao", "oao", "pao", "fze", "fzco",
     "sas", "sarl", "sprl", "sro", "sal", "eood", "ead", "wll", "fzc", "pvt", "est", "akb", "jsb",
-    "cia", "sl",
+    "cia", "sl", "bsc", "pjs", "anonim",
 ))  # fmt: skip
 """Legal forms, whichever way they are abbreviated (with those the lists write that rigour's list
-lacks: Bulgarian EOOD, EAD; Gulf W.L.L., FZC, Est.; Pvt; Russian AKB and JSB, joint-stock
-commercial bank; Spanish Cía., S.L.)."""
+lacks: Bulgarian EOOD, EAD; Gulf W.L.L., FZC, Est., Bahraini B.S.C.; Pvt; Russian AKB and JSB,
+joint-stock commercial bank; Spanish Cía., S.L.; Iranian PJS; Turkish Anonim Şirketi)."""
+
+LETTERED_FORMS = frozenset(("as", "ca", "sca"))
+"""Legal forms recognised only when written letter by letter (Turkish A.S., Venezuelan C.A.,
+S.C.A.): as words they are other words (the Arabic article as-)."""
+
+LEGAL_QUALIFIERS = frozenset(("private", "public", "closed", "open"))
+"""Words that are part of the legal form they come before (Private Limited, Private Joint Stock
+Company, Closed Joint Stock Company), which rigour's list does not always take with it: Bushra
+Ship Management Private Limited is Bushra Ship Management Pvt Ltd."""
 
 GENERIC_WORD_WEIGHT = 0.2
 """Weight of a generic word in a company name, against 1.0 for a distinctive word."""
@@ -129,6 +138,7 @@ def legal_form_tokens(tokens: tuple[str, ...]) -> frozenset[str]:
         | dotted
         | _spelled_legal_forms(tokens)
     )
+    found |= {a for a, b in pairwise(tokens) if a in LEGAL_QUALIFIERS and b in found}
     # Most names (every person's) have none: they share one empty set, which the garbage
     # collector does not walk, rather than each caching a set of its own that it would.
     return frozenset(found) if found else NO_LEGAL_FORM
@@ -149,6 +159,16 @@ def _is_dotted_legal_form(token: str) -> bool:
     return any(not remove_org_types(form).strip() for form in forms)
 
 
+def key_words(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a company name its index keys are made of: its legal forms left out, unless
+    it has no other word. A legal form written out (Limited Liability Company, Obshchestvo s
+    Ogranichennoi Otvetstvennostyu) is shared by thousands of listed companies, and its words and
+    word pairs outweighed the one word that names the company when candidates were ranked
+    (LIMITED LIABILITY COMPANY GAZKARDSERVIS did not find GAZKARDSERVIS OOO)."""
+    legal = legal_form_tokens(tokens)
+    return tuple(t for t in tokens if t not in legal) or tokens
+
+
 def _spelled_legal_forms(tokens: tuple[str, ...]) -> set[str]:
     """The single letters of a legal form written letter by letter (S.A. as s, a)."""
     found: set[str] = set()
@@ -157,7 +177,7 @@ def _spelled_legal_forms(tokens: tuple[str, ...]) -> set[str]:
         if len(token) == 1:
             run.append(token)
             continue
-        if "".join(run) in LEGAL_FORMS:
+        if "".join(run) in LEGAL_FORMS | LETTERED_FORMS:
             found.update(run)
         run = []
     return found

@@ -11,6 +11,7 @@ Korean reading and its Pinyin.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -24,7 +25,7 @@ from rigour.names import remove_person_prefixes
 from sever.entities.limits import MAX_NAME_CHARS, MAX_NAMES_PER_ENTITY
 from sever.screen.features import Observation, korean, spelling
 from sever.screen.features.common_names import COMMON_WORDS, common_name_words, name_words
-from sever.screen.features.companies import acronym_keys, is_generic
+from sever.screen.features.companies import acronym_keys, is_generic, key_words
 from sever.screen.features.korean import SyllableKey
 from sever.screen.features.tokens import (
     Alignment,
@@ -233,9 +234,15 @@ def _strip_titles(words: list[str], key: Callable[[str], str] = str) -> list[str
     left, because a title before one word is as likely a given name (Sultan Amin, Amir
     Al-Khatib)."""
     start = 0
-    while start < len(words) - 2 and key(words[start]) in TITLES:
+    while start < len(words) - 2 and key(words[start]) in TITLES and _written_latin(words[start]):
         start += 1
     return words[start:]
+
+
+def _written_latin(word: str) -> bool:
+    """A word written in Latin letters: only such a word can be one of the TITLES. Read from
+    another script a name can spell one (عمر, Umar, read mr)."""
+    return all(ch.isascii() or "LATIN" in unicodedata.name(ch, "") for ch in word if ch.isalpha())
 
 
 def _latin_words(text: str) -> list[str]:
@@ -514,15 +521,18 @@ def syllables_text(keys: tuple[SyllableKey, ...]) -> str:
 def name_keys(entity_or_prepared: object) -> set[str]:
     """Blocking keys for the index: the distinctive words of every name, the Korean syllable keys,
     the whole Korean given name, and org-name initials. A query and a listed entity that share no
-    key are never compared."""
+    key are never compared. A company's legal forms make no keys (see
+    :func:`sever.screen.features.companies.key_words`)."""
     names = _names_of(entity_or_prepared)
+    person = _is_person(entity_or_prepared)
     keys: set[str] = set()
     for name in names:
-        for token in name.tokens:
+        words = name.tokens if person else key_words(name.tokens)
+        for token in words:
             if len(token) >= 2 and not is_generic(token):
                 keys.add(f"t:{token}")
                 keys.update(spelling_keys(token))
-        for first, second in pairwise(name.tokens):
+        for first, second in pairwise(words):
             if len(first) >= 2 and len(second) >= 2:
                 keys.add(f"t:{first}{second}")
         for split in name.korean:
@@ -531,6 +541,13 @@ def name_keys(entity_or_prepared: object) -> set[str]:
                 keys.update(f"k:{korean.key_text(k)}" for k in reading)
         keys.update(acronym_keys(name.tokens))
     return keys
+
+
+def _is_person(entity_or_prepared: object) -> bool:
+    """Whether the names are a person's (an entity, a prepared entity, or names marked so)."""
+    if isinstance(entity_or_prepared, EntityProxy):
+        return entity_or_prepared.schema.is_a("Person")
+    return getattr(entity_or_prepared, "is_person", True)
 
 
 def _names_of(entity_or_prepared: object) -> tuple[PreparedName, ...]:
@@ -656,16 +673,39 @@ out a listed middle name) is the common habit of writing a name short, and is no
 MIN_EXTRA_GIVEN_LETTERS = 3
 """Shorter words left over in the query (an initial, bin, al) are not another given name."""
 
+WHOLE_NAME_WORDS = 3
+"""A listed name of this many words or more (particles, patronymics and initials aside), every one
+of them found in the query as written (a spelling away is not enough: José Luis Francisco Ramírez
+is not RAMIREZ, Joise Luis), is not held to EXTRA_GIVEN_CAP: three names
+agreeing are rarely a namesake of part of a name (BELTRAN LEYVA, Marcos Arturo against BELTRAN
+LEYVA, Arturo), and writing a name with one more given or family name is the lists' own habit."""
+
 
 def extra_given_name(
-    query: tuple[str, ...], candidate: tuple[str, ...], alignment: Alignment
+    query: tuple[str, ...],
+    candidate: tuple[str, ...],
+    alignment: Alignment,
+    query_given: tuple[str, ...] | None = None,
 ) -> str | None:
     """The query's word that the listed name lacks, when every listed word found a partner and the
-    query has a given name more (not a patronymic, a particle or an initial); else None."""
+    query has a given name more (not a patronymic, a particle or an initial); else None. A listed
+    name of WHOLE_NAME_WORDS is not held to it, unless the query's extra word comes before the
+    names of a father and grandfather the listed name has (``query_given``: the query's given
+    part, see :func:`own_name_missing`): Yasir Sabawi Ibrahim Hassan is Sabawi Ibrahim Hassan's
+    son."""
     paired_q = [a for a, _, _ in alignment.pairs]
     paired_c = [b for _, b, _ in alignment.pairs]
     if not all(any(word in b for b in paired_c) for word in candidate):
         return None
+    if _name_words(candidate) >= WHOLE_NAME_WORDS and all(
+        sim == 1.0 for _, _, sim in alignment.pairs
+    ):
+        swapped = replace(alignment, pairs=[(b, a, sim) for a, b, sim in alignment.pairs])
+        if (
+            own_name_missing(candidate, query if query_given is None else query_given, swapped)
+            is None
+        ):
+            return None
     for word in query:
         if (
             len(word) >= MIN_EXTRA_GIVEN_LETTERS
@@ -675,6 +715,16 @@ def extra_given_name(
         ):
             return word
     return None
+
+
+def _name_words(tokens: tuple[str, ...]) -> int:
+    """How many words of a name are names: particles, patronymics and initials left out."""
+    particles = spelling.ARTICLES | spelling.SON_OF
+    return sum(
+        1
+        for t in tokens
+        if len(t) >= MIN_EXTRA_GIVEN_LETTERS and t not in particles and not is_patronymic(t)
+    )
 
 
 FOREBEARS = 2
@@ -793,7 +843,7 @@ def aligned_words(query: tuple[str, ...], candidate: tuple[str, ...]) -> Alignme
 def _fuzzy_pair_value(q: PreparedName, c: PreparedName) -> float:
     """The fuzzy value of one pair of names, capped at INITIALS_ONLY_CAP when either is one word
     and initials."""
-    value = _fuzzy_words_value(q.tokens, c.tokens, c.family_words)
+    value = _fuzzy_words_value(q.tokens, c.tokens, c.family_words, q.family_words)
     if q.initials_only or c.initials_only:
         return min(value, INITIALS_ONLY_CAP)
     return value
@@ -801,10 +851,13 @@ def _fuzzy_pair_value(q: PreparedName, c: PreparedName) -> float:
 
 @lru_cache(maxsize=1 << 16)
 def _fuzzy_words_value(
-    query: tuple[str, ...], candidate: tuple[str, ...], family_words: int = 0
+    query: tuple[str, ...],
+    candidate: tuple[str, ...],
+    family_words: int = 0,
+    query_family_words: int = 0,
 ) -> float:
     """The fuzzy value of the words of two names (see :func:`aligned_words`), capped where a
-    number differs or a given name is extra (``family_words``: see
+    number differs or a given name is extra (``family_words``, ``query_family_words``: see
     :attr:`PreparedName.family_words`); kept, as the alignment is, for the next feature or party
     that compares the same words."""
     alignment = aligned_words(query, candidate)
@@ -814,7 +867,7 @@ def _fuzzy_words_value(
     if value > DIFFERENCE_CAP and spelling.number_difference(query, candidate, alignment.pairs):
         value = DIFFERENCE_CAP
     if value > EXTRA_GIVEN_CAP and (
-        extra_given_name(query, candidate, alignment)
+        extra_given_name(query, candidate, alignment, query[query_family_words:])
         or own_name_missing(query, candidate[family_words:], alignment)
         or first_family_name_missing(query, candidate, family_words, alignment)
         or (family_words and first_given_name_missing(query, candidate[family_words:], alignment))
@@ -854,7 +907,7 @@ def _fuzzy_reason(q: PreparedName, c: PreparedName) -> str:
     initials = next((n for n in (c, q) if n.initials_only), None)
     if initials is not None:
         reason += f" ('{initials.original}' is one name and initials: weak on its own)"
-    extra = extra_given_name(q.tokens, c.tokens, alignment)
+    extra = extra_given_name(q.tokens, c.tokens, alignment, q.tokens[q.family_words :])
     if extra is not None:
         reason += f" ('{extra}' is a given name the listed name lacks: weak on its own)"
     family = first_family_name_missing(q.tokens, c.tokens, c.family_words, alignment)

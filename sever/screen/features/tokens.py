@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -69,6 +70,11 @@ def gendered_forms(a: str, b: str) -> bool:
     return False
 
 
+def _feminine(word: str) -> bool:
+    """A word in a woman's form: -a after a consonant (see :func:`gendered_forms`)."""
+    return len(word) >= MIN_GENDERED and word.endswith("a") and word[-2] not in "aeiouy"
+
+
 def is_patronymic(word: str) -> bool:
     """A father's name in the Russian or Ukrainian manner: its own name part, never a surname."""
     return len(word) > 6 and word.endswith(PATRONYMIC_ENDINGS)
@@ -98,8 +104,13 @@ def token_similarity(a: str, b: str) -> float:
     if _spelled_alike(a, b, facts_a, facts_b):
         return SPELLING_CREDIT
     allowed = 0 if longest < 4 or _written_without_vowels(a, b) else (1 if longest < 9 else 2)
-    distance = OSA.distance(a, b, score_cutoff=allowed) if allowed else 1
-    if allowed and abs(len(a) - len(b)) <= allowed and distance <= allowed:
+    folded_a, folded_b = a, b
+    if min(len(a), len(b)) >= MIN_FOLDED and facts_a[6] == facts_b[6]:
+        folded_a, folded_b = facts_a[5], facts_b[5]
+        if allowed and folded_a == folded_b:
+            return SPELLING_CREDIT
+    distance = OSA.distance(folded_a, folded_b, score_cutoff=allowed) if allowed else 1
+    if allowed and abs(len(folded_a) - len(folded_b)) <= allowed and distance <= allowed:
         return 1.0 - TYPO_COST * distance / longest
     if longest < 4 and len(a) == len(b) and sorted(a) == sorted(b) and a[0] == b[0]:
         return 1.0 - TYPO_COST / longest  # two letters swapped in a short word (Ail, Ali)
@@ -115,13 +126,40 @@ def _written_without_vowels(a: str, b: str) -> bool:
     return a.translate(_NO_VOWELS) == a or b.translate(_NO_VOWELS) == b
 
 
+SLAVIC_SPELLINGS = (("x", "ks"), ("ck", "k"), ("y", "i"))
+"""How Latin transliterations of East Slavic names differ, folded together: Alexander, Aleksandr;
+Andrei, Andrey; Zdrilyuk, Zdriliuk; and a c that sounds k written k (see _HARD_C)."""
+MIN_FOLDED = 6
+"""Shortest words compared by their folded forms (see slavic_fold): in shorter words folding
+leaves too little (Yan folded is ian, a slip from Ivan; Carla and Karla are two names). A woman's
+form is never compared folded with the man's (Aleksandra, Alexander)."""
+_HARD_C = re.compile(r"c(?=[aoulrt]|$)")
+"""A c read k (Victor, Viktor; Nicolai, Nikolai). Before e, i or another consonant a c is read
+ts in Slavic names (Cvetkov, Tsvetkov) and is not folded to k; nor is j folded to i (Jamal and
+Yamal are two names)."""
+
+
 @lru_cache(maxsize=1 << 17)
-def _spelling_facts(word: str) -> tuple[str, str | None, str | None, str, str]:
+def slavic_fold(word: str) -> str:
+    """A word with the transliteration habits of East Slavic names folded together (see
+    SLAVIC_SPELLINGS), a leading ye or ie written e (Yevgeniy, Evgeny), and a final -ii, -iy or
+    -y written -i (Dmitrii, Dmitriy)."""
+    text = word[1:] if word[:2] in ("ye", "ie") and len(word) > 4 else word
+    text = _HARD_C.sub("k", text)
+    for written, folded in SLAVIC_SPELLINGS:
+        text = text.replace(written, folded)
+    return text[:-1] if text.endswith("ii") else text
+
+
+@lru_cache(maxsize=1 << 17)
+def _spelling_facts(word: str) -> tuple[str, str | None, str | None, str, str, str, bool]:
     """What :func:`token_similarity` asks of each word of a pair, worked out once per word: the
     word squeezed, the consonants of its sound key, its Mandarin syllables, its letters without
-    vowels, and those of its squeezed form as :func:`spelling.vowels_left_out` reads the longer
-    word. Most pairs of words differ in all of these, and are then told apart without the
-    spelling checks themselves (a query meets thousands of listed words it has never met)."""
+    vowels, those of its squeezed form as :func:`spelling.vowels_left_out` reads the longer
+    word, the word with Slavic transliteration habits folded (see :func:`slavic_fold`), and
+    whether it is in a woman's form (see :func:`_feminine`). Most pairs of words differ in all of
+    these, and are then told apart without the spelling checks themselves (a query meets
+    thousands of listed words it has never met)."""
     long_form = spelling.squeeze(word.replace("ou", "u"))
     return (
         spelling.squeeze(word),
@@ -129,6 +167,8 @@ def _spelling_facts(word: str) -> tuple[str, str | None, str | None, str, str]:
         spelling.mandarin_key(word),
         word.translate(_NO_VOWELS),
         long_form.translate(_NO_VOWELS),
+        slavic_fold(word),
+        _feminine(word),
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 from followthemoney import EntityProxy
 
 from sever.screen import THRESHOLD, name_keys, score
-from sever.screen.features.companies import acronym_matches, compare_org_names
+from sever.screen.features.companies import acronym_matches, compare_org_names, legal_form_tokens
 from sever.screen.search import REVIEW_CUTOFF
 
 
@@ -125,3 +125,49 @@ def test_legal_forms_the_lists_write_do_not_tell_companies_apart(
 ) -> None:
     result = score(make("Company", name=query), make("Company", name=listed))
     assert result.match, result.explanation
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Tarvelo Ship Management Private Limited", "TARVELO SHIP MANAGEMENT PVT LTD"),
+     ("Kestrana Holdings", "KESTRANA HOLDINGS PRIVATE LIMITED"),  # Private is the legal form's
+     ("Orvandi Bank B.S.C.", "ORVANDI BANK"),
+     ("Merlavo Proje Yatirim A.S.", "MERLAVO PROJE YATIRIM ANONIM SIRKETI"),
+     ("Limited Liability Company Vostrelgaz", "VOSTRELGAZ OOO")],
+)  # fmt: skip
+def test_legal_forms_written_out_or_letter_by_letter_do_not_tell_companies_apart(
+    make: Callable[..., EntityProxy], query: str, listed: str
+) -> None:
+    result = score(make("Company", name=query), make("Company", name=listed))
+    assert result.match, result.explanation
+
+
+def test_private_is_a_word_of_the_name_unless_a_legal_form_follows() -> None:
+    assert "private" in legal_form_tokens(("tarvelo", "private", "limited"))
+    assert "private" not in legal_form_tokens(("tarvelo", "private", "bank"))
+
+
+def test_a_company_s_spelled_out_legal_form_makes_no_index_keys(
+    make: Callable[..., EntityProxy],
+) -> None:
+    """Thousands of listed companies are a Limited Liability Company: those words would bring
+    every one of them before the one word that names the company."""
+    keys = name_keys(make("Company", name="Limited Liability Company Vostrelgaz"))
+    assert "t:vostrelgaz" in keys
+    assert not {"t:limited", "t:liability", "t:limitedliability"} & keys
+    person = name_keys(make("Person", name="Limited Liability Vostrelgaz"))
+    assert "t:liability" in person  # a person's words are all their own
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Terashk Bank Armenia", "TERASHK BANK"),  # the lists' affiliates differ by one word
+     ("Terashk Trading Company", "TERASHK INVESTMENT AND TRADING"),  # one distinctive word
+     ("Orvela Terashk Fund 3", "ORVELA TERASHK FUND 4 LTD"),  # a number differs
+     ("Orvela Terashk Bank of Chile", "ORVELA TERASHK BANK OF CHINA")],  # a country differs
+)  # fmt: skip
+def test_a_name_within_another_is_a_review_at_most(
+    make: Callable[..., EntityProxy], query: str, listed: str
+) -> None:
+    result = score(make("Company", name=query), make("Company", name=listed))
+    assert not result.match, result.explanation

@@ -305,3 +305,51 @@ def test_a_two_word_query_without_the_listed_first_given_name_is_a_review() -> N
     assert REVIEW_CUTOFF <= result.score < THRESHOLD
     assert "the listed first given name, is missing" in result.explanation
     assert scored("Person", "Tesario Varrondo", listed) >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("KORVALOV, Aleksandr", "KORVALOV, Alexander"),  # x written ks, a vowel left out
+        ("TRUBETSKOV, Yevgeniy", "TRUBETSKOV, Evgeny"),  # a leading ye, a final -iy
+        ("ZAVRILYUK, Viktor", "ZAVRILIUK, Victor"),  # y for i, c for k
+        ("Dmitrii Pelvanov", "PELVANOV, Dmitriy"),
+    ],
+)
+def test_slavic_transliterations_of_one_name_match(query: str, listed: str) -> None:
+    result = score(entity("Person", query), entity("Person", listed))
+    assert result.score >= THRESHOLD, result.explanation
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("KORVALOV, Aleksandra", "KORVALOV, Alexander"),  # the woman's form is another person
+        ("KORVALOV, Aleksandr 2", "KORVALOV, Alexander 3"),  # a number differs
+        ("TRUBETSKOV, Yevgeniy", "TRUBETSKOV, Vasiliy"),  # another given name
+        ("Yan Marvelo", "IVAN MARVELO"),  # short words: Yan folded (ian) is no slip from Ivan
+        ("Toni Gravessa", "KONY GRAVESSA"),
+    ],
+)
+def test_slavic_folding_does_not_join_other_names(query: str, listed: str) -> None:
+    assert score(entity("Person", query), entity("Person", listed)).score < THRESHOLD
+
+
+def test_a_whole_listed_name_within_a_longer_one_matches() -> None:
+    """Every word of a listed name of three names is in the query, which adds a given name:
+    the lists' own habit of writing one more name, not a namesake of part of a name."""
+    result = score(dated("PALIDO VERGAS, Anselmo Renaldo"), dated("PALIDO VERGAS, Anselmo"))
+    assert result.score >= THRESHOLD, result.explanation
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Tomasz Anvaro Ferelli", "FERELLI, Anvaro"),  # two listed words only: a review
+        ("HADRAN, Yazid Qasrawi Ibrahim", "QASRAWI IBRAHIM HADRAN"),  # the listed man's son
+        ("Yazid Qasrawi Ibrahim Hadran", "QASRAWI IBRAHIM HADRAN"),
+    ],
+)
+def test_a_longer_name_that_may_be_another_person_is_a_review(query: str, listed: str) -> None:
+    result = score(dated(query), dated(listed))
+    assert REVIEW_CUTOFF <= result.score < THRESHOLD, result.explanation
