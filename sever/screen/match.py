@@ -169,12 +169,17 @@ def _plan_for(model: Model, given: tuple[bool, ...]) -> Plan:
     )
 
 
-def _observe(model: Model, query: Prepared, candidate: Prepared) -> tuple[Observed, ...]:
+Fired = list[tuple[str, float, Observation, bool]]
+"""The features that fired, in the model's order: name, weight, observation, and whether it
+counted (only the strongest of each group does)."""
+
+
+def _fire(model: Model, query: Prepared, candidate: Prepared) -> Fired:
     """Run every switched-on feature and keep only the strongest contribution of each group. A
     feature is skipped when even its full weight could not beat what its group already has (its
     value is at most 1): the name features are tried strongest first, so an exact name spares the
     fuzzy comparisons."""
-    fired: list[tuple[str, str, float, Observation]] = []
+    fired: list[tuple[str, float, Observation]] = []
     best: dict[str, tuple[float, int]] = {}
     for name, group, fn, weight in _plan(model, query):
         leader = best.get(group)
@@ -186,11 +191,20 @@ def _observe(model: Model, query: Prepared, candidate: Prepared) -> tuple[Observ
         contribution = weight * seen.value
         if leader is None or contribution > leader[0]:
             best[group] = (contribution, len(fired))
-        fired.append((name, group, weight, seen))
+        fired.append((name, weight, seen))
     kept = {at for _, at in best.values()}
-    return tuple(
-        Observed(name, weight, seen, at in kept) for at, (name, _, weight, seen) in enumerate(fired)
-    )
+    return [(name, weight, seen, at in kept) for at, (name, weight, seen) in enumerate(fired)]
+
+
+def _value(model: Model, fired: Fired) -> float:
+    """The score the fired features add up to, rounded to four places."""
+    if any(
+        counted and name in DECISIVE and weight * seen.value > 0
+        for name, weight, seen, counted in fired
+    ):
+        return 1.0
+    logit = model.bias + sum(weight * seen.value for _, weight, seen, counted in fired if counted)
+    return round(min(1.0 / (1.0 + math.exp(-logit)), MAX_SCORE_WITHOUT_ID), 4)
 
 
 def _explain(
@@ -227,21 +241,37 @@ def score(
     algorithm: str = DEFAULT_ALGORITHM,
 ) -> MatchResult:
     """Score a query (any FtM schema) against a listed entity and explain the score."""
+    result = score_at_least(query, candidate, algorithm, cutoff=None)
+    assert result is not None  # no cutoff: always a result
+    return result
+
+
+def score_at_least(
+    query: EntityProxy | Prepared,
+    candidate: EntityProxy | Prepared,
+    algorithm: str = DEFAULT_ALGORITHM,
+    *,
+    cutoff: float | None,
+) -> MatchResult | None:
+    """As :func:`score`, but None when the score is under ``cutoff``: most candidates a query
+    pulls score under it, and their explanation is never read, so it is not put together."""
     model = get_algorithm(algorithm).model
     q, c = _as_prepared(query), _as_prepared(candidate)
     if not schemata_matchable(q.schema, c.schema):
+        if cutoff is not None and cutoff > 0:
+            return None
         reason = f"a {q.schema} cannot be the listed {c.schema}"
         seen = Observed("schema_mismatch", 0.0, Observation(1.0, reason, q.schema, c.schema), True)
         return MatchResult(0.0, False, model.threshold, None, (seen,), q, c)
-    observed = _observe(model, q, c)
-    counted = [o for o in observed if o.counted]
-    if any(o.name in DECISIVE and o.contribution > 0 for o in counted):
-        value = 1.0
-    else:
-        logit = model.bias + sum(o.contribution for o in counted)
-        value = min(1.0 / (1.0 + math.exp(-logit)), MAX_SCORE_WITHOUT_ID)
-    value = round(value, 4)
-    named = next((o for o in counted if FEATURES[o.name][0] == "name" and o.contribution > 0), None)
+    fired = _fire(model, q, c)
+    value = _value(model, fired)
+    if cutoff is not None and value < cutoff:
+        return None
+    observed = tuple(Observed(*f) for f in fired)
+    named = next(
+        (o for o in observed if o.counted and FEATURES[o.name][0] == "name" and o.contribution > 0),
+        None,
+    )
     pair = (named.seen.query_value or "", named.seen.candidate_value or "") if named else None
     return MatchResult(value, value >= model.threshold, model.threshold, pair, observed, q, c)
 
@@ -267,4 +297,5 @@ __all__ = [
     "Prepared",
     "prepare",
     "score",
+    "score_at_least",
 ]

@@ -25,7 +25,7 @@ from sever.screen.match import (
     MatchResult,
     Prepared,
     prepare,
-    score,
+    score_at_least,
 )
 from sever.screen.query import QueryError, check_name, query_schema, query_schemata
 
@@ -348,8 +348,10 @@ def _scored(
     for position, entry in enumerate(candidates):
         if position % DEADLINE_EVERY == 0:
             opts.check_deadline()
-        result = score(prepared_for(entry.schema), entry.prepared, algorithm=opts.algorithm)
-        if result.score >= opts.cutoff:
+        result = score_at_least(
+            prepared_for(entry.schema), entry.prepared, opts.algorithm, cutoff=opts.cutoff
+        )
+        if result is not None:
             hits.append(Hit(query_id, entry, result, opts.threshold))
     hits.sort(key=lambda h: (-h.score, h.entry.caption, h.entry.id))
     return hits

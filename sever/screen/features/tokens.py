@@ -21,9 +21,10 @@ TYPO_COST = 0.5
 costs: a slip in a four-letter word leaves it 0.875 alike."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Alignment:
-    """How the words of two names paired up."""
+    """How the words of two names paired up. Read-only by convention (it is cached and shared):
+    not frozen, for the reason given at :class:`~sever.screen.features.Observation`."""
 
     score: float
     """Weighted share of the words, on both sides, that found a partner (Dice)."""
