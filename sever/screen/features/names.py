@@ -884,12 +884,13 @@ def name_fuzzy(query: Prepared, candidate: Prepared) -> Observation | None:
     if not (query.is_person or candidate.is_person):
         return None
     best: tuple[float, PreparedName, PreparedName] | None = None
-    for q, c in _pairs(query, candidate):
-        if not q.marks & c.marks or not fuzzy_comparable(q, c):
-            continue
-        value = _fuzzy_pair_value(q, c)
-        if best is None or value > best[0]:
-            best = (value, q, c)
+    for q in query.names:
+        for c in candidate.names:
+            if q.marks.isdisjoint(c.marks) or not fuzzy_comparable(q, c):
+                continue
+            value = _fuzzy_pair_value(q, c)
+            if best is None or value > best[0]:
+                best = (value, q, c)
     if best is None or best[0] <= 0:
         return None
     value, q, c = best
@@ -930,7 +931,7 @@ def _agreement(q: PreparedName, c: PreparedName) -> float:
     """How strongly two names agree, by the strongest of the name features' measures: the same
     words, the same Korean syllables, or word by word."""
     both_korean = bool(q.korean and c.korean)
-    if not both_korean and not q.marks & c.marks:
+    if not both_korean and q.marks.isdisjoint(c.marks):
         return 0.0
     if exact_forms(q) & exact_forms(c):
         return 1.0
