@@ -3,7 +3,10 @@
 Every threshold and model is fitted on one world (the *tune* world) and measured on another (the
 *test* world): two simulated worlds of different seeds, or one labelled world (such as an AMLworld
 file converted by `sever monitor import`) cut in time, the oldest 60 % tuning and the newest 40 %
-testing. These detectors run in this one process, on the same test payments and accounts:
+testing. First each world's parties are screened against the DPRK lists (`sever screen`, the
+bundled snapshots), as a bank screens its customers before it monitors them; the hits feed the
+screening rule and the holder features (`--no-screen` leaves them out). These detectors run in
+this one process, on the same test payments and accounts:
 
 - rules, defaults: the pack with its published defaults, nothing read off any data;
 - rules, calibrated: relative thresholds read off the tune world without labels (`calibrate_pack`);
@@ -48,12 +51,14 @@ Usage:
   python bench/monitor_eval.py --tune-world A --test-world B     # two labelled worlds
   python bench/monitor_eval.py --world DIR                       # one world, cut in time
   python bench/monitor_eval.py ... --accounts-only --cache DIR   # a large pair, account level
+  python bench/monitor_eval.py ... --no-screen                   # parties not screened first
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import shutil
 import subprocess
@@ -83,7 +88,7 @@ from sever.monitor.training import (
     slices,
 )
 from sever.monitor.tune import calibrate_pack, tune_pack
-from sever.tables.contracts import ACCOUNTS, PARTIES, TRANSACTIONS
+from sever.tables.contracts import ACCOUNTS, HITS, PARTIES, TRANSACTIONS
 from sever.tables.currencies import read_rates
 from sever.tables.engine import Engine, connect
 from sever.tables.io import read_input
@@ -97,6 +102,9 @@ GAP_SHARE = 0.02
 """Left out before each time cut, as a share of the period (as `sever monitor train` does)."""
 PRECISION_TARGET = 0.5
 """What `tune_pack` is asked for: the issue's floor for rules and model together."""
+SCREEN_SCOPE = "dprk"
+"""The lists a world's parties are screened against: the DPRK programmes (this is DPRK monitoring;
+a hit under another programme is a true match the labels would call a false positive)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -115,6 +123,8 @@ class World:
     """Labelled accounts that make or receive a bank payment: account_id, typology, scheme_id."""
     tx_ids: set[str] = field(default_factory=set)
     active: set[str] = field(default_factory=set)
+    hits: Path | None = None
+    """Screening hits on the world's parties (:func:`screen_parties`), when screened."""
 
     @property
     def transactions(self) -> Path:
@@ -125,6 +135,7 @@ class World:
         return {
             "accounts": self.path / "accounts.parquet",
             "parties": self.path / "parties.parquet",
+            "hits": self.hits,
             "rates": self.rates,
         }
 
@@ -146,6 +157,23 @@ def load_world(path: Path) -> World:
     accounts = accounts[accounts.account_id.isin(active)].drop_duplicates()
     rates = read_rates(path / "rates.csv") if (path / "rates.csv").exists() else None
     return World(path, rates, tx_labels, accounts, ids, active)
+
+
+def screen_parties(world: World, home: Path, scope: str = SCREEN_SCOPE) -> World:
+    """The world with its parties screened against the lists, as a bank screens its customers
+    before it monitors their payments: ``sever screen`` on the parties file, lists in ``home``
+    (the bundled snapshots, loaded on first use). The hits are written once beside the world."""
+    parties = world.path / "parties.parquet"
+    out = world.path / f"screening-{scope}" / "hits.parquet"
+    if not parties.exists():
+        return world
+    if not out.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        print(f"screening {parties} …", file=sys.stderr)
+        command = [*SEVER, "screen", str(parties), "--out", str(out), "--scope", scope]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
+                       env={**os.environ, "SEVER_HOME": str(home)})  # fmt: skip
+    return replace(world, hits=out)
 
 
 def _labels(path: Path, key: str) -> pd.DataFrame:
@@ -332,9 +360,10 @@ def world_inputs(engine: Engine, world: World) -> Inputs:
         read_input(engine, world.transactions, TRANSACTIONS),
         accounts=read_input(engine, world.path / "accounts.parquet", ACCOUNTS),
         parties=read_input(engine, world.path / "parties.parquet", PARTIES),
+        hits=read_input(engine, world.hits, HITS) if world.hits else None,
         rates=world.rates,
     )
-    return Inputs(inputs.tx, inputs.accounts, inputs.hits, keep=engine.keep)
+    return Inputs(inputs.tx, inputs.accounts, inputs.hits, keep=engine.keep, parties=inputs.parties)
 
 
 @dataclass(frozen=True)
@@ -645,6 +674,10 @@ def main() -> None:
     parser.add_argument(
         "--cache", type=Path, help="keep each step's alerts and features here and reuse them"
     )
+    parser.add_argument("--no-screen", action="store_true",
+                        help="monitor without screening the parties first")  # fmt: skip
+    parser.add_argument("--lists-home", type=Path, default=Path("/tmp/sever-bench-lists"),
+                        help="lists that screen the parties (bundled if empty)")  # fmt: skip
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
 
@@ -671,11 +704,15 @@ def main() -> None:
         "tune_seed": args.tune_seed if not (args.world or args.tune_world) else None,
         "test_seed": args.test_seed if not (args.world or args.tune_world) else None,
         "worlds": {},
+        "screened": None if args.no_screen else f"parties screened, scope {SCREEN_SCOPE}",
     }
     for name, (tune_path, test_path) in pairs.items():
         print(f"{name}: tune {tune_path}, test {test_path}", file=sys.stderr)
+        tune, test = load_world(tune_path), load_world(test_path)
+        if not args.no_screen:
+            tune, test = (screen_parties(w, args.lists_home) for w in (tune, test))
         report["worlds"][name] = evaluate(
-            load_world(tune_path), load_world(test_path), args.precision,
+            tune, test, args.precision,
             accounts_only=args.accounts_only, cache=args.cache and args.cache / name,
         )  # fmt: skip
         print(table(name, report["worlds"][name]))

@@ -2,13 +2,15 @@
 
 Account features describe counterparties, channels and the kinds of counterparties (money-service
 businesses, exchanges), how many hops separate the account from a sanctioned or DPRK-linked party,
-and the structure features of :mod:`sever.monitor.structure` (cycles, money in then out,
-flow-through, ego network, ranks among peers). Raw amounts (``usd_in``, ``max_out``…) stay in the
-table for the analyst's reasons, but the model reads only their peer ranks, so a model trained in
-one currency or one year transfers to another. How long an account has existed or been active is
-not a feature. Transaction features describe the payment itself and both of its accounts. Every
-feature is an Ibis expression, so the same features come out of DuckDB and Spark; rule hits are
-added only when asked.
+the structure features of :mod:`sever.monitor.structure` (cycles, money in then out,
+flow-through, ego network, ranks among peers) and what the holder's own record says
+(:mod:`sever.monitor.holders`: identifiers shared with other customers, directors and owners).
+Raw amounts (``usd_in``, ``max_out``…) stay in the table for the analyst's reasons, but the model
+reads only their peer ranks, so a model trained in one currency or one year transfers to another.
+How long an account has existed or been active is not a feature. Transaction features describe
+the payment itself and both of its accounts. Every feature is an Ibis expression, so the same
+features come out of DuckDB and Spark (the holder's record, a small table, is read into pandas);
+rule hits are added only when asked.
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ import pandas as pd
 
 from sever.alerts import Alert
 from sever.monitor.flows import DAY, legs
+from sever.monitor.holders import SEED_COUNTRIES, holder_features
 from sever.monitor.rule import Inputs
 from sever.monitor.structure import STRUCTURE_FEATURES, peer_percentiles, structure_features
 from sever.tables.engine import Engine
 
 CASH_OUT_TYPES = ("msb", "exchange", "otc")
-SEED_COUNTRIES = ("KP",)
 MAX_HOPS = 3
 SIDE_FEATURES = (
     "n_in",
@@ -96,6 +98,8 @@ def account_features(engine: Engine, inputs: Inputs) -> pd.DataFrame:
     frame["seed_hops"] = frame["seed_hops"].fillna(MAX_HOPS + 1)
     frame = frame.merge(structure_features(engine, inputs.tx), on="account_id", how="left")
     frame = frame.merge(peer_percentiles(frame), on="account_id", how="left")
+    if inputs.parties is not None and inputs.accounts is not None:
+        frame = frame.merge(holder_features(engine, inputs), on="account_id", how="left")
     return frame.drop(columns=["first_t"]).sort_values("account_id").reset_index(drop=True)
 
 
@@ -405,6 +409,15 @@ FEATURE_WORDS = {
     "reciprocity": "share of counterparties paid both ways",
     "counterparty_degree": "how connected its counterparties are (log of their counterparties)",
     "first_contact_share": "share of money sent on first contact with the receiver",
+    "shared_address": "other customers giving the holder's address",
+    "shared_phone": "other customers giving the holder's phone",
+    "shared_email": "other customers giving the holder's e-mail",
+    "shared_ip": "other customers seen from the holder's IP address",
+    "shared_device_id": "other customers using the holder's device",
+    "director_boards": "most boards one of the holder's directors sits on",
+    "owner_holdings": "most companies one of the holder's owners holds",
+    "seed_linked": "a director or owner of the holder is in North Korea",
+    "screened": "best score of a screening hit on the holder",
     "rules_as_subject": "distinct rules that alerted on this account",
     "rule_margin": "how far past the line its strongest alert went (1: at the line, 2: twice it)",
     "named_in_alerts": "alerts about other accounts that name it as a counterparty",

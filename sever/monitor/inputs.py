@@ -107,6 +107,22 @@ def prepare_accounts(accounts: ir.Table, parties: ir.Table | None) -> ir.Table:
     )
 
 
+HOLDER_COLUMNS = ("party_id", "country", "address", "phone", "email", "ip", "device_id",
+                  "directors", "owners")  # fmt: skip
+"""What :mod:`sever.monitor.holders` reads of each party."""
+
+
+def prepare_parties(parties: ir.Table) -> ir.Table:
+    """The parties' identifiers, directors and owners, as text (a file without a column gives it
+    empty)."""
+    return parties.select(
+        **{
+            name: parties[name].cast(dt.string) if name in parties.columns else ibis.null(dt.string)
+            for name in HOLDER_COLUMNS
+        }
+    )
+
+
 def prepare_hits(hits: ir.Table, accounts: ir.Table | None) -> ir.Table:
     """Screening hits on the parties behind accounts: one row per (account, listed entity)."""
     called = hits.filter(hits.match)
@@ -154,4 +170,5 @@ def prepare(
         tx=engine.keep(prepared),
         accounts=engine.keep(account_view) if account_view is not None else None,
         hits=engine.keep(hit_view) if hit_view is not None else None,
+        parties=prepare_parties(parties) if parties is not None else None,
     )

@@ -212,6 +212,9 @@ class Inputs:
     """Compute an intermediate table once (rules that grow paths hop by hop use it)."""
     busy: ir.Table | None = None
     """Accounts too busy to be a link in a pattern (:func:`sever.monitor.flows.busy_accounts`)."""
+    parties: ir.Table | None = None
+    """The account holders' own records (identifiers, directors, owners), for the features of
+    :mod:`sever.monitor.holders`; rules do not read it."""
 
     def __post_init__(self) -> None:
         if self.busy is None:

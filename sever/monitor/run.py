@@ -171,9 +171,9 @@ def run_pack(
     future = _future_payments(bound, whole.tx, now_t, left_out=incremental_run)
     if future is not None and incremental_run:
         whole = Inputs(bound.keep(whole.tx.filter(whole.tx.t <= now_t)), whole.accounts,
-                       whole.hits)  # fmt: skip
+                       whole.hits, parties=whole.parties)  # fmt: skip
     pace = file_pace(bound, whole.tx)
-    whole = Inputs(whole.tx, whole.accounts, whole.hits, keep=bound.keep,
+    whole = Inputs(whole.tx, whole.accounts, whole.hits, keep=bound.keep, parties=whole.parties,
                    busy=bound.keep(busy_accounts(whole.tx, scale=pace.scale)))  # fmt: skip
     settings, readings = _calibrated(bound, whole, settings, transactions, pace)
     values = {rule.id: settings.values(rule) for rule in chosen}
@@ -182,7 +182,8 @@ def run_pack(
         look_back = max(rule.lookback(values[rule.id]) for rule in chosen)
         recent = whole.tx.filter(whole.tx.t >= int(last - look_back * DAY))
         inputs = Inputs(bound.keep(recent), whole.accounts, whole.hits, keep=bound.keep,
-                        busy=bound.keep(busy_accounts(recent, scale=pace.scale)))  # fmt: skip
+                        busy=bound.keep(busy_accounts(recent, scale=pace.scale)),
+                        parties=whole.parties)  # fmt: skip
     tx_t = inputs.tx.t
     stats = bound.to_pandas(
         inputs.tx.aggregate(n=inputs.tx.count(), last=tx_t.max(where=tx_t <= now_t))

@@ -119,7 +119,8 @@ def slices(
             tx = tx.filter(tx.t >= low)
         if high is not None:
             tx = tx.filter(tx.t < high)
-        part = Inputs(tx=tx, accounts=inputs.accounts, hits=inputs.hits, keep=inputs.keep)
+        part = Inputs(tx=tx, accounts=inputs.accounts, hits=inputs.hits, keep=inputs.keep,
+                      parties=inputs.parties)  # fmt: skip
         accounts = account_features(engine, part)
         payments = None
         if labelled_tx is not None or raw_only:

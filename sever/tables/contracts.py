@@ -145,6 +145,13 @@ PARTIES = Contract(
         Column("nationality", "text"),
         Column("incorporation_date", "date", help="for companies: the day it was formed"),
         Column("party_type", "text", help="person, company, msb, exchange, otc, employer, bank…"),
+        Column("address", "text", help="postal address as the customer gave it"),
+        Column("phone", "text"),
+        Column("email", "text"),
+        Column("ip", "text", help="IP address the customer was last seen from"),
+        Column("device_id", "text", help="the customer's device, as the bank's app knows it"),
+        Column("directors", "text", help="JSON list of the party ids of its directors"),
+        Column("owners", "text", help='JSON list of {"owner_id": …, "share": 0–1}'),
     ),
 )
 
