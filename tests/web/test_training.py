@@ -53,7 +53,7 @@ def make_exercise(root: Path) -> Exercise:
     world = root / "world"
     simulate(
         SimulationParams(
-            size=2_000,
+            size=3_000,
             seed=5,
             difficulty="easy",
             typologies=PLANTED,
