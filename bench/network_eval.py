@@ -120,11 +120,17 @@ LEFT JOIN (
 
 def company_shortcut(con: duckdb.DuckDBPyConnection, fronts: set[str]) -> dict[str, Any]:
     """The shortcut tree on per-company aggregates: planted front companies against the rest."""
-    frame = pd.DataFrame(
-        con.execute(_COMPANY_AGGREGATES).fetchall(), columns=["company", *COMPANY_FEATURES]
-    ).set_index("company")
-    frame["planted"] = frame.index.isin(fronts)
-    result = shortcut(frame, COMPANY_FEATURES)
+    return _shortcut_on(con, _COMPANY_AGGREGATES, COMPANY_FEATURES, fronts)
+
+
+def _shortcut_on(
+    con: duckdb.DuckDBPyConnection, query: str, features: tuple[str, ...], planted: set[str]
+) -> dict[str, Any]:
+    """The shortcut tree on the aggregates ``query`` gives per row (its first column the id),
+    with its verdict against the ceiling."""
+    frame = pd.DataFrame(con.execute(query).fetchall(), columns=["id", *features]).set_index("id")
+    frame["planted"] = frame.index.isin(planted)
+    result = shortcut(frame, features)
     return {**result, "ceiling": SHORTCUT_F1_CEILING, "ok": result["f1"] <= SHORTCUT_F1_CEILING}
 
 
@@ -157,12 +163,7 @@ LEFT JOIN size z ON z.employer = s.employer
 def employee_shortcut(con: duckdb.DuckDBPyConnection, workers: set[str]) -> dict[str, Any]:
     """The shortcut tree on per-employee log-in aggregates: planted laptop-farm and IT workers
     against every other employee who logged in."""
-    frame = pd.DataFrame(
-        con.execute(_EMPLOYEE_AGGREGATES).fetchall(), columns=["employee", *EMPLOYEE_FEATURES]
-    ).set_index("employee")
-    frame["planted"] = frame.index.isin(workers)
-    result = shortcut(frame, EMPLOYEE_FEATURES)
-    return {**result, "ceiling": SHORTCUT_F1_CEILING, "ok": result["f1"] <= SHORTCUT_F1_CEILING}
+    return _shortcut_on(con, _EMPLOYEE_AGGREGATES, EMPLOYEE_FEATURES, workers)
 
 
 def _truth(world: Path) -> dict[str, Any]:
