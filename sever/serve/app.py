@@ -152,6 +152,7 @@ def create_app(
     )
     _install_error_handlers(app)
     app.state.cases = cases.CasesHolder(resolved)
+    app.include_router(screen.match_router)
     for module in (screen, entities, admin, cases):
         app.include_router(module.router)
     install_web(app)

@@ -122,3 +122,11 @@ def test_the_rate_window_slides(monkeypatch: pytest.MonkeyPatch) -> None:
     clock[0] += 15
     with gate.admit():
         pass
+
+
+def test_match_refuses_a_missing_key_before_reading_the_body(keyed: TestClient) -> None:
+    response = keyed.post(
+        "/match/mylist", content=b"not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 401
+    assert "API key" in response.json()["detail"]

@@ -175,3 +175,39 @@ def test_a_very_long_name_is_answered_quickly_and_never_a_500(
     for response in (match, search):
         assert response.status_code in (200, 400), response.text
     assert took < 15, f"{length} characters took {took:.1f} s"
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "message"),
+    [
+        (b'{"queries": {}}', None, "with Content-Type: application/json (got none)"),
+        (b'{"queries": {}}', "text/plain", "(got 'text/plain')"),
+        (b"", "application/json", "the request body is empty"),
+        (b"   ", "application/json", "the request body is empty"),
+        (b"[1, 2]", "application/json", "an object"),
+        (b"null", "application/json", "an object"),
+        (b'{"queries": {"q": {"schema": "Person", "properties": 3}}}', None, "got none"),
+        (
+            b'{"queries": {"q": {"schema": "Person", "properties": 3}}}',
+            "application/json",
+            "queries.q.properties",
+        ),
+        (b'{"queries": {"q": "\xff"}}', "application/json", "invalid JSON"),
+    ],
+)
+def test_a_match_body_that_is_not_the_models_json_is_named(
+    client: TestClient, content: bytes, content_type: str | None, message: str
+) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    response = client.post("/match/default", content=content, headers=headers)
+    assert response.status_code == 400, response.text
+    assert message in response.json()["detail"]
+
+
+def test_json_with_a_charset_or_a_json_suffix_is_read(client: TestClient) -> None:
+    body = b'{"queries": {"q": {"schema": "Person", "properties": {"name": ["Kim Jong Un"]}}}}'
+    for content_type in ("application/json; charset=utf-8", "application/vnd.api+json"):
+        headers = {"content-type": content_type}
+        response = client.post("/match/default", content=body, headers=headers)
+        assert response.status_code == 200, response.text
+        assert response.json()["responses"]["q"]["results"]

@@ -26,6 +26,7 @@ from sever.screen.search import (
     search,
 )
 from sever.serve.auth import require
+from sever.serve.json_route import JsonBodyRoute
 from sever.serve.models import (
     EntityMatches,
     EntityMatchQuery,
@@ -60,6 +61,8 @@ MAX_LIMIT = 500
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$"
 
 router = APIRouter(tags=["Matching"])
+match_router = APIRouter(tags=["Matching"], route_class=JsonBodyRoute)
+"""/match alone: its requests are answered by :class:`JsonBodyRoute` (the busiest endpoint)."""
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "Invalid query"},
     401: {"model": ErrorResponse, "description": "Missing or unknown API key"},
@@ -170,7 +173,7 @@ def _deadline(request: Request) -> float:
     return time.monotonic() + request.app.state.settings.request_budget_s
 
 
-@router.post(
+@match_router.post(
     "/match/{dataset}",
     summary="Query by example matcher",
     response_model=EntityMatchResponse,
