@@ -9,10 +9,13 @@ The home holds the built-in lists and N findings written through the cases store
 (``ingest_findings``, as ``sever cases ingest`` writes them), over 1,000 accounts. Each /match
 request screens a different name (given, middle initial and family name drawn from pools with
 tens of thousands of combinations, Korean family names among them, so candidates are pulled as
-real customers pull them), so no cache sees the same query twice in a run. Inbox requests rotate
-through the first page, filtered pages and pages deep in the findings. ``/healthz``, which does no
-work, is measured too: the ceiling of the HTTP layer and the framework on this machine, against
-which the cost of screening and of rendering a page can be read.
+real customers pull them), so no cache sees the same query twice in a run. ``match`` sends the
+``SEVER_API_KEYS`` key the server was started with; ``match-user`` the same requests with a
+user's key from the cases store (``sever users add``), as a bank's own clients would. Inbox
+requests rotate through the first page, filtered pages and pages deep in the findings.
+``/healthz``, which does no work, is measured too: the ceiling of the HTTP layer and the
+framework on this machine, against which the cost of screening and of rendering a page can be
+read.
 
 The client is a few dozen lines of asyncio over raw keep-alive HTTP/1.1 connections, one per
 simulated client. httpx would do, but its per-request cost (a few hundred microseconds of Python)
@@ -21,7 +24,8 @@ client costs a fraction of that. It runs on uvloop, as the server does (``--clie
 still shares the machine: its CPU per request and the load average are recorded.
 
     .venv/bin/python bench/serve_load.py [--home /tmp/sever-serve-load/home] [--findings 100000]
-        [--workers N] [--concurrency 8,16,32] [--seconds 10] [--only match|inbox|healthz]
+        [--workers N] [--concurrency 8,16,32] [--seconds 10]
+        [--only match|match-user|inbox|healthz]
         [--client-loop uvloop|asyncio]
 
 The home is seeded once (minutes: 100,000 findings through the real ingest) and reused.
@@ -381,7 +385,7 @@ def main() -> None:
     parser.add_argument("--concurrency", default="8,16,32")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warm", type=float, default=2.0, help="Seconds not measured, first.")
-    parser.add_argument("--only", choices=("match", "inbox", "healthz"))
+    parser.add_argument("--only", choices=("match", "match-user", "inbox", "healthz"))
     parser.add_argument(
         "--client-loop",
         choices=tuple(CLIENT_LOOPS),
@@ -409,6 +413,7 @@ def main() -> None:
         cookie = log_in(f"http://127.0.0.1:{port}", seeded["key"])
         endpoints = {
             "match": lambda: match_requests(port, api_key),
+            "match-user": lambda: match_requests(port, seeded["key"]),
             "inbox": lambda: inbox_requests(port, cookie, args.findings),
             "healthz": lambda: healthz_requests(port),
         }

@@ -76,7 +76,8 @@ def add_user(store: CaseStore, actor: Actor, name: str, role: str) -> tuple[dict
 
 
 def disable_user(store: CaseStore, actor: Actor, name: str) -> dict[str, Any]:
-    """Disable a user: their key stops working and they can no longer act."""
+    """Disable a user: their key stops working (in a running server within a few seconds:
+    ``sever.serve.routers.cases.KEY_TRUST_S``) and they can no longer act."""
     actor.require("admin", "disabling a user")
     with store.write(actor) as writer:
         user = writer.session.scalar(select(User).where(User.name == name))

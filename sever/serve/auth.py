@@ -5,7 +5,9 @@ of the cases store (``sever users add``) have keys too. Clients send ``Authoriza
 (as OpenSanctions' hosted API does) or ``Authorization: Bearer KEY``. With no keys configured and
 no users, access is open and a warning is logged at start, except /updatez, which then answers 403
 unless the server listens on loopback only. A missing or unknown key gets 401; a known key whose
-role is too low for the endpoint gets 403. Keys are never logged.
+role is too low for the endpoint gets 403. Keys are never logged. A user's key is trusted for a
+few seconds once the store has named it: disabling a user takes effect within ``KEY_TRUST_S``
+(5 s) in each server worker.
 
 Every request's :class:`Principal` carries a name, so every action is attributable: the user's
 name, ``key-`` and the first 8 hex digits of the SHA-256 of a ``SEVER_API_KEYS`` key (never the
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-from sever.cases.roles import ROLES
+from sever.cases.roles import ROLES, Actor
 from sever.errors import SeverError
 
 KEYS_ENV = "SEVER_API_KEYS"
@@ -100,8 +102,9 @@ def require(role: str) -> Callable[[Request], Awaitable[Principal]]:
     """A FastAPI dependency: the request's key must have at least ``role``.
 
     It is a coroutine so that a ``SEVER_API_KEYS`` key is checked on the event loop, without the
-    thread hand-off FastAPI gives a plain function (a measurable share of a /match request);
-    only a user's key, which is looked up in the cases store, goes to a worker thread."""
+    thread hand-off FastAPI gives a plain function (a measurable share of a /match request); a
+    user's key goes to a worker thread to be looked up in the cases store, unless the store
+    named it in the last few seconds (see ``sever.serve.routers.cases.KEY_TRUST_S``)."""
     needed = ROLES.index(role)
 
     async def check(request: Request) -> Principal:
@@ -109,6 +112,8 @@ def require(role: str) -> Callable[[Request], Awaitable[Principal]]:
         granted = request.app.state.api_keys.role_of(presented) if presented else None
         if presented and granted:
             principal = Principal(granted, f"{granted} key", key_name(presented))
+        elif presented and (actor := _remembered(request, presented)) is not None:
+            principal = Principal(actor.role, f"user {actor.name}", actor.name)
         else:
             principal = await run_in_threadpool(_stored_principal, request, presented)
         if ROLES.index(principal.role) < needed:
@@ -145,6 +150,12 @@ def _open_access(request: Request) -> bool:
     """No keys configured and no users in the cases store."""
     cases = getattr(request.app.state, "cases", None)
     return request.app.state.api_keys.open and not (cases is not None and cases.has_users())
+
+
+def _remembered(request: Request, key: str) -> Actor | None:
+    """The user of a key the cases store named a few seconds ago (see ``KEY_TRUST_S``)."""
+    cases = getattr(request.app.state, "cases", None)
+    return cases.remembered(key) if cases is not None else None
 
 
 def _stored_principal(request: Request, presented: str | None) -> Principal:

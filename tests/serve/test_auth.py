@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from fastapi import HTTPException
 from fastapi.testclient import TestClient
 
+from sever.cases.roles import Actor
+from sever.cases.store import CaseStore
+from sever.cases.users import add_user, disable_user
 from sever.errors import SeverError
 from sever.home import Home
 from sever.serve.app import create_app
@@ -130,3 +135,35 @@ def test_match_refuses_a_missing_key_before_reading_the_body(keyed: TestClient) 
     )
     assert response.status_code == 401
     assert "API key" in response.json()["detail"]
+
+
+def test_a_users_key_is_trusted_for_a_few_seconds_then_asked_about_again(
+    watchlist_home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SEVER_API_KEYS", raising=False)
+    store = CaseStore.open(watchlist_home)
+    admin = Actor("setup", "admin")
+    add_user(store, admin, "ada", "admin")
+    _, key = add_user(store, admin, "val", "viewer")
+    headers = {"Authorization": f"ApiKey {key}"}
+    app = create_app(watchlist_home)
+    app.state.cases.key_trust_s = 0.3
+    with TestClient(app) as client:
+        assert client.post("/match/mylist", json=QUERY, headers=headers).status_code == 200
+        assert app.state.cases.remembered(key) == Actor("val", "viewer")
+        disable_user(store, admin, "val")
+        # within the trust window the remembered user is still let through...
+        assert client.post("/match/mylist", json=QUERY, headers=headers).status_code == 200
+        time.sleep(0.4)
+        # ...and after it the store is asked again, and says no
+        assert client.post("/match/mylist", json=QUERY, headers=headers).status_code == 401
+        assert app.state.cases.remembered(key) is None
+        assert client.post("/match/mylist", json=QUERY, headers=headers).status_code == 401
+    store.close()
+
+
+def test_an_unknown_key_is_never_remembered(keyed: TestClient) -> None:
+    for _ in range(2):
+        response = keyed.post("/match/mylist", json=QUERY, headers={"Authorization": "ApiKey no"})
+        assert response.status_code == 401
+    assert keyed.app.state.cases.remembered("no") is None
