@@ -22,13 +22,15 @@ schemes whose end user is visibly DPRK-linked and for disguised ones). Everythin
 false positive, and each is tallied by the look-alikes among its members (registered-agent and
 co-working offices, corporate groups, households, shared houses, co-working desks, commercial and
 corporate VPNs, sessions left open…). Baselines in the same process: for fronts, every shared
-value weighs alike (no rarity weights); for farms, every group tied by a shared value across
-employers is raised.
+value weighs alike (no rarity weights), the detector as it was before it read the registry's
+appointment dates, and today's detector with the appointment tie and sign turned off (what the
+dates add); for farms, every group tied by a shared value across employers is raised.
 
 The shortcut check (DESIGN.md "Evaluation: measure on what you did not make") trains a depth-3
 decision tree, cross-validated, on plain per-company aggregates of the registry and the payments
 (age, how many of its contact details other companies share, how many officers it has and how
-many companies its busiest officer sits on, payments in and out, counterparties) to tell planted
+many companies its busiest officer sits on, payments in and out, counterparties, the days since
+its latest director was appointed and how long after its formation that was) to tell planted
 front companies from all others. If it scores well, the world gives the fronts away and the
 detector's figures mean nothing; it must stay at F1 <= 0.3. A second tree does the same for
 planted IT workers (laptop farms and payroll) among all employees who logged in, on plain
@@ -45,6 +47,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +71,19 @@ from sever.screen import ScreenOptions, load_index
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tree lives with the tests
 from tests.simulate.shortcut import shortcut
 
+BEFORE_APPOINTMENTS = replace(
+    ClusterSettings(),
+    one_office_at=1_000_000,
+    joined_pair_weight=float("inf"),
+    taken_over_points=0.0,
+    paid_in_turn_least_usd=3000.0,
+)
+"""The front-company detector as it was before it read appointment dates (the figures'
+"before")."""
+WITHOUT_APPOINTMENTS = replace(
+    ClusterSettings(), joined_pair_weight=float("inf"), taken_over_points=0.0
+)
+"""Today's detector on a registry without appointment dates: what the dates add."""
 SHORTCUT_F1_CEILING = 0.3
 """The most a shallow tree on plain aggregates may score before the world gives fronts away."""
 COMPANY_FEATURES = (
@@ -78,6 +94,8 @@ COMPANY_FEATURES = (
     "payments_out",
     "payments_in",
     "counterparties",
+    "days_since_appointment",
+    "appointed_after_formation",
 )
 
 _COMPANY_AGGREGATES = """
@@ -93,6 +111,7 @@ officer AS (
     JOIN comp c ON c.node_id = e.dst WHERE e.kind IN ('directorship', 'ownership')
 ),
 officer_use AS (SELECT officer, count(*) AS seats FROM officer GROUP BY officer),
+appointed AS (SELECT company, max(appointed) AS latest FROM appointments GROUP BY company),
 pay AS (
     SELECT src AS company, count AS out_count, 0 AS in_count, dst AS other FROM edges
     WHERE kind = 'payment'
@@ -108,8 +127,12 @@ SELECT c.node_id AS company,
         WHERE o.company = c.node_id) AS busiest_officer_companies,
        coalesce(p.payments_out, 0) AS payments_out,
        coalesce(p.payments_in, 0) AS payments_in,
-       coalesce(p.counterparties, 0) AS counterparties
+       coalesce(p.counterparties, 0) AS counterparties,
+       coalesce(date_diff('day', a.latest, (SELECT last FROM newest)), -1)
+           AS days_since_appointment,
+       coalesce(date_diff('day', c.since, a.latest), -1) AS appointed_after_formation
 FROM comp c
+LEFT JOIN appointed a ON a.company = c.node_id
 LEFT JOIN (
     SELECT company, sum(out_count) AS payments_out, sum(in_count) AS payments_in,
            count(DISTINCT other) AS counterparties
@@ -129,6 +152,7 @@ def _shortcut_on(
     """The shortcut tree on the aggregates ``query`` gives per row (its first column the id),
     with its verdict against the ceiling."""
     frame = pd.DataFrame(con.execute(query).fetchall(), columns=["id", *features]).set_index("id")
+    frame = frame.sort_index()  # the folds shuffle rows: the same rows, the same order, one F1
     frame["planted"] = frame.index.isin(planted)
     result = shortcut(frame, features)
     return {**result, "ceiling": SHORTCUT_F1_CEILING, "ok": result["f1"] <= SHORTCUT_F1_CEILING}
@@ -353,6 +377,8 @@ def run(world: Path, hits: Path | None) -> dict[str, Any]:
         plain_fronts = cluster_alerts(
             find_clusters(con, ClusterSettings(pair_weight=1e-9, most_shared=5000), timed["linked"])
         )
+        before = cluster_alerts(find_clusters(con, BEFORE_APPOINTMENTS, timed["linked"]))
+        undated = cluster_alerts(find_clusters(con, WITHOUT_APPOINTMENTS, timed["linked"]))
         plain_farm_settings = FarmSettings(least_employees=2, long_share=0.0, raise_at=0.0)
         plain_farms = farm_alerts(find_farms(con, plain_farm_settings), plain_farm_settings)
         leak = company_shortcut(con, set(truth["fronts"]))
@@ -370,6 +396,20 @@ def run(world: Path, hits: Path | None) -> dict[str, Any]:
         "load_average": timed["load_average"],
         "front_company": _score(
             front_groups, truth["fronts"], truth["front_schemes"], looks, truth["front_end_users"]
+        ),
+        "front_company_before_appointment_dates": _score(
+            [[s.id for s in a.subjects] for a in before],
+            truth["fronts"],
+            truth["front_schemes"],
+            looks,
+            truth["front_end_users"],
+        ),
+        "front_company_without_appointment_signs": _score(
+            [[s.id for s in a.subjects] for a in undated],
+            truth["fronts"],
+            truth["front_schemes"],
+            looks,
+            truth["front_end_users"],
         ),
         "front_company_baseline_unweighted": _score(
             [[s.id for s in a.subjects] for a in plain_fronts],

@@ -8,19 +8,25 @@ companies 0.56 and a registered agent's address shared by 500 companies 0.16. Va
 more than :attr:`ClusterSettings.most_shared` companies are not paired at all (their weight is
 below 0.26 and pairing them is quadratic).
 
-Pairs whose ties weigh at least :attr:`ClusterSettings.pair_weight` are joined into clusters, and
-so are two companies that paid one listed or blocked party within 72 hours of each other when
-their ties weigh at least :attr:`ClusterSettings.paid_in_turn_pair_weight` (a nominee director of
-a few companies, not a registered agent's address); a parent and its subsidiary, or two
-subsidiaries of one parent company, are a declared group and are not paired. Most tied companies
-are innocent (an owner-manager's companies, tenants of one office), so a cluster is raised on the
-signs of a front (TYPOLOGIES.md section B), each worth named points (:class:`ClusterSettings`),
-when they add up to :attr:`ClusterSettings.raise_at`:
+Contact details shared by more than :attr:`ClusterSettings.one_office_at` companies count once
+per pair, the strongest of them: a registered agent's address, switchboard and mailbox come as
+one service, so they are one tie, not three. Pairs whose ties weigh at least
+:attr:`ClusterSettings.pair_weight` are joined into clusters, and so are two companies that paid
+one listed or blocked party within 72 hours of each other when their ties weigh at least
+:attr:`ClusterSettings.paid_in_turn_pair_weight` (a nominee director of a few companies, not a
+registered agent's address), and two that took one officer onto their boards within a quarter of
+each other, recently, when their ties weigh at least :attr:`ClusterSettings.joined_pair_weight`
+(where the registry gives appointment dates: :mod:`sever.network.appointments`); a parent and its
+subsidiary, or two subsidiaries of one parent company, are a declared group and are not paired.
+Most tied companies are innocent (an owner-manager's companies, tenants of one office), so a
+cluster is raised on the signs of a front (TYPOLOGIES.md section B), each worth named points
+(:class:`ClusterSettings`), when they add up to :attr:`ClusterSettings.raise_at`:
 
 - **paid a listed or blocked party in turn** (3): half the members, and at least two, pay one
   party on a sanctions list (a screening hit) or blocked by OFAC's 50 % rule (``linked``, from
-  :mod:`sever.network.blocked`) within 72 hours of each other, over occasional links: an end
-  user collecting from its fronts;
+  :mod:`sever.network.blocked`) within 72 hours of each other, over occasional links, each
+  payment at least :attr:`ClusterSettings.paid_in_turn_least_usd`: an end user collecting from
+  its fronts;
 - **DPRK link** (1, 2 when every member shows it): half the members, and at least two, pay,
   are paid by or are such a party at any time. Weak alone: a blocked trader deals with hundreds
   of companies, and on the tuning world most Chinese companies trade with one;
@@ -31,7 +37,13 @@ when they add up to :attr:`ClusterSettings.raise_at`:
   links, within 72 hours of each other;
 - **money between members not under one control** (1): payments between a parent and its
   subsidiaries, between companies of one group or of one majority owner, are expected and not
-  counted.
+  counted;
+- **boards taken over together** (1): two or more members took one officer onto their boards
+  within a quarter of each other, in the last two years, each a quarter or more after it was
+  formed: older companies taken over by a nominee (shelf companies and nominee directors: FATF
+  and Egmont Group, Concealment of Beneficial Ownership, 2018). Only where the registry gives
+  appointment dates; boards also change together when a group restructures or a family's
+  companies pass to a successor, so it never raises a cluster alone.
 
 A cluster is raised on payments in turn to a listed or blocked party and one other sign, or on a
 DPRK link every member shows and two other signs (:attr:`ClusterSettings.raise_at`).
@@ -56,6 +68,7 @@ import duckdb
 import networkx as nx
 
 from sever.alerts import Alert, Reason, Subject, alert_id
+from sever.network.appointments import Appointment, joined_pairs, joined_together
 
 if TYPE_CHECKING:
     from sever.network.blocked import BlockedReport
@@ -74,6 +87,15 @@ class ClusterSettings:
     """Least summed tie weight for two companies that paid one listed or blocked party within
     the window of each other to be tied: a nominee director of up to seven companies (0.51), not
     a registered agent's address."""
+    joined_pair_weight: float = 0.5
+    """Least summed tie weight for two companies that took one officer onto their boards within
+    ``batch_days`` of each other, less than ``young_years`` ago, to be tied: a nominee appointed
+    to both together is a stronger tie than one who sits on both boards (the registry must give
+    appointment dates)."""
+    one_office_at: int = 10
+    """Contact details shared by more companies than this count once per pair, the strongest
+    of them: a registered agent's address, switchboard and mailbox come as one service, so
+    they are one tie, not three."""
     most_shared: int = 50
     """Values shared by more companies than this are too common to tie anyone."""
     young_years: float = 2.0
@@ -116,10 +138,25 @@ class ClusterSettings:
     """Payments smaller than this (US dollars) do not count for the timing signs: busy companies
     pass small sums on every day. The US threshold for keeping records of funds transfers
     (31 CFR 1010.410, the travel rule)."""
+    paid_in_turn_least_usd: float = 1000.0
+    """Payments to a listed or blocked party smaller than this do not count for paying it in
+    turn (at most :attr:`least_usd`): tied companies paying one such party within days of each
+    other are rarer than tied companies passing sums on, so smaller sums count (fronts pay their
+    end user in shares of the money; on the tuning world, seed 3, 500 USD raised customers of
+    blocked traders at default counts, 1,000 did not)."""
     paid_together_points: float = 1.0
     """Points of members paying one outside party within the window of each other."""
     money_between_points: float = 1.0
     """Points of payments between members that are not under one control."""
+    taken_over_days: int = 90
+    """A director appointed this many days or more after the company was formed joined a board
+    already running: a takeover, not a formation."""
+    taken_over_points: float = 1.0
+    """Points of two or more members that took one officer onto their boards within
+    ``batch_days`` of each other, less than ``young_years`` ago, each at least
+    ``taken_over_days`` after its formation: older companies taken over together (the registry
+    must give appointment dates; boards also change together when a group restructures or a
+    family's companies pass to a successor, so it is never enough alone)."""
     formed_together_points: float = 0.0
     """Points of members formed together recently (0: reported, not scored; on the tuning world,
     seed 3, scoring it raised as many families and investors' vehicles as fronts)."""
@@ -175,6 +212,9 @@ class Cluster:
     paid_in_turn: tuple[tuple[str, str, str, float], ...] = ()
     """``(member, member, party, hours between)``: two members that paid one listed or blocked
     party within the window of each other (an end user collecting from its fronts)."""
+    joined: tuple[Appointment, ...] = ()
+    """The most members one officer joined within ``batch_days`` of each other, recently
+    (:func:`sever.network.appointments.joined_together`; empty without appointment dates)."""
     scored: tuple[tuple[str, float], ...] = ()
     """The signs of a front it shows, in words, each with its points."""
     raise_at: float = ClusterSettings.raise_at
@@ -244,6 +284,16 @@ class Cluster:
                 f"{name(a, a)} and {name(b, b)} paid {name(party, party)}, a listed or blocked "
                 f"party, {hours:.0f} hours apart"
             )
+        if self.joined:
+            officer = self.joined[0].officer
+            out.append(
+                f"{name(officer, officer)} joined the boards of "
+                + ", ".join(
+                    f"{name(s.company, s.company)} on {s.appointed.isoformat()}"
+                    + (f" (formed {s.formed.isoformat()})" if s.formed is not None else "")
+                    for s in self.joined
+                )
+            )
         collecting = {party for _, _, party, _ in self.paid_in_turn}
         for payee, payers in self.paid_together:
             if payee not in collecting:
@@ -266,6 +316,9 @@ def _scored(cluster: Cluster, settings: ClusterSettings) -> tuple[tuple[str, flo
         in_turn.items(), key=lambda kv: (len(kv[1]), kv[0]), default=("", set())
     )
     others = [payee for payee, _ in cluster.paid_together if payee not in in_turn]
+    taken = [s for s in cluster.joined if (s.after_formation() or 0) >= settings.taken_over_days]
+    officer = cluster.joined[0].officer if cluster.joined else ""
+    spread = (taken[-1].appointed - taken[0].appointed).days if taken else 0
     signs = [
         (
             len(members) >= max(2.0, settings.linked_share * size),
@@ -296,6 +349,13 @@ def _scored(cluster: Cluster, settings: ClusterSettings) -> tuple[tuple[str, flo
             cluster.internal_payments,
             settings.money_between_points,
             f"{cluster.internal_payments} payments between members not under one control",
+        ),
+        (
+            len(taken) >= 2,
+            settings.taken_over_points,
+            f"{len(taken)} of {size} members took {cluster.labels.get(officer, officer)} onto "
+            f"their boards within {spread} days of each other, recently, each months or years "
+            "after it was formed: boards taken over together",
         ),
         (
             cluster.formed_together,
@@ -335,6 +395,14 @@ ANTI JOIN grouped g ON g.x = a.company AND g.y = b.company
 """
 
 
+def pair_weight(ties: list[Tie], one_office_at: int) -> float:
+    """The summed weight of two companies' ties, the contact details shared by more than
+    ``one_office_at`` companies counted once (the strongest of them)."""
+    common = [t.weight for t in ties if t.kind in CONTACT_KINDS and t.shared_by > one_office_at]
+    rare = [t.weight for t in ties if t.kind not in CONTACT_KINDS or t.shared_by <= one_office_at]
+    return sum(rare) + max(common, default=0.0)
+
+
 def find_clusters(
     con: duckdb.DuckDBPyConnection,
     settings: ClusterSettings,
@@ -350,11 +418,14 @@ def find_clusters(
         pairs[(a, b)].append(Tie(kind, value, int(d)))
     _linked_parties(con, linked or {})
     in_turn = _paid_in_turn(con, settings)
+    joined = joined_pairs(con, int(settings.young_years * 365.25), settings.batch_days)
     graph = nx.Graph()
     for (a, b), ties in sorted(pairs.items()):
-        weight = sum(t.weight for t in ties)
-        if weight >= settings.pair_weight or (
-            (a, b) in in_turn and weight >= settings.paid_in_turn_pair_weight
+        weight = pair_weight(ties, settings.one_office_at)
+        if (
+            weight >= settings.pair_weight
+            or ((a, b) in in_turn and weight >= settings.paid_in_turn_pair_weight)
+            or ((a, b) in joined and weight >= settings.joined_pair_weight)
         ):
             graph.add_edge(a, b, ties=ties)
     groups = sorted(sorted(c) for c in nx.connected_components(graph))
@@ -378,6 +449,7 @@ def find_clusters(
             formed_together=tuple(facts.batches.get(number, ())),
             paid_together=tuple(facts.together.get(number, ())),
             pass_through=tuple(facts.through.get(number, ())),
+            joined=tuple(facts.joined.get(number, ())),
             paid_in_turn=tuple(turns.get(number, ())),
             little_trade=tuple(
                 m for m in members if facts.outside.get(m, 0) <= settings.few_counterparties
@@ -410,6 +482,7 @@ class _Facts:
     batches: dict[int, list[str]]
     together: dict[int, list[tuple[str, int]]]
     through: dict[int, list[tuple[str, str, str, float, float, float]]]
+    joined: dict[int, list[Appointment]]
 
 
 def _linked_parties(con: duckdb.DuckDBPyConnection, linked: Mapping[str, str]) -> None:
@@ -523,7 +596,15 @@ def _facts(
             [named],
         ).fetchall()
     )
-    return _Facts(labels, dict(internal), found, young, outside, batches, together, through)
+    joined = joined_together(con, last, int(settings.young_years * 365.25), settings.batch_days)
+    officers = sorted({s.officer for seats in joined.values() for s in seats} - set(labels))
+    labels.update(
+        con.execute(
+            "SELECT node_id, label FROM nodes WHERE node_id IN (SELECT unnest(?::VARCHAR[]))",
+            [officers],
+        ).fetchall()
+    )
+    return _Facts(labels, dict(internal), found, young, outside, batches, together, through, joined)
 
 
 _TIMED = """
@@ -576,12 +657,17 @@ def _paid_in_turn(
 ) -> dict[tuple[str, str], tuple[str, float]]:
     """Pairs of companies that paid one listed or blocked party (``linked_parties``) within the
     window of each other, over occasional links, each at least
-    :attr:`ClusterSettings.least_usd`: the party and the hours between."""
+    :attr:`ClusterSettings.paid_in_turn_least_usd`: the party and the hours between."""
     most = _most_occasional(con, settings)
     if most is None:
         return {}
     rows = con.execute(
-        _PAID_IN_TURN, [most, settings.least_usd, int(settings.window_hours * 3600)]
+        _PAID_IN_TURN,
+        [
+            most,
+            min(settings.least_usd, settings.paid_in_turn_least_usd),
+            int(settings.window_hours * 3600),
+        ],
     ).fetchall()
     return {(a, b): (party, float(hours)) for a, b, party, hours in rows}
 

@@ -27,6 +27,9 @@ Tables (plain columns, so the same queries run through Ibis on DuckDB or Spark):
 - ``company_payments(src, dst, paid_at, usd)``: every payment between two companies, one each,
   with its time and its amount in US dollars (:data:`sever.tables.currencies.USD_PER_UNIT`), for
   the timing of money between front companies (passed on within days, paid out together).
+- ``appointments(director, company, appointed)``: the day each director joined a company's
+  board, where the registry says (a director object's optional ``appointed``, ISO date; the
+  latest when it names one twice), for the front-company analysis (a board taken over recently).
 - ``logins(employee_id, logins, remote_tool_logins, foreign_logins, long_sessions,
   login_countries, residence)``: one row per employee who logged in.
 - ``stakes(owner, asset, share, start, end, source)``: every ownership stake as the registry
@@ -235,9 +238,13 @@ def _ftm_registry_as_tables(
                 "source": stake.source,
             }
         )
-    directors: dict[str, list[str]] = {}
+    directors: dict[str, list[str | dict[str, str]]] = {}
     for link in parsed.directorships:
-        directors.setdefault(link.organization, []).append(link.director)
+        directors.setdefault(link.organization, []).append(
+            {"id": link.director, "appointed": link.appointed.isoformat()}
+            if link.appointed
+            else link.director
+        )
     companies, people = [], []
     for party_id, proxy in sorted(parsed.parties.items()):
         if proxy.schema.name == "Person":
@@ -392,6 +399,17 @@ _STAGES: tuple[tuple[str, str], ...] = (
             WHERE json_valid(h.directors)
         )
         WHERE src IS NOT NULL;
+
+        CREATE TABLE appointments AS
+        SELECT director, company, max(appointed) AS appointed
+        FROM (
+            SELECT coalesce(d ->> 'id', d ->> 'director_id') AS director, h.node_id AS company,
+                   try_cast(d ->> 'appointed' AS DATE) AS appointed
+            FROM holders h, unnest(from_json(h.directors, '["JSON"]')) AS t(d)
+            WHERE json_valid(h.directors) AND json_type(d) = 'OBJECT'
+        )
+        WHERE director IS NOT NULL AND appointed IS NOT NULL
+        GROUP BY ALL;
         """,
     ),
     (

@@ -2,9 +2,10 @@
 
 ``owners`` is a JSON list of objects ``{"owner_id", "share", "name"?, "schema"?}``, the share a
 fraction 0–1 or ``null`` when not stated; ``directors`` a JSON list of ids, or of objects with an
-``id`` (and a ``name``). The graph build reads the cells with DuckDB's JSON functions, which pass
-over what they cannot read; so before it does, the first faulty cell is refused as one
-InputError naming the file, the row and the column, and no stake is silently lost.
+``id`` (and a ``name``, and an ``appointed`` ISO date: the day the director joined the
+board). The graph build reads the cells with DuckDB's JSON functions, which pass over what they
+cannot read; so before it does, the first faulty cell is refused as one InputError naming the
+file, the row and the column, and no stake is silently lost.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ items AS (
     SELECT company_id, column_name, item, json_type(item) AS kind,
            coalesce(item ->> 'owner_id', item ->> 'id', item ->> 'director_id') AS item_id,
            json_type(item -> 'share') AS share_kind,
-           try_cast(item ->> 'share' AS DOUBLE) AS share, item ->> 'schema' AS item_schema
+           try_cast(item ->> 'share' AS DOUBLE) AS share, item ->> 'schema' AS item_schema,
+           CASE WHEN json_type(item) = 'OBJECT' THEN item ->> 'appointed' END AS appointed
     FROM lists, unnest(from_json(cell, '["JSON"]')) AS t(item)
     WHERE fault IS NULL
 ),
@@ -57,6 +59,9 @@ faults AS (
             WHEN share_kind IS NOT NULL AND share_kind <> 'NULL'
                  AND (share_kind NOT IN ('BIGINT', 'UBIGINT', 'DOUBLE') OR share < 0)
                 THEN 'share ' || (item -> 'share') || ' is not a finite fraction of at least 0'
+            WHEN column_name = 'directors' AND appointed IS NOT NULL
+                 AND try_cast(appointed AS DATE) IS NULL
+                THEN 'appointed ''' || appointed || ''' is not a date (YYYY-MM-DD)'
             WHEN item_schema IS NOT NULL AND item_schema NOT IN ({_SCHEMATA})
                 THEN 'schema ''' || item_schema || ''' is not one of {_NAMES}'
         END

@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -240,7 +240,12 @@ def _write_static(world: World, planted: Planted, out: Path) -> dict[str, int]:
             "address": companies["address"],
             "phone": companies["phone"],
             "email": companies["email"],
-            "directors": companies["directors"],
+            "directors": registry_directors(
+                companies["party_id"].to_pylist(),
+                companies["directors"].to_pylist(),
+                companies["incorporation_date"].to_pylist(),
+                dict(zip(world.parties["party_id"], world.parties["appointed"], strict=True)),
+            ),
             "owners": companies["owners"],
         },
         schema=schemas.REGISTRY,
@@ -460,6 +465,35 @@ def _write_logins(world: World, planted: Planted, out: Path) -> int:
     )
     merged["timestamp"] = merged["seconds"]
     return write_table(out, "logins", to_table(merged, schemas.LOGINS), world.params.format)
+
+
+def registry_directors(
+    ids: list[str],
+    directors: list[str | None],
+    incorporated: list[date | None],
+    appointed: dict[str, str | None],
+) -> list[str | None]:
+    """The registry's ``directors`` cells: ``{"id", "appointed"}`` per director, the day each
+    joined the board (:mod:`sever.simulate.appointments`); a director with no recorded day
+    (a planted company's) joined at formation."""
+    cells: list[str | None] = []
+    for company, cell, formed in zip(ids, directors, incorporated, strict=True):
+        if cell is None:
+            cells.append(None)
+            continue
+        days = json.loads(appointed.get(company) or "{}")
+        cells.append(
+            json.dumps(
+                [{"id": d, "appointed": _iso(days.get(d), formed)} for d in json.loads(cell)]
+            )
+        )
+    return cells
+
+
+def _iso(day: int | None, formed: date | None) -> str | None:
+    if day is not None:
+        return (calendar.EPOCH + timedelta(days=int(day))).isoformat()
+    return formed.isoformat() if formed is not None else None
 
 
 def apply_party_updates(world: World, planted: Planted) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sever.simulate import names
+from sever.simulate.appointments import appointments
 from sever.simulate.calendar import day_number
 from sever.simulate.identifiers import chain_addresses, hex_ids, rng_for
 from sever.simulate.params import SimulationParams
@@ -566,6 +567,17 @@ def _parties(
     household = _households(params, country[:n_persons], address, ip, device)
     email = _shared_emails(params, parent, family, names.emails(rng, name))
     _nominee_contacts(params, office, nominee_served, client_set, phone, email)
+    appointed = appointments(
+        params.seed,
+        start,
+        directors,
+        incorporated,
+        is_person,
+        parent,
+        family,
+        client_set,
+        nominee_served,
+    )
     return {
         "party_id": ids,
         "schema": np.where(is_person, "Person", "Company").astype(object),
@@ -581,6 +593,7 @@ def _parties(
         ),
         "incorporation_date": np.where(is_person, -1, incorporated),
         "directors": directors,
+        "appointed": appointed,
         "owners": owners,
         "ip": ip,
         "device_id": device,

@@ -466,7 +466,12 @@ REGISTRY = Contract(
         Column("address", "text"),
         Column("phone", "text"),
         Column("email", "text"),
-        Column("directors", "text", help="JSON list of party ids (or of {id, name})"),
+        Column(
+            "directors",
+            "text",
+            help="JSON list of party ids, or of {id, name?, appointed?} (appointed: the ISO "
+            "date the director joined the board)",
+        ),
         Column("owners", "text", help="JSON list of {owner_id, share 0-1, name?, schema?}"),
     ),
 )

@@ -10,7 +10,9 @@ which every analysis reads:
 - **ftm** (JSON lines, one FtM entity per line), read here: ``Company``, ``Organization``,
   ``LegalEntity`` and ``Person`` parties; ``Ownership`` (``owner``, ``asset``, ``percentage`` in
   per cent, FtM's unit, ``startDate``, ``endDate``); ``Directorship`` (``director``,
-  ``organization``). Every id an Ownership or Directorship names must be a party of the file.
+  ``organization``, ``startDate``: the day the director was appointed, kept only when it names
+  the day, since a year alone would put every appointment of that year on one date). Every id an
+  Ownership or Directorship names must be a party of the file.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class Directorship:
     director: str
     organization: str
     source: str = ""
+    appointed: date | None = None
+    """The day the director joined the board, where the file names the day."""
 
 
 @dataclass
@@ -100,7 +104,16 @@ def read_ftm(path: Path) -> Registry:
         else:
             director = _reference(registry, path, row, link, "director")
             organization = _reference(registry, path, row, link, "organization")
-            registry.directorships.append(Directorship(director, organization, source))
+            start = _date(path, row, link, "startDate", end=False)
+            exact = _PARTIAL_DATE.match(link.first("startDate") or "")
+            registry.directorships.append(
+                Directorship(
+                    director,
+                    organization,
+                    source,
+                    start if exact is not None and exact.group(3) else None,
+                )
+            )
     return registry
 
 

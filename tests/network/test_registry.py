@@ -151,6 +151,21 @@ def test_the_registry_table_from_parquet_with_director_objects(tmp_path: Path) -
         "SELECT src FROM edges WHERE kind = 'directorship' ORDER BY src"
     ).fetchall()
     assert directors_found == [("p1",), ("p2",)]
+    assert con.execute("SELECT count(*) FROM appointments").fetchone() == (0,), (
+        "a registry without appointment dates still builds, with no appointments"
+    )
+
+
+def test_director_objects_may_say_when_the_director_was_appointed(tmp_path: Path) -> None:
+    path = tmp_path / "registry.parquet"
+    directors = json.dumps(
+        [{"id": "p1", "appointed": "2024-06-01"}, {"id": "p2", "appointed": None}, "p3"]
+    )
+    pq.write_table(pa.table({"company_id": ["c1"], "name": ["A"], "directors": [directors]}), path)
+    con = graph_of(path)
+    found = con.execute("SELECT director, company, appointed::VARCHAR FROM appointments").fetchall()
+    assert found == [("p1", "c1", "2024-06-01")]
+    assert con.execute("SELECT count(*) FROM edges WHERE kind = 'directorship'").fetchone() == (3,)
 
 
 @pytest.mark.parametrize(
@@ -166,6 +181,7 @@ def test_the_registry_table_from_parquet_with_director_objects(tmp_path: Path) -
         ("owners", '[{"owner_id": "x", "schema": "Vessel"}]', "Vessel"),
         ("directors", "[1]", "an id or an object"),
         ("directors", '[{"name": "Kim"}]', "without an id"),
+        ("directors", '[{"id": "p1", "appointed": "last spring"}]', "not a date"),
     ],
 )
 def test_registry_table_faults_name_the_row_and_field(
@@ -215,3 +231,28 @@ def test_a_company_in_the_registry_and_among_the_parties_has_its_stakes_once(
     write_graph(target, GraphSources({"registry": registry, "parties": parties}))
     con = duckdb.connect(str(target), read_only=True)
     assert con.execute("SELECT owner, asset, share FROM stakes").fetchall() == [("p9", "c1", 0.3)]
+
+
+def test_ftm_directorship_start_dates_become_appointments(tmp_path: Path) -> None:
+    def directorship(pid: str, org: str, start: str) -> dict:
+        properties = {"director": ["p"], "organization": [org], "startDate": [start]}
+        return {"id": pid, "schema": "Directorship", "properties": properties}
+
+    path = ftm(
+        tmp_path,
+        company("a", "Amber Ltd"),
+        company("b", "Birch Ltd"),
+        {"id": "p", "schema": "Person", "properties": {"name": ["Kim Chol"]}},
+        directorship("d1", "a", "2024-05-04"),
+        directorship("d2", "b", "2024"),
+    )
+    registry = read_ftm(path)
+    assert [d.appointed for d in registry.directorships] == [date(2024, 5, 4), None]
+    con = graph_of(path, "ftm")
+    assert con.execute("SELECT director, company, appointed FROM appointments").fetchall() == [
+        ("p", "a", date(2024, 5, 4))
+    ]
+    edges = con.execute(
+        "SELECT src, dst FROM edges WHERE kind = 'directorship' ORDER BY ALL"
+    ).fetchall()
+    assert edges == [("p", "a"), ("p", "b")]

@@ -50,6 +50,34 @@ listed DPRK organization, and so blocked by OFAC's 50 % rule (the Dandong Hongxi
 FinCEN's 2017 advisory). The rest pay an end user with no visible tie: a well-disguised front."""
 
 
+TAKEOVER_DAYS = (30, 540)
+"""Days before the period on which a cluster of older companies was taken over: the nominee
+joins each board within :data:`TAKEOVER_SPREAD_DAYS` of that day."""
+TAKEOVER_SPREAD_DAYS = 45
+
+
+def _appointed(
+    plant: Plant,
+    company: AccountRef,
+    kept: list[str],
+    nominee: str,
+    formed: int | None,
+    taken_over: int,
+) -> str:
+    """The front's directors' appointment days (JSON ``{director id: day}``): all at formation
+    for a company formed in the batch; else the kept director's as before and the nominee's on
+    the takeover (not before the company was formed)."""
+    if formed is not None:
+        day = formed + int(plant.rng.integers(0, 15))
+        return json.dumps(dict.fromkeys([*kept, nominee], day))
+    before = json.loads(plant.party_value(company, "appointed") or "{}")
+    day = min(
+        plant.world.first_day - 1, taken_over + int(plant.rng.integers(0, TAKEOVER_SPREAD_DAYS))
+    )
+    day = max(day, int(plant.party_value(company, "incorporation_date")) + 1)
+    return json.dumps({**{d: before.get(d, day) for d in kept}, nominee: day})
+
+
 def _money_pattern(plant: Plant) -> str:
     names_ = list(MONEY_PATTERNS)
     weights = [MONEY_PATTERNS[name] for name in names_]
@@ -151,6 +179,7 @@ def front_company(plant: Plant) -> None:
     keeps_board = not textbook and plant.rng.random() < KEEP_DIRECTOR_SHARE
     batch = textbook or plant.rng.random() < BATCH_SHARE
     formed = _formed_in_batch(plant, companies) if batch else []
+    taken_over = plant.world.first_day - int(plant.rng.integers(*TAKEOVER_DAYS))
     shared: list[str] = []
     for index, company in enumerate(companies):
         nominee = nominees[int(plant.rng.integers(0, len(nominees)))]
@@ -158,6 +187,9 @@ def front_company(plant: Plant) -> None:
             json.loads(plant.party_value(company, "directors") or "[]")[:1] if keeps_board else []
         )
         changes: dict[str, object] = {"directors": [*kept, nominee.holder_id]}
+        changes["appointed"] = _appointed(
+            plant, company, kept, nominee.holder_id, formed[index] if formed else None, taken_over
+        )
         if takes_shares:
             changes["owners"] = [{"owner_id": nominee.holder_id, "share": 1.0}]
         if formed:
