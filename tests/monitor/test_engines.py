@@ -140,8 +140,10 @@ def test_spark_reads_sever_screen_hits_and_refuses_bad_values_like_duckdb(
         )
         for engine in ("duckdb", "spark")
     ]
-    assert len(runs[0].alerts) == 3
-    assert {a.evidence["metrics"]["entity_id"] for a in runs[0].alerts} == {"ofac-1"}
+    (alert,) = runs[0].alerts
+    assert alert.evidence["focus"] == "LISTED"
+    assert alert.accounts == ("C0", "C1", "C2", "LISTED")
+    assert alert.evidence["metrics"]["entity_id"] == "ofac-1"
     assert _comparable(runs[1]) == _comparable(runs[0])
 
     good = pq.read_table(tx)

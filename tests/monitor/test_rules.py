@@ -206,9 +206,27 @@ def test_payments_with_a_screened_party_by_alias(ledger: Ledger) -> None:
         ]
     )
     found = alerts_of(run(ledger, "screened_counterparty", hits=hits), "screened_counterparty")
-    assert [a.evidence["focus"] for a in found] == ["BUYER"]
+    assert [a.evidence["focus"] for a in found] == ["ALIAS-ACC"]
     assert found[0].accounts == ("ALIAS-ACC", "BUYER")
     assert all(a.evidence["metrics"]["entity_id"] == "NK-123" for a in found)
+
+
+def test_one_alert_on_the_screened_party_names_all_its_counterparties(ledger: Ledger) -> None:
+    """The matched party's account is the subject; those who paid it or were paid by it are
+    named, not alerted one by one."""
+    ledger.account("ALIAS-ACC", kind="company", country="RU")
+    ledger.pay("BUYER", "ALIAS-ACC", 12_000, 10)
+    ledger.pay("ALIAS-ACC", "SELLER", 9_000, 12)
+    ledger.pay("BUYER", "ALIAS-ACC", 4_000, 14)
+    hits = pd.DataFrame(
+        [{"party_id": "P-ALIAS-ACC", "entity_id": "NK-9", "score": 0.88, "match": True,
+          "explanation": "name"}]
+    )  # fmt: skip
+    found = alerts_of(run(ledger, "screened_counterparty", hits=hits), "screened_counterparty")
+    assert [a.evidence["focus"] for a in found] == ["ALIAS-ACC"]
+    assert found[0].accounts == ("ALIAS-ACC", "BUYER", "SELLER")
+    assert found[0].evidence["metrics"]["counterparties"] == 2
+    assert found[0].evidence["metrics"]["total"] == 25_000
 
 
 def test_screening_rule_is_skipped_without_hits(ledger: Ledger) -> None:
