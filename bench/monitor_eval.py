@@ -5,7 +5,8 @@ Every threshold and model is fitted on one world (the *tune* world) and measured
 file converted by `sever monitor import`) cut in time, the oldest 60 % tuning and the newest 40 %
 testing. First each world's parties are screened against the DPRK lists (`sever screen`, the
 bundled snapshots), as a bank screens its customers before it monitors them; the hits feed the
-screening rule and the holder features (`--no-screen` leaves them out). These detectors run in
+screening rule, the holder features and the listed-vessel rule, which reads the IMO numbers of
+the lists screening used (`--no-screen` leaves them out). These detectors run in
 this one process, on the same test payments and accounts:
 
 - rules, defaults: the pack with its published defaults, nothing read off any data;
@@ -711,6 +712,8 @@ def main() -> None:
         tune, test = load_world(tune_path), load_world(test_path)
         if not args.no_screen:
             tune, test = (screen_parties(w, args.lists_home) for w in (tune, test))
+            # The pack reads the listed vessels' IMO numbers from the lists screening used.
+            os.environ["SEVER_HOME"] = str(args.lists_home)
         report["worlds"][name] = evaluate(
             tune, test, args.precision,
             accounts_only=args.accounts_only, cache=args.cache and args.cache / name,

@@ -36,6 +36,7 @@ from sever.monitor.flows import DAY, busy_accounts
 from sever.monitor.inputs import prepare
 from sever.monitor.rule import Inputs, Rule
 from sever.monitor.settings import SOURCES, PackSettings
+from sever.monitor.vessels import LISTED_IMO, fill_listed_imo
 from sever.tables.atomic import atomic_output
 from sever.tables.contracts import ACCOUNTS, HITS, PARTIES, TRANSACTIONS, Contract, conform
 from sever.tables.engine import Engine, connect
@@ -177,6 +178,7 @@ def run_pack(
                    busy=bound.keep(busy_accounts(whole.tx, scale=pace.scale)))  # fmt: skip
     settings, readings = _calibrated(bound, whole, settings, transactions, pace)
     values = {rule.id: settings.values(rule) for rule in chosen}
+    fill_listed_imo(values, chosen, home)
     inputs = whole
     if last is not None:
         look_back = max(rule.lookback(values[rule.id]) for rule in chosen)
@@ -196,6 +198,9 @@ def run_pack(
         missing = [need for need in rule.needs if getattr(inputs, need) is None]
         if missing:
             result.skipped[rule.id] = f"needs {', '.join(missing)} (not given)"
+            continue
+        if values[rule.id].get(LISTED_IMO) == ():
+            result.skipped[rule.id] = "needs listed vessels (load the lists, or set listed_imo)"
             continue
         clock = time.perf_counter()
         found = bound.to_pandas(rule.candidates(inputs, values[rule.id]))

@@ -21,6 +21,7 @@ import numpy as np
 
 from sever.simulate import calendar, names
 from sever.simulate.identifiers import chain_addresses, rng_for, tx_hashes
+from sever.simulate.vessels import name_vessels
 from sever.simulate.world import CHAIN_SHARES, CHAINS, FX_PER_USD, World, ips, user_usd
 
 Columns = dict[str, np.ndarray]
@@ -108,6 +109,11 @@ def _goods(rng: np.random.Generator, world: World, accounts: np.ndarray) -> np.n
     return out
 
 
+def _logistics(world: World, accounts: np.ndarray) -> np.ndarray:
+    """Which receiving accounts are held by logistics companies (they name vessels)."""
+    return world.parties["industry"][world.accounts.holder[accounts]] == "logistics"
+
+
 def _invoice(rng: np.random.Generator, n: int) -> np.ndarray:
     return "INV-" + rng.integers(10_000, 999_999, n).astype(str).astype(object)
 
@@ -140,6 +146,7 @@ def _supplier(rng: np.random.Generator, world: World, n: int) -> Draw:
     src = world.pops["business"].draw(rng, n)
     dst = world.pops["company"].draw_near(rng, world.accounts.country[src], 0.85)
     purpose = _invoice(rng, n) + ": " + _goods(rng, world, dst)
+    name_vessels(rng, purpose, _logistics(world, dst))
     return src, dst, _pareto(rng, 400.0, 1.25, n), purpose
 
 
@@ -167,6 +174,7 @@ def _trade(rng: np.random.Generator, world: World, n: int) -> Draw:
     same = world.accounts.country[src] == world.accounts.country[dst]
     dst[same] = world.pops["company"].draw(rng, int(same.sum()))
     purpose = "trade payment: " + _goods(rng, world, dst)
+    name_vessels(rng, purpose, _logistics(world, dst))
     return src, dst, _pareto(rng, 4000.0, 1.15, n), purpose
 
 

@@ -502,13 +502,15 @@ class Plant:
     def legit(self, kind: str, country: str | None = None) -> AccountRef:
         """An existing account of ``kind`` (employer, msb, exchange…) with no role in any
         scheme, by activity weight: an ordinary counterparty, unlabelled."""
-        pop = self.world.pops[kind]
-        if country is not None:
-            pop = pop.within(country) or pop
+        everyone = self.world.pops[kind]
+        local = everyone.within(country) if country is not None else None
         holders = self.world.accounts.holder
-        picks = pop.draw(self.rng, 16)
-        free = [int(p) for p in picks if int(holders[p]) not in self.out.taken_holders]
-        return self._ref(free[0] if free else int(picks[0]))
+        for pop in (local or everyone, everyone):
+            picks = pop.draw(self.rng, 16)
+            free = [int(p) for p in picks if int(holders[p]) not in self.out.taken_holders]
+            if free:  # else (a small country of a tiny world) any country will do
+                return self._ref(free[0])
+        return self._ref(int(picks[0]))
 
     # -- money -----------------------------------------------------------------------------
 

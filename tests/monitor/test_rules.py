@@ -254,3 +254,38 @@ def test_payments_naming_a_vessel(ledger: Ledger) -> None:
         ledger.pay("CHARTERER", "SHIPMGR", 120_000, 48 * i, purpose="charter hire: MV SAEBYOL")
     found = alerts_of(run(ledger, "vessel_payment"), "vessel_payment")
     assert len(found) == 1 and found[0].typology == "ship_to_ship"
+
+
+def test_a_listed_vessels_imo_number_named_once_is_enough(ledger: Ledger, loaded_home) -> None:
+    """YU SONG 12 (IMO 9096791) is on the DPRK lists of the built-in snapshot; an ordinary
+    vessel's number, and the listed name spelled another way without its number, are not."""
+    for i, (src, dst, vessel) in enumerate(
+        [
+            ("CHARTERER", "SHIPMGR", "MV Yusong-12 (IMO 9096791)"),
+            ("FORWARDER", "WAREHOUSE", "MV Ocean Star (IMO 9321483)"),
+            ("TRADER", "SHIPMGR", "MV Yusong 12"),
+        ]
+    ):
+        ledger.pay(src, dst, 90_000, 10 + i, purpose=f"INV-{i}: warehousing; vessel {vessel}")
+    frames = ledger.frames()
+    result = run_pack(
+        frames["transactions"],
+        accounts=frames["accounts"],
+        settings=PackSettings(rules=("listed_vessel_payment",)),
+        home=loaded_home,
+    )
+    found = alerts_of(result, "listed_vessel_payment")
+    assert [a.evidence["focus"] for a in found] == ["CHARTERER"]
+    assert found[0].evidence["metrics"]["term"] == "IMO 9096791"
+    assert found[0].severity == "critical" and found[0].typology == "ship_to_ship"
+
+
+def test_the_listed_vessel_rule_says_it_needs_lists(ledger: Ledger, home) -> None:
+    ledger.pay("CHARTERER", "SHIPMGR", 90_000, 10, purpose="vessel IMO 9096791")
+    frames = ledger.frames()
+    result = run_pack(
+        frames["transactions"], settings=PackSettings(rules=("listed_vessel_payment",)), home=home
+    )
+    assert "listed vessels" in result.skipped["listed_vessel_payment"]
+    given = run(ledger, "listed_vessel_payment", listed_imo=("9096791",))
+    assert len(alerts_of(given, "listed_vessel_payment")) == 1

@@ -16,6 +16,7 @@ import ibis.expr.types as ir
 
 from sever.monitor.flows import DAY, hopping
 from sever.monitor.rule import SIZEABLE_PAYMENT, Condition, Inputs, Param, Rule
+from sever.monitor.vessels import LISTED_IMO
 
 
 def _pattern(terms: tuple[str, ...]) -> str:
@@ -23,12 +24,13 @@ def _pattern(terms: tuple[str, ...]) -> str:
     return "(?i)(" + "|".join(re.escape(term) for term in terms) + ")"
 
 
-def _mentions(inputs: Inputs, params: Mapping[str, Any], terms: tuple[str, ...]) -> ir.Table:
-    """Per paying account, payee and window: payments whose purpose names one of the terms."""
+def _mentions(inputs: Inputs, params: Mapping[str, Any], pattern: str, named: str = "") -> ir.Table:
+    """Per paying account, payee and window: payments whose purpose matches ``pattern``; the
+    term is its first group (after ``named``)."""
     tx = inputs.tx.filter(inputs.tx.amount_usd >= params["min_amount"])
-    named = tx.filter(tx.purpose.re_search(_pattern(terms)))
-    named = named.mutate(term=named.purpose.re_extract(_pattern(terms), 1).lower())
-    windows = hopping(named, int(params["window_days"] * DAY))
+    found = tx.filter(tx.purpose.re_search(pattern))
+    found = found.mutate(term=named + found.purpose.re_extract(pattern, 1).lower())
+    windows = hopping(found, int(params["window_days"] * DAY))
     grouped = windows.group_by("src_account", "dst_account", "phase", "window").aggregate(
         payments=windows.tx_id.count(),
         total=windows.amount_usd.sum().round(2),
@@ -42,7 +44,7 @@ def _mentions(inputs: Inputs, params: Mapping[str, Any], terms: tuple[str, ...])
 
 
 def _goods(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
-    return _mentions(inputs, params, (*params["goods"], *params["ports"]))
+    return _mentions(inputs, params, _pattern((*params["goods"], *params["ports"])))
 
 
 WATCHED_GOODS = Rule(
@@ -91,24 +93,24 @@ WATCHED_GOODS = Rule(
 
 
 def _vessels(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
-    return _mentions(inputs, params, (*params["vessel_terms"], *params["listed_vessels"]))
+    return _mentions(inputs, params, _pattern(params["vessel_terms"]))
 
 
 VESSEL_PAYMENT = Rule(
     id="vessel_payment",
     typology="ship_to_ship",
     description=(
-        "Payments for charter, bunkering, insurance or ship-to-ship transfers that name a vessel "
-        "or its IMO number; listed vessels (add them to listed_vessels) make it certain."
+        "Payments whose stated purpose names ship-to-ship transfers, bunkering, charter hire or "
+        "P&I insurance: the services North Korea's tankers buy (naming a vessel or its IMO "
+        "number alone is ordinary shipping; a listed one is listed_vessel_payment)."
     ),
     severity="medium",
     params=(
         Param(
             "vessel_terms",
-            ("IMO ", "ship-to-ship", "bunkering", "charter hire", "P&I insurance"),
-            "words that show a payment is about a vessel",
+            ("ship-to-ship", "bunkering", "charter hire", "P&I insurance"),
+            "words that show a payment is for a vessel service",
         ),
-        Param("listed_vessels", (), "names or IMO numbers of listed vessels"),
         Param(
             "min_amount",
             1_000.0,
@@ -120,11 +122,47 @@ VESSEL_PAYMENT = Rule(
         Param("min_payments", 2, "such payments within the window"),
         Param("window_days", 90, "window over which they are counted", "days"),
     ),
-    conditions=(Condition("payments", ">=", "min_payments", "payments naming a vessel"),),
+    conditions=(Condition("payments", ">=", "min_payments", "payments naming a vessel service"),),
     build=_vessels,
     lookback=lambda p: float(p["window_days"]),
     metrics=("term", "total"),
     source="OFAC shipping advisories Feb 2018 and Mar 2019; TYPOLOGIES.md C",
 )
 
-RULES = (WATCHED_GOODS, VESSEL_PAYMENT)
+
+def _listed_vessels(inputs: Inputs, params: Mapping[str, Any]) -> ir.Table:
+    """Payments naming a listed vessel's IMO number ("IMO 9096791", "IMO: 9096791",
+    "IMO9096791"); with no numbers, none (``\\b\\B`` never matches)."""
+    numbers = "|".join(params[LISTED_IMO]) or r"\b\B"
+    return _mentions(inputs, params, r"(?i)\bIMO\s*:?\s*(" + numbers + r")\b", named="IMO ")
+
+
+LISTED_VESSEL_PAYMENT = Rule(
+    id="listed_vessel_payment",
+    typology="ship_to_ship",
+    description=(
+        "Payments whose stated purpose names the IMO number of a vessel on the DPRK sanctions "
+        "lists, whatever spelling of its name the invoice uses."
+    ),
+    severity="critical",
+    params=(
+        Param(
+            LISTED_IMO,
+            (),
+            "IMO numbers of listed vessels (by default those of the DPRK lists loaded in the "
+            "home, read at every run)",
+        ),
+        Param("min_amount", 0.0, "smallest payment considered", "USD"),
+        Param("min_payments", 1, "such payments within the window"),
+        Param("window_days", 90, "window over which they are counted", "days"),
+    ),
+    conditions=(
+        Condition("payments", ">=", "min_payments", "payments naming a listed vessel's IMO number"),
+    ),
+    build=_listed_vessels,
+    lookback=lambda p: float(p["window_days"]),
+    metrics=("term", "total"),
+    source="UN SC resolution 2397 and OFAC advisory of 2019-03-21; TYPOLOGIES.md C",
+)
+
+RULES = (WATCHED_GOODS, VESSEL_PAYMENT, LISTED_VESSEL_PAYMENT)

@@ -13,6 +13,7 @@ from datetime import date
 from sever.simulate.plant import Plant, _goods_of
 from sever.simulate.sanctioned import variant, vessel_variant
 from sever.simulate.typologies.registry import typology
+from sever.simulate.vessels import mention
 
 ALIAS_COUNTRIES = ("CN", "RU", "AE", "HK", "SG")
 VESSEL_SERVICES = (
@@ -87,14 +88,11 @@ def ship_to_ship(plant: Plant) -> None:
     when = plant.start_second(60)
     for _ in range(int(plant.rng.integers(4, 10))):
         service, low, high = VESSEL_SERVICES[int(plant.rng.integers(0, len(VESSEL_SERVICES)))]
-        named = f"MV {shown}" if plant.rng.random() < 0.6 or not vessel.imo else f"IMO {vessel.imo}"
-        if vessel.imo and plant.rng.random() < 0.5:
-            named = f"MV {shown} (IMO {vessel.imo})"
         if service in ("bunkering", "port agency fees") and plant.rng.random() < 0.5:
             src, dst = manager, plant.legit("company", "SG")
         else:
             src, dst = charterer, manager
-        goods = f"{_goods_of(plant.rng, 'logistics')}; vessel {named}"
+        goods = f"{_goods_of(plant.rng, 'logistics')}; {mention(plant.rng, shown, vessel.imo)}"
         when = plant.pay(
             src,
             dst,
