@@ -22,9 +22,10 @@ schemes whose end user is visibly DPRK-linked and for disguised ones). Everythin
 false positive, and each is tallied by the look-alikes among its members (registered-agent and
 co-working offices, corporate groups, households, shared houses, co-working desks, commercial and
 corporate VPNs, sessions left open…). Baselines in the same process: for fronts, every shared
-value weighs alike (no rarity weights), the detector as it was before it read the registry's
-appointment dates, and today's detector with the appointment tie and sign turned off (what the
-dates add); for farms, every group tied by a shared value across employers is raised.
+value weighs alike (no rarity weights), the previous detector (no clusters cut into
+communities, one behaviour scored as two signs), the detector as it was before it read the
+registry's appointment dates, and today's detector with the appointment tie and sign turned off
+(what the dates add); for farms, every group tied by a shared value across employers is raised.
 
 The shortcut check (DESIGN.md "Evaluation: measure on what you did not make") trains a depth-3
 decision tree, cross-validated, on plain per-company aggregates of the registry and the payments
@@ -71,8 +72,18 @@ from sever.screen import ScreenOptions, load_index
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tree lives with the tests
 from tests.simulate.shortcut import shortcut
 
-BEFORE_APPOINTMENTS = replace(
+PREVIOUS = replace(
     ClusterSettings(),
+    split_above=1_000_000,
+    count_evidence_once=False,
+    paid_in_turn_points=3.0,
+    pass_through_points=1.0,
+)
+"""The front-company detector before clusters were cut into communities and one behaviour
+scored once (paying a listed party in turn 3 points beside dealing with it, money passed on 1
+point beside money between members)."""
+BEFORE_APPOINTMENTS = replace(
+    PREVIOUS,
     one_office_at=1_000_000,
     joined_pair_weight=float("inf"),
     taken_over_points=0.0,
@@ -377,6 +388,7 @@ def run(world: Path, hits: Path | None) -> dict[str, Any]:
         plain_fronts = cluster_alerts(
             find_clusters(con, ClusterSettings(pair_weight=1e-9, most_shared=5000), timed["linked"])
         )
+        previous = cluster_alerts(find_clusters(con, PREVIOUS, timed["linked"]))
         before = cluster_alerts(find_clusters(con, BEFORE_APPOINTMENTS, timed["linked"]))
         undated = cluster_alerts(find_clusters(con, WITHOUT_APPOINTMENTS, timed["linked"]))
         plain_farm_settings = FarmSettings(least_employees=2, long_share=0.0, raise_at=0.0)
@@ -396,6 +408,13 @@ def run(world: Path, hits: Path | None) -> dict[str, Any]:
         "load_average": timed["load_average"],
         "front_company": _score(
             front_groups, truth["fronts"], truth["front_schemes"], looks, truth["front_end_users"]
+        ),
+        "front_company_previous_detector": _score(
+            [[s.id for s in a.subjects] for a in previous],
+            truth["fronts"],
+            truth["front_schemes"],
+            looks,
+            truth["front_end_users"],
         ),
         "front_company_before_appointment_dates": _score(
             [[s.id for s in a.subjects] for a in before],

@@ -48,7 +48,9 @@ def test_the_front_cluster_is_raised_with_its_ties_in_words(con) -> None:
     assert "screened as list entry ofac-9999" in alert.explanation
     signs = [r.observed for r in alert.reasons if r.label == "sign of a front"]
     assert "3 of 3 companies formed together recently" in signs
-    assert "2 of 3 members deal with Korea Listed Trading, a listed or blocked party" in signs
+    assert not any("deal with" in s for s in signs), (
+        "the members that paid the listed party in turn deal with it: one behaviour, one sign"
+    )
     assert not any("payments between members" in s for s in signs), (
         "one nominee owns all three: their payments are within one control, like a family's"
     )
@@ -69,7 +71,7 @@ def test_the_front_cluster_is_raised_with_its_ties_in_words(con) -> None:
         "the listed party's payments in turn are one sign, not two"
     )
     points = next(r for r in alert.reasons if r.label == "points of the signs of a front")
-    assert points.observed == 5.0 and points.threshold == ClusterSettings().raise_at
+    assert points.observed == 6.0 and points.threshold == ClusterSettings().raise_at
 
 
 def _without(con, table: str, where: str) -> None:
@@ -85,13 +87,14 @@ def test_one_member_dealing_with_a_listed_party_is_ordinary_trade(con) -> None:
 
 
 def test_every_member_dealing_with_the_listed_party_weighs_more(con) -> None:
-    half = next(c for c in find_clusters(con, ClusterSettings()) if "F1" in c.companies)
+    both = ClusterSettings(count_evidence_once=False)
+    half = next(c for c in find_clusters(con, both) if "F1" in c.companies)
     con.execute(
         "CREATE TEMP TABLE edges AS SELECT * FROM main.edges UNION ALL "
         "SELECT 'F2', 'X1', 'payment', 'bank', NULL, 1000.0, 1"
     )
-    every = next(c for c in find_clusters(con, ClusterSettings()) if "F1" in c.companies)
-    assert every.points == half.points + ClusterSettings().every_member_points
+    every = next(c for c in find_clusters(con, both) if "F1" in c.companies)
+    assert every.points == half.points + both.every_member_points
     assert "3 of 3 members deal with Korea Listed Trading, a listed or blocked party" in every.signs
 
 
@@ -232,3 +235,24 @@ def test_members_paying_one_party_within_days_pay_out_together(con) -> None:
     small = ClusterSettings(least_usd=5_000.0)
     apart = next(c for c in find_clusters(con, small) if "F1" in c.companies)
     assert not apart.paid_together, "F1 paid X1 only 4,000 USD: too small to count"
+
+
+def test_one_behaviour_scores_once(con) -> None:
+    con.execute(
+        "CREATE TEMP TABLE edges AS SELECT * REPLACE (CASE WHEN src = 'N1' AND dst = 'F2' "
+        "THEN 'N2' ELSE src END AS src) FROM main.edges"
+    )
+    once = next(c for c in find_clusters(con, ClusterSettings()) if "F1" in c.companies)
+    both = next(
+        c
+        for c in find_clusters(con, ClusterSettings(count_evidence_once=False))
+        if "F1" in c.companies
+    )
+    assert once.internal_payments > 0 and once.pass_through and once.paid_in_turn
+    assert not any("payments between members" in s for s in once.signs), (
+        "the money F2 passed on from F1 to F3 is the money between them: scored once"
+    )
+    assert any("payments between members" in s for s in both.signs)
+    assert any("deal with Korea Listed Trading" in s for s in both.signs)
+    settings = ClusterSettings()
+    assert both.points == once.points + settings.money_between_points + settings.link_points
