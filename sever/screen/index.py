@@ -63,6 +63,24 @@ much with the query (by key weight), up to ``CANDIDATE_LIMIT``."""
 PRE_RANK = 50
 """Candidates, by summed key weight, that are ranked by coverage before scoring."""
 
+SPELLING_RANK = 20
+"""Candidates, by the summed weight of the spelling keys they share with the query alone (a
+word's consonants, its Mandarin syllables), added to those ``PRE_RANK`` found. A name written in
+another script or spelling shares only those keys with the query, one per word, while a name
+that shares a written word shares its affixes and joined runs too: by all keys together, a listed
+name in Arabic script (حسين التكريتي) ranks behind every Latin name with one word in common."""
+
+SPELLING_EXTRA = 4
+"""The most candidates added because they share the query's spelling keys (see
+``SPELLING_RANK``) when coverage over all keys left them out."""
+
+SPELLED_COVERAGE = 0.6
+"""How much of a candidate's name, by the weight of its spelling keys alone, the query must share
+for the candidate to be added on its spelling keys."""
+
+_SPELLING_KEY = ("~", "m:")
+"""How the spelling keys of :func:`sever.screen.features.names.spelling_keys` begin."""
+
 SCOPES_REMEMBERED = 256
 """Filter combinations whose emptiness the index remembers (an API client can vary them)."""
 
@@ -213,7 +231,7 @@ class ScreeningIndex:
         """
         chosen = self._by_identifier(query, keep)
         keys = blocking_keys(query)
-        pool = self._by_name_keys(keys, keep, exclude={e.id for e in chosen})
+        pool, spelled = self._by_name_keys(keys, keep, exclude={e.id for e in chosen})
         if len(pool) <= min(at_least, limit - len(chosen)):
             return chosen + pool  # all of them are scored: no need to rank
         query_weight = math.fsum(map(self.weight, keys))
@@ -223,7 +241,37 @@ class ScreeningIndex:
             if len(chosen) >= limit or (rank >= at_least and cover < STRONG_COVERAGE):
                 break
             chosen.append(entry)
-        return chosen
+        return chosen + self._spelled_alike(keys, scored, spelled, chosen, limit)
+
+    def _spelled_alike(
+        self,
+        keys: set[str],
+        scored: list[tuple[float, Entry]],
+        shared: dict[int, float],
+        chosen: list[Entry],
+        limit: int,
+    ) -> list[Entry]:
+        """Up to ``SPELLING_EXTRA`` candidates left out by coverage over all keys whose name
+        shares most of its spelling keys with the query's (a name in another script);
+        ``shared``: the spelling-key weight each row shares with the query, over all its names.
+        """
+        spelled = {key for key in keys if key.startswith(_SPELLING_KEY)}
+        room = min(SPELLING_EXTRA, limit - len(chosen))
+        if len(spelled) < 2 or room <= 0:
+            return []
+        spelled_weight = math.fsum(map(self.weight, spelled))
+        # a Dice coverage of SPELLED_COVERAGE needs at least half that share of the query's weight
+        least = spelled_weight * SPELLED_COVERAGE / 2
+        taken = {entry.id for entry in chosen}
+        found = []
+        for _, entry in scored:
+            if entry.id in taken or shared.get(self.rows[entry.id], 0.0) < least:
+                continue
+            cover = self._coverage(spelled, spelled_weight, entry, spelled_only=True)
+            if cover >= SPELLED_COVERAGE:
+                found.append((cover, entry))
+        found.sort(key=lambda item: (-item[0], item[1].id))
+        return [entry for _, entry in found[:room]]
 
     def _by_identifier(self, query: Prepared, keep: Callable[[Entry], bool] | None) -> list[Entry]:
         rows = {row for key in id_keys(query) for row in self.id_postings.get(key, ())}
@@ -232,9 +280,12 @@ class ScreeningIndex:
 
     def _by_name_keys(
         self, keys: set[str], keep: Callable[[Entry], bool] | None, exclude: set[str]
-    ) -> list[Entry]:
-        """Up to ``PRE_RANK`` entries kept by the filter, with the most key weight first."""
+    ) -> tuple[list[Entry], dict[int, float]]:
+        """Up to ``PRE_RANK`` entries kept by the filter, with the most key weight first, then
+        up to ``SPELLING_RANK`` more with the most spelling-key weight; and the spelling-key
+        weight each row shares with the query."""
         weights: dict[int, float] = {}
+        spelled: dict[int, float] = {}
         common: list[list[int]] = []
         # Keys in sorted order and exactly rounded sums: the ranking, its ties included, must not
         # depend on the process's string-hash seed (a set's order does).
@@ -249,6 +300,10 @@ class ScreeningIndex:
             found = weights.get
             for row in rows:
                 weights[row] = found(row, 0.0) + weight
+            if key.startswith(_SPELLING_KEY):
+                found = spelled.get
+                for row in rows:
+                    spelled[row] = found(row, 0.0) + weight
         if not weights and common:
             weights = dict.fromkeys(min(common, key=len), 1.0)
         rows = list(weights)
@@ -258,7 +313,12 @@ class ScreeningIndex:
         pool = self._kept(rows, weights, keep, exclude)
         if len(pool) < PRE_RANK and len(rows) < len(weights):  # the filter left too few
             pool = self._kept(list(weights), weights, keep, exclude)
-        return pool
+        if len(spelled) > SPELLING_RANK and len(rows) < len(weights):
+            floor = sorted(spelled.values(), reverse=True)[SPELLING_RANK - 1]
+            heavy = [row for row, weight in spelled.items() if weight >= floor]
+            taken = {entry.id for entry in pool} | exclude
+            pool += self._kept(heavy, spelled, keep, taken, SPELLING_RANK)
+        return pool, spelled
 
     def _kept(
         self,
@@ -266,30 +326,41 @@ class ScreeningIndex:
         weights: dict[int, float],
         keep: Callable[[Entry], bool] | None,
         exclude: set[str],
+        most: int = PRE_RANK,
     ) -> list[Entry]:
-        """The first ``PRE_RANK`` of these rows that the filter keeps, heaviest first, equal
+        """The first ``most`` of these rows that the filter keeps, heaviest first, equal
         weights in the order of entity ids."""
         # Two stable sorts, each on a key the interpreter reads without calling back into Python:
         # by id, then by weight, heaviest first (a sort in reverse keeps equal keys in order).
         rows.sort(key=self.id_rank.__getitem__)
         rows.sort(key=weights.__getitem__, reverse=True)
         if keep is None and not exclude:  # nothing to pass over (most queries)
-            return list(map(self.entries.__getitem__, rows[:PRE_RANK]))
+            return list(map(self.entries.__getitem__, rows[:most]))
         pool = []
         for entry in map(self.entries.__getitem__, rows):
             if (keep is None or keep(entry)) and entry.id not in exclude:
                 pool.append(entry)
-                if len(pool) == PRE_RANK:
+                if len(pool) == most:
                     break
         return pool
 
-    def _coverage(self, keys: set[str], query_weight: float, entry: Entry) -> float:
-        """How much of the entry's best-covered name the query shares (Dice over key weights)."""
+    def _coverage(
+        self, keys: set[str], query_weight: float, entry: Entry, spelled_only: bool = False
+    ) -> float:
+        """How much of the entry's best-covered name the query shares (Dice over key weights);
+        with ``spelled_only``, over the spelling keys alone (``keys`` are the query's)."""
         best = 0.0
         weight_of = self.key_weights.__getitem__
         for name_keys, name_weight in entry.names:
             if keys.isdisjoint(name_keys):  # most of a listed party's aliases (no set to make)
                 continue
+            if spelled_only:
+                if len(keys & name_keys) < 2:  # one word alike is no name in another script
+                    continue
+                # exactly rounded, so in any order
+                name_weight = math.fsum(
+                    weight_of(key) for key in name_keys if key.startswith(_SPELLING_KEY)
+                )
             cover = 2 * math.fsum(map(weight_of, keys & name_keys)) / (query_weight + name_weight)
             if cover > best:
                 best = cover

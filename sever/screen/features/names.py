@@ -23,7 +23,7 @@ from followthemoney import EntityProxy
 from rigour.names import remove_person_prefixes
 
 from sever.entities.limits import MAX_NAME_CHARS, MAX_NAMES_PER_ENTITY
-from sever.screen.features import Observation, korean, spelling
+from sever.screen.features import Observation, arabic, korean, spelling
 from sever.screen.features.common_names import COMMON_WORDS, common_name_words, name_words
 from sever.screen.features.companies import acronym_keys, is_generic, key_words
 from sever.screen.features.korean import SyllableKey
@@ -396,6 +396,7 @@ def prepare_name(original: str) -> tuple[PreparedName, ...]:
         return (*korean_forms, pinyin)
     if korean.is_cyrillic(text):
         return (_prepare_cyrillic(text),)
+    text = arabic.as_latin_lists_write(text)
     forms = [_prepare_latin(original, text, "latin")]
     bare = _PARENTHESES.sub(" ", text).strip()
     if bare != text and bare:

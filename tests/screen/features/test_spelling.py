@@ -77,6 +77,9 @@ SAME = [
     ("the Arabic alef maqsura", "Person", "مصطفى القرواني", "Mustafa al-Qarwani"),
     ("an acronym written spaced", "Company", "Q V T Holdings Ltd", "QVT Holdings Limited"),
     ("-i written -ee", "Person", "Tarvankeeree Somchai", "Tarvankhiri Somchai"),
+    ("ع at the start of a word", "Person", "عبد الوهاب القرواني", "ABD AL-WAHHAB AL-QARWANI"),
+    ("the feminine ending ة", "Person", "حمزة القرواني", "Hamza al-Qarwani"),
+    ("three Arabic habits together", "Person", "خولة ظافر التكرواني", "KHAWLA ZAFIR AL-TAKRAWANI"),
 ]
 
 
@@ -117,6 +120,13 @@ DIFFERENT = [
     ("a long vowel written in the script", "Person", "قاسم حمیدی", "QASIM, Ahmadi"),
     ("a consonant more, read without vowels", "Person", "ظافر محمدی", "ظافر احمدی"),
     ("a vowel before the first consonant", "Company", "Eckvarro OHG", "KHEVARRO COMPANY"),
+    (
+        "a given name in Arabic script",
+        "Person",
+        "خولة ظافر التكرواني",
+        "KHALIDA ZAFIR AL-TAKRAWANI",
+    ),
+    ("the name after عبد", "Person", "عبد الوهاب القرواني", "Abd al-Wahid al-Qarwani"),
 ]
 
 
